@@ -1,0 +1,549 @@
+/**
+ * Trace JSON encoding with upstream's exact bytes: fixed key order, compact
+ * separators, integers in decimal, `final_len` omitted when absent.
+ *
+ * Images and sets become arrays in key order; `PeerInfo`/`PGInfo` are
+ * normalised first so `image` and `committed_length` always agree. Encoders
+ * write into a `ByteWriter`; the `encode*` wrappers return strings.
+ */
+import {
+  effectiveImage,
+  normalizedPeerInfo,
+  normalizedPGInfo,
+  type ActingSet,
+  type AuthorityImage,
+  type BlobMetaImage,
+  type ObjectImage,
+  type ObjRecovery,
+  type OsdId,
+  type PeerInfo,
+  type PeeringEffect,
+  type PeeringEvent,
+  type PeerRecoveryPlan,
+  type PGInfo,
+  type RecoveryTarget,
+  type Snapshot,
+  type SnapshotChecks,
+} from '../reducer/index.js';
+import { ByteWriter } from './byte-writer.js';
+
+type W = ByteWriter;
+
+/** JSON string literal; escapes like glaze (short forms, else \u00XX). */
+export function jsonString(text: string): string {
+  // eslint-disable-next-line no-control-regex
+  if (!/["\\\u0000-\u001f]/.test(text)) return `"${text}"`;
+  let out = '"';
+  for (const ch of text) {
+    const code = ch.charCodeAt(0);
+    if (ch === '"') out += '\\"';
+    else if (ch === '\\') out += '\\\\';
+    else if (ch === '\n') out += '\\n';
+    else if (ch === '\r') out += '\\r';
+    else if (ch === '\t') out += '\\t';
+    else if (ch === '\b') out += '\\b';
+    else if (ch === '\f') out += '\\f';
+    else if (code < 0x20) out += `\\u${code.toString(16).padStart(4, '0')}`;
+    else out += ch;
+  }
+  return out + '"';
+}
+
+function writeString(w: W, text: string): void {
+  const quoted = jsonString(text);
+  // eslint-disable-next-line no-control-regex
+  if (/^[\u0000-\u007f]*$/.test(quoted)) w.ascii(quoted);
+  else w.utf8(quoted);
+}
+
+export function writeOsdList(w: W, osds: readonly OsdId[]): void {
+  w.byte(0x5b);
+  for (let i = 0; i < osds.length; i++) {
+    if (i > 0) w.byte(0x2c);
+    w.int(osds[i]!);
+  }
+  w.byte(0x5d);
+}
+
+function writeActing(w: W, acting: ActingSet): void {
+  w.ascii('{"osds":');
+  writeOsdList(w, acting.osds);
+  w.ascii(',"epoch":');
+  w.uint(acting.epoch);
+  w.byte(0x7d);
+}
+
+export function writeImage(w: W, image: ObjectImage): void {
+  w.byte(0x5b);
+  for (let i = 0; i < image.length; i++) {
+    const entry = image[i]!;
+    w.ascii(i === 0 ? '{"obj":' : ',{"obj":');
+    w.u64(entry[0]);
+    w.ascii(',"len":');
+    w.u64(entry[1]);
+    w.byte(0x7d);
+  }
+  w.byte(0x5d);
+}
+
+function writeAuthority(w: W, auth: AuthorityImage): void {
+  w.byte(0x5b);
+  for (let i = 0; i < auth.length; i++) {
+    const [obj, item] = auth[i]!;
+    w.ascii(i === 0 ? '{"obj":' : ',{"obj":');
+    w.u64(obj);
+    w.ascii(',"osd":');
+    w.int(item.osd);
+    w.ascii(',"len":');
+    w.u64(item.length);
+    w.byte(0x7d);
+  }
+  w.byte(0x5d);
+}
+
+function writeBlobMeta(w: W, meta: BlobMetaImage): void {
+  w.byte(0x5b);
+  for (let i = 0; i < meta.length; i++) {
+    const [obj, item] = meta[i]!;
+    w.ascii(i === 0 ? '{"obj":' : ',{"obj":');
+    w.u64(obj);
+    w.ascii(',"sealed":');
+    w.bool(item.sealed);
+    if (item.finalLen !== undefined) {
+      w.ascii(',"final_len":');
+      w.u64(item.finalLen);
+    }
+    w.byte(0x7d);
+  }
+  w.byte(0x5d);
+}
+
+function writeRecoveries(w: W, items: readonly ObjRecovery[]): void {
+  w.byte(0x5b);
+  for (let i = 0; i < items.length; i++) {
+    const r = items[i]!;
+    w.ascii(i === 0 ? '{"obj":' : ',{"obj":');
+    w.u64(r.obj);
+    w.ascii(',"source":');
+    w.int(r.source);
+    w.ascii(',"from_length":');
+    w.u64(r.fromLength);
+    w.ascii(',"to_length":');
+    w.u64(r.toLength);
+    w.byte(0x7d);
+  }
+  w.byte(0x5d);
+}
+
+function writePlans(w: W, plans: readonly PeerRecoveryPlan[]): void {
+  w.byte(0x5b);
+  for (let i = 0; i < plans.length; i++) {
+    const p = plans[i]!;
+    w.ascii(i === 0 ? '{"target":' : ',{"target":');
+    w.int(p.target);
+    w.ascii(',"peer_committed_seq":');
+    w.u64(p.peerCommittedSeq);
+    w.ascii(',"authoritative_seq":');
+    w.u64(p.authoritativeSeq);
+    w.ascii(',"recoveries":');
+    writeRecoveries(w, p.recoveries);
+    w.byte(0x7d);
+  }
+  w.byte(0x5d);
+}
+
+function writeTargets(w: W, targets: readonly RecoveryTarget[]): void {
+  w.byte(0x5b);
+  for (let i = 0; i < targets.length; i++) {
+    const t = targets[i]!;
+    w.ascii(i === 0 ? '{"osd":' : ',{"osd":');
+    w.int(t.osd);
+    w.ascii(',"peer_length":');
+    w.u64(t.peerLength);
+    w.ascii(',"authoritative_length":');
+    w.u64(t.authoritativeLength);
+    w.ascii(',"peer_committed_seq":');
+    w.u64(t.peerCommittedSeq);
+    w.ascii(',"authoritative_seq":');
+    w.u64(t.authoritativeSeq);
+    w.ascii(',"recoveries":');
+    writeRecoveries(w, t.recoveries);
+    w.byte(0x7d);
+  }
+  w.byte(0x5d);
+}
+
+/** `osd` overrides the info's own id (the map key wins in peer maps). */
+export function writePeerInfo(w: W, raw: PeerInfo, osd: OsdId = raw.osd): void {
+  const info = normalizedPeerInfo(raw);
+  w.ascii('{"osd":');
+  w.int(osd);
+  w.ascii(',"committed_seq":');
+  w.u64(info.committedSeq);
+  w.ascii(',"committed_length":');
+  w.u64(info.committedLength);
+  w.ascii(',"image":');
+  writeImage(w, effectiveImage(info));
+  w.ascii(',"blob_meta":');
+  writeBlobMeta(w, info.blobMeta);
+  w.ascii(',"last_epoch_started":');
+  w.uint(info.lastEpochStarted);
+  w.ascii(',"last_interval_started":');
+  w.uint(info.lastIntervalStarted);
+  w.byte(0x7d);
+}
+
+export function writePGInfo(w: W, raw: PGInfo): void {
+  const info = normalizedPGInfo(raw);
+  w.ascii('{"pgid":');
+  w.u64(info.pgid);
+  w.ascii(',"committed_seq":');
+  w.u64(info.committedSeq);
+  w.ascii(',"committed_length":');
+  w.u64(info.committedLength);
+  w.ascii(',"image":');
+  writeImage(w, info.image);
+  w.ascii(',"blob_meta":');
+  writeBlobMeta(w, info.blobMeta);
+  w.ascii(',"last_epoch_started":');
+  w.uint(info.lastEpochStarted);
+  w.ascii(',"last_interval_started":');
+  w.uint(info.lastIntervalStarted);
+  w.ascii(',"last_epoch_clean":');
+  w.uint(info.lastEpochClean);
+  w.ascii(',"epoch_created":');
+  w.uint(info.epochCreated);
+  w.ascii(',"same_interval_since":');
+  w.uint(info.sameIntervalSince);
+  w.ascii(',"same_up_since":');
+  w.uint(info.sameUpSince);
+  w.ascii(',"same_primary_since":');
+  w.uint(info.samePrimarySince);
+  w.byte(0x7d);
+}
+
+/** One top-level snapshot field: its key (with separator) and value. */
+export interface SnapshotField {
+  readonly key: keyof Snapshot;
+  readonly write: (w: W, s: Snapshot) => void;
+}
+
+function field<K extends keyof Snapshot>(key: K, prefix: string, value: (w: W, v: Snapshot[K]) => void): SnapshotField {
+  return {
+    key,
+    write: (w, s) => {
+      w.ascii(prefix);
+      value(w, s[key]);
+    },
+  };
+}
+
+const uintValue = (w: W, v: number): void => w.uint(v);
+const intValue = (w: W, v: number): void => w.int(v);
+const boolValue = (w: W, v: boolean): void => w.bool(v);
+
+/** Snapshot fields in upstream order; the closing brace is written separately. */
+export const SNAPSHOT_FIELDS: readonly SnapshotField[] = [
+  field('state', '{"state":', (w, v) => {
+    w.byte(0x22);
+    w.ascii(v);
+    w.byte(0x22);
+  }),
+  field('pgid', ',"pgid":', (w, v) => w.u64(v)),
+  field('whoami', ',"whoami":', intValue),
+  field('epoch', ',"epoch":', uintValue),
+  field('acting', ',"acting":', writeActing),
+  field('up', ',"up":', writeActing),
+  field('poolSize', ',"pool_size":', intValue),
+  field('poolMinSize', ',"pool_min_size":', intValue),
+  field('localInfo', ',"local_info":', writePGInfo),
+  field('authSeq', ',"auth_seq":', (w, v) => w.u64(v)),
+  field('authImage', ',"auth_image":', writeImage),
+  field('authSources', ',"auth_sources":', writeAuthority),
+  field('authBlobMeta', ',"auth_blob_meta":', writeBlobMeta),
+  field('peerInfo', ',"peer_info":', (w, v) => {
+    w.byte(0x5b);
+    for (let i = 0; i < v.length; i++) {
+      const [osd, info] = v[i]!;
+      if (i > 0) w.byte(0x2c);
+      writePeerInfo(w, info, osd);
+    }
+    w.byte(0x5d);
+  }),
+  field('peersQueried', ',"peers_queried":', writeOsdList),
+  field('peersResponded', ',"peers_responded":', writeOsdList),
+  field('priorOsds', ',"prior_osds":', writeOsdList),
+  field('recoveryTargets', ',"recovery_targets":', writeOsdList),
+  field('peerRecoveryPlans', ',"peer_recovery_plans":', writePlans),
+  field('localRecoveryPlan', ',"local_recovery_plan":', writeRecoveries),
+  field('recovered', ',"recovered":', writeOsdList),
+  field('timedOutProbes', ',"timed_out_probes":', writeOsdList),
+  field('needUpThru', ',"need_up_thru":', boolValue),
+  field('activated', ',"activated":', boolValue),
+  field('pendingActingChange', ',"pending_acting_change":', boolValue),
+  field('lastPeeringReset', ',"last_peering_reset":', uintValue),
+];
+
+export function writeSnapshot(w: W, s: Snapshot): void {
+  for (const f of SNAPSHOT_FIELDS) f.write(w, s);
+  w.byte(0x7d);
+}
+
+export function writeChecks(w: W, c: SnapshotChecks): void {
+  w.ascii('{"have_enough_info":');
+  w.bool(c.haveEnoughInfo);
+  w.ascii(',"image_invariant":');
+  w.bool(c.imageInvariant);
+  w.ascii(',"image_clean":');
+  w.bool(c.imageClean);
+  w.ascii(',"image_recovering":');
+  w.bool(c.imageRecovering);
+  w.byte(0x7d);
+}
+
+export function writeEvent(w: W, e: PeeringEvent): void {
+  w.ascii('{"type":"');
+  w.ascii(e.type);
+  w.byte(0x22);
+  switch (e.type) {
+    case 'Initialize':
+      w.ascii(',"pgid":');
+      w.u64(e.pgid);
+      w.ascii(',"whoami":');
+      w.int(e.whoami);
+      w.ascii(',"epoch":');
+      w.uint(e.epoch);
+      w.ascii(',"acting":');
+      writeActing(w, e.acting);
+      w.ascii(',"up":');
+      writeActing(w, e.up);
+      w.ascii(',"pool_size":');
+      w.int(e.poolSize);
+      w.ascii(',"pool_min_size":');
+      w.int(e.poolMinSize);
+      w.ascii(',"local_info":');
+      writePGInfo(w, e.localInfo);
+      w.ascii(',"prior_osds":');
+      writeOsdList(w, e.priorOsds);
+      break;
+    case 'AdvanceMap':
+      w.ascii(',"new_epoch":');
+      w.uint(e.newEpoch);
+      w.ascii(',"new_acting":');
+      writeActing(w, e.newActing);
+      w.ascii(',"new_up":');
+      writeActing(w, e.newUp);
+      w.ascii(',"new_pool_size":');
+      w.int(e.newPoolSize);
+      w.ascii(',"new_pool_min_size":');
+      w.int(e.newPoolMinSize);
+      w.ascii(',"prior_osds":');
+      writeOsdList(w, e.priorOsds);
+      break;
+    case 'PeerInfoReceived':
+      w.ascii(',"from":');
+      w.int(e.from);
+      w.ascii(',"info":');
+      writePeerInfo(w, e.info);
+      w.ascii(',"query_epoch":');
+      w.uint(e.queryEpoch);
+      break;
+    case 'PeerQueryTimeout':
+      w.ascii(',"peer":');
+      w.int(e.peer);
+      break;
+    case 'UpThruUpdated':
+      w.ascii(',"epoch":');
+      w.uint(e.epoch);
+      break;
+    case 'RecoveryComplete':
+      w.ascii(',"peer":');
+      w.int(e.peer);
+      w.ascii(',"epoch":');
+      w.uint(e.epoch);
+      break;
+    case 'AllReplicasRecovered':
+      w.ascii(',"epoch":');
+      w.uint(e.epoch);
+      w.ascii(',"peers":');
+      writeOsdList(w, e.peers);
+      break;
+    case 'ReplicaActivate':
+      w.ascii(',"from":');
+      w.int(e.from);
+      w.ascii(',"auth_info":');
+      writePeerInfo(w, e.authInfo);
+      w.ascii(',"auth_sources":');
+      writeAuthority(w, e.authSources);
+      w.ascii(',"auth_blob_meta":');
+      writeBlobMeta(w, e.authBlobMeta);
+      w.ascii(',"authoritative_seq":');
+      w.u64(e.authoritativeSeq);
+      w.ascii(',"activation_epoch":');
+      w.uint(e.activationEpoch);
+      break;
+    case 'ReplicaRecoveryComplete':
+      w.ascii(',"new_committed_seq":');
+      w.u64(e.newCommittedSeq);
+      w.ascii(',"new_committed_length":');
+      w.u64(e.newCommittedLength);
+      w.ascii(',"recovered_image":');
+      writeImage(w, e.recoveredImage);
+      w.ascii(',"activation_epoch":');
+      w.uint(e.activationEpoch);
+      break;
+    case 'ActivateCommitted':
+    case 'DeleteStart':
+    case 'DeleteComplete':
+      break;
+  }
+  w.byte(0x7d);
+}
+
+export function writeEffect(w: W, f: PeeringEffect): void {
+  w.ascii('{"type":"');
+  w.ascii(f.type);
+  w.byte(0x22);
+  switch (f.type) {
+    case 'SendQuery':
+      w.ascii(',"target":');
+      w.int(f.target);
+      w.ascii(',"pgid":');
+      w.u64(f.pgid);
+      w.ascii(',"epoch":');
+      w.uint(f.epoch);
+      break;
+    case 'SendNotify':
+      w.ascii(',"target":');
+      w.int(f.target);
+      w.ascii(',"pgid":');
+      w.u64(f.pgid);
+      w.ascii(',"info":');
+      writePeerInfo(w, f.info);
+      w.ascii(',"epoch":');
+      w.uint(f.epoch);
+      break;
+    case 'SendActivate':
+      w.ascii(',"target":');
+      w.int(f.target);
+      w.ascii(',"pgid":');
+      w.u64(f.pgid);
+      w.ascii(',"auth_info":');
+      writePeerInfo(w, f.authInfo);
+      w.ascii(',"auth_sources":');
+      writeAuthority(w, f.authSources);
+      w.ascii(',"auth_blob_meta":');
+      writeBlobMeta(w, f.authBlobMeta);
+      w.ascii(',"authoritative_seq":');
+      w.u64(f.authoritativeSeq);
+      w.ascii(',"activation_epoch":');
+      w.uint(f.activationEpoch);
+      break;
+    case 'ActivatePG':
+      w.ascii(',"pgid":');
+      w.u64(f.pgid);
+      w.ascii(',"authoritative_seq":');
+      w.u64(f.authoritativeSeq);
+      w.ascii(',"authoritative_length":');
+      w.u64(f.authoritativeLength);
+      w.ascii(',"authoritative_image":');
+      writeImage(w, f.authoritativeImage);
+      w.ascii(',"authoritative_blob_meta":');
+      writeBlobMeta(w, f.authoritativeBlobMeta);
+      w.ascii(',"activation_epoch":');
+      w.uint(f.activationEpoch);
+      break;
+    case 'ScheduleRecovery':
+      w.ascii(',"pgid":');
+      w.u64(f.pgid);
+      w.ascii(',"targets":');
+      writeTargets(w, f.targets);
+      break;
+    case 'PersistState':
+      w.ascii(',"pgid":');
+      w.u64(f.pgid);
+      w.ascii(',"info":');
+      writePGInfo(w, f.info);
+      break;
+    case 'RequestUpThru':
+      w.ascii(',"epoch":');
+      w.uint(f.epoch);
+      break;
+    case 'RequestActingChange':
+      w.ascii(',"pgid":');
+      w.u64(f.pgid);
+      w.ascii(',"want_acting":');
+      writeOsdList(w, f.wantActing);
+      break;
+    case 'UpdateHeartbeats':
+      w.ascii(',"peers":');
+      writeOsdList(w, f.peers);
+      break;
+    case 'PublishStats':
+      w.ascii(',"pgid":');
+      w.u64(f.pgid);
+      w.ascii(',"state":"');
+      w.ascii(f.state);
+      w.ascii('","committed_seq":');
+      w.u64(f.committedSeq);
+      w.ascii(',"authoritative_seq":');
+      w.u64(f.authoritativeSeq);
+      w.ascii(',"committed_length":');
+      w.u64(f.committedLength);
+      w.ascii(',"image":');
+      writeImage(w, f.image);
+      w.ascii(',"authoritative_image":');
+      writeImage(w, f.authoritativeImage);
+      w.ascii(',"authoritative_blob_meta":');
+      writeBlobMeta(w, f.authoritativeBlobMeta);
+      w.ascii(',"acting_size":');
+      w.int(f.actingSize);
+      w.ascii(',"up_size":');
+      w.int(f.upSize);
+      break;
+    case 'LogTransition':
+      w.ascii(',"pgid":');
+      w.u64(f.pgid);
+      w.ascii(',"from":"');
+      w.ascii(f.from);
+      w.ascii('","to":"');
+      w.ascii(f.to);
+      w.ascii('","reason":');
+      writeString(w, f.reason);
+      break;
+    case 'DeactivatePG':
+    case 'CancelRecovery':
+    case 'MarkClean':
+    case 'DeletePG':
+      w.ascii(',"pgid":');
+      w.u64(f.pgid);
+      break;
+  }
+  w.byte(0x7d);
+}
+
+export function writeEffects(w: W, effects: readonly PeeringEffect[]): void {
+  w.byte(0x5b);
+  for (let i = 0; i < effects.length; i++) {
+    if (i > 0) w.byte(0x2c);
+    writeEffect(w, effects[i]!);
+  }
+  w.byte(0x5d);
+}
+
+/** The trailing summary line, with newline. */
+export function writeSummaryLine(w: W, seed: bigint, events: number): void {
+  w.ascii(`{"kind":"summary","seed":${seed},"events":${events}}\n`);
+}
+
+function toText<T>(write: (w: W, value: T) => void, value: T): string {
+  const w = new ByteWriter(1024);
+  write(w, value);
+  return w.text();
+}
+
+export const encodeSnapshot = (s: Snapshot): string => toText(writeSnapshot, s);
+export const encodeChecks = (c: SnapshotChecks): string => toText(writeChecks, c);
+export const encodeEvent = (e: PeeringEvent): string => toText(writeEvent, e);
+export const encodeEffect = (f: PeeringEffect): string => toText(writeEffect, f);
+export const encodeEffects = (f: readonly PeeringEffect[]): string => toText(writeEffects, f);

@@ -1,0 +1,11 @@
+/** Public API of the trace-generation layer. */
+export { Mt19937 } from './rng/mt19937.js';
+export { uniformInt, uniformBigInt } from './rng/uniform-int.js';
+export { shuffleInPlace } from './rng/shuffle.js';
+export { EventGenerator, PROFILES, type Profile, type GeneratorConfig } from './generator.js';
+export { runTrace, renderTrace, traceText, FORMATS, type Format, type TraceOptions, type StepSink } from './trace.js';
+export * from './encode.js';
+export { legacyEvent, legacyState } from './legacy.js';
+export { ByteWriter } from './byte-writer.js';
+export { parseCliArgs, EXIT, type CliOptions, type CliParse } from './cli-args.js';
+export { parseCliInt, parseCliUnsigned } from './c-integer.js';

@@ -1,0 +1,134 @@
+/**
+ * Runs one generated trace through the reducer and renders it.
+ *
+ * Each step's after-snapshot is the next step's before-snapshot (the same
+ * object), so its JSON and checks are computed once and reused.
+ */
+import {
+  computeChecks,
+  EMPTY_SNAPSHOT,
+  step,
+  type PeeringEvent,
+  type Snapshot,
+  type SnapshotChecks,
+  type StepResult,
+} from '../reducer/index.js';
+import { ByteWriter } from './byte-writer.js';
+import { writeChecks, writeEffects, writeEvent, writeSummaryLine } from './encode.js';
+import { SnapshotEncoder } from './snapshot-encoder.js';
+import { EventGenerator, type Profile } from './generator.js';
+import { legacyEvent, legacyState } from './legacy.js';
+
+export type Format = 'jsonl' | 'legacy';
+export const FORMATS: readonly Format[] = ['jsonl', 'legacy'];
+
+export interface TraceOptions {
+  /** Any uint64; the engine itself uses it modulo 2^32. */
+  readonly seed: bigint;
+  /** Upper bound on events after Initialize (upstream `--events`). */
+  readonly events: number;
+  readonly profile: Profile;
+}
+
+/** Receives every generated step in order. */
+export type StepSink = (index: number, event: PeeringEvent, result: StepResult) => void;
+
+/**
+ * Generates the trace, handing each step to `sink`; returns the number of
+ * events processed including Initialize.
+ */
+export function runTrace(options: TraceOptions, sink: StepSink): number {
+  const gen = new EventGenerator(options.seed, options.profile);
+  const init = gen.genInitialize();
+  let result = step(EMPTY_SNAPSHOT, init);
+  sink(0, init, result);
+  let snap = result.after;
+
+  const count = gen.drawEventCount(options.events);
+  for (let index = 1; index <= count; index++) {
+    const event = gen.genEvent(snap);
+    result = step(snap, event);
+    sink(index, event, result);
+    snap = result.after;
+  }
+  return count < 0 ? 1 : count + 1;
+}
+
+/**
+ * Encodes a snapshot and its checks once and appends the cached bytes on
+ * request; consecutive steps share a snapshot, so each is encoded once.
+ */
+class SnapshotRenderer {
+  private readonly encoder = new SnapshotEncoder();
+  private json = new ByteWriter(0);
+  private readonly checksJson = new ByteWriter(128);
+  private lastSnap: Snapshot | undefined;
+  private lastChecks: SnapshotChecks | undefined;
+
+  private load(snap: Snapshot): void {
+    if (snap === this.lastSnap) return;
+    this.lastSnap = snap;
+    this.json = this.encoder.encode(snap);
+    this.lastChecks = computeChecks(snap);
+    this.checksJson.reset();
+    writeChecks(this.checksJson, this.lastChecks);
+  }
+
+  appendJson(snap: Snapshot, w: ByteWriter): void {
+    this.load(snap);
+    this.json.appendTo(w);
+  }
+
+  appendChecks(snap: Snapshot, w: ByteWriter): void {
+    this.load(snap);
+    this.checksJson.appendTo(w);
+  }
+
+  checks(snap: Snapshot): SnapshotChecks {
+    this.load(snap);
+    return this.lastChecks as SnapshotChecks;
+  }
+}
+
+/**
+ * Renders a trace in upstream's format into `w`. Returns the total event
+ * count (the summary's `events`).
+ */
+export function renderTrace(options: TraceOptions, format: Format, w: ByteWriter): number {
+  const renderer = new SnapshotRenderer();
+  const total = runTrace(options, (index, event, result) => {
+    if (format === 'legacy') {
+      w.ascii(legacyEvent(event));
+      w.ascii(legacyState(result.after, renderer.checks(result.after)));
+      return;
+    }
+    w.ascii('{"kind":"step","step":');
+    w.uint(index);
+    w.ascii(',"from_state":"');
+    w.ascii(result.from);
+    w.ascii('","to_state":"');
+    w.ascii(result.to);
+    w.ascii('","event":');
+    writeEvent(w, event);
+    w.ascii(',"before":');
+    renderer.appendJson(result.before, w);
+    w.ascii(',"before_checks":');
+    renderer.appendChecks(result.before, w);
+    w.ascii(',"after":');
+    renderer.appendJson(result.after, w);
+    w.ascii(',"after_checks":');
+    renderer.appendChecks(result.after, w);
+    w.ascii(',"effects":');
+    writeEffects(w, result.effects);
+    w.ascii('}\n');
+  });
+  if (format === 'jsonl') writeSummaryLine(w, options.seed, total);
+  return total;
+}
+
+/** The whole trace as one string (tests, in-process fuzzing). */
+export function traceText(options: TraceOptions, format: Format = 'jsonl'): string {
+  const w = new ByteWriter(1 << 16);
+  renderTrace(options, format, w);
+  return w.text();
+}
