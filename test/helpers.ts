@@ -1,0 +1,28 @@
+/** Shared test helpers: project paths and fixture loading. */
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** The project root (tests run from dist/test). */
+export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+
+/** Where the upstream conformance vectors live; `GOLDEN_DIR` overrides. */
+export const GOLDEN_DIR = process.env.GOLDEN_DIR ?? resolve(ROOT, '..', 'shared', 'golden');
+
+export function fixture(name: string): string {
+  return join(ROOT, 'test', 'fixtures', name);
+}
+
+export function readJson<T>(path: string): T {
+  return JSON.parse(readFileSync(path, 'utf8')) as T;
+}
+
+/** Fails loudly when the conformance vectors are missing: never skip silently. */
+export function requireGolden(): string {
+  if (!existsSync(join(GOLDEN_DIR, 'manifest.json'))) {
+    throw new Error(`golden vectors not found at ${GOLDEN_DIR} (set GOLDEN_DIR)`);
+  }
+  return GOLDEN_DIR;
+}
+
+export const CROSS_VALIDATE = join(ROOT, 'dist', 'tracegen', 'cli.js');
