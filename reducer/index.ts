@@ -8,7 +8,7 @@ export { EMPTY_SNAPSHOT, EMPTY_ACTING } from './snapshot.js';
 export type { StepResult } from './step.js';
 export { step, stepValidated, reduce } from './step.js';
 export { validateEvent, isFreshEpoch } from './validate.js';
-export { fromSnapshot, toSnapshot, type Machine } from './machine.js';
+export { fromSnapshot, toSnapshot, recoveryTargetsFromPlans, type Machine } from './machine.js';
 export type { SnapshotChecks } from './checks.js';
 export { computeChecks, haveEnoughInfo, imageInvariant, imageClean, imageRecovering } from './checks.js';
 export {
@@ -20,4 +20,5 @@ export {
   lookupLength,
   normalizedPeerInfo,
   normalizedPGInfo,
+  authorityOsdFor,
 } from './image.js';

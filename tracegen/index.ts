@@ -3,7 +3,7 @@ export { Mt19937 } from './rng/mt19937.js';
 export { uniformInt, uniformBigInt } from './rng/uniform-int.js';
 export { shuffleInPlace } from './rng/shuffle.js';
 export { EventGenerator, PROFILES, type Profile, type GeneratorConfig } from './generator.js';
-export { runTrace, renderTrace, traceText, FORMATS, type Format, type TraceOptions, type StepSink } from './trace.js';
+export { runTrace, renderTrace, traceText, writeStepTail, SnapshotRenderer, FORMATS, type Format, type TraceOptions, type StepSink } from './trace.js';
 export * from './encode.js';
 export { legacyEvent, legacyState } from './legacy.js';
 export { ByteWriter } from './byte-writer.js';

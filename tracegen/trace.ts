@@ -58,7 +58,7 @@ export function runTrace(options: TraceOptions, sink: StepSink): number {
  * Encodes a snapshot and its checks once and appends the cached bytes on
  * request; consecutive steps share a snapshot, so each is encoded once.
  */
-class SnapshotRenderer {
+export class SnapshotRenderer {
   private readonly encoder = new SnapshotEncoder();
   private json = new ByteWriter(0);
   private readonly checksJson = new ByteWriter(128);
@@ -91,6 +91,25 @@ class SnapshotRenderer {
 }
 
 /**
+ * Everything of a step line after the event, up to the closing brace:
+ * snapshots and checks around the step, then the effects. The replay checker
+ * compares traces against exactly these bytes.
+ */
+export function writeStepTail(w: ByteWriter, renderer: SnapshotRenderer, result: StepResult): void {
+  w.ascii(',"before":');
+  renderer.appendJson(result.before, w);
+  w.ascii(',"before_checks":');
+  renderer.appendChecks(result.before, w);
+  w.ascii(',"after":');
+  renderer.appendJson(result.after, w);
+  w.ascii(',"after_checks":');
+  renderer.appendChecks(result.after, w);
+  w.ascii(',"effects":');
+  writeEffects(w, result.effects);
+  w.byte(0x7d);
+}
+
+/**
  * Renders a trace in upstream's format into `w`. Returns the total event
  * count (the summary's `events`).
  */
@@ -110,17 +129,8 @@ export function renderTrace(options: TraceOptions, format: Format, w: ByteWriter
     w.ascii(result.to);
     w.ascii('","event":');
     writeEvent(w, event);
-    w.ascii(',"before":');
-    renderer.appendJson(result.before, w);
-    w.ascii(',"before_checks":');
-    renderer.appendChecks(result.before, w);
-    w.ascii(',"after":');
-    renderer.appendJson(result.after, w);
-    w.ascii(',"after_checks":');
-    renderer.appendChecks(result.after, w);
-    w.ascii(',"effects":');
-    writeEffects(w, result.effects);
-    w.ascii('}\n');
+    writeStepTail(w, renderer, result);
+    w.byte(0x0a);
   });
   if (format === 'jsonl') writeSummaryLine(w, options.seed, total);
   return total;
