@@ -127,6 +127,11 @@ export class ByteWriter {
     target.pos += n;
   }
 
+  /** The bytes written so far, without copying; valid until the next write. */
+  view(): Uint8Array {
+    return this.buf.subarray(0, this.pos);
+  }
+
   /** Drops everything written (keeps the buffer). */
   reset(): void {
     this.pos = 0;
