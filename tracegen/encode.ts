@@ -17,6 +17,7 @@ import {
   type ObjRecovery,
   type OsdId,
   type PeerInfo,
+  type PeerInfoMap,
   type PeeringEffect,
   type PeeringEvent,
   type PeerRecoveryPlan,
@@ -24,6 +25,7 @@ import {
   type RecoveryTarget,
   type Snapshot,
   type SnapshotChecks,
+  type U64,
 } from '../reducer/index.js';
 import { ByteWriter } from './byte-writer.js';
 
@@ -228,61 +230,81 @@ export interface SnapshotField {
   readonly write: (w: W, s: Snapshot) => void;
 }
 
-function field<K extends keyof Snapshot>(key: K, prefix: string, value: (w: W, v: Snapshot[K]) => void): SnapshotField {
+/**
+ * A snapshot field with a reader of its own. A shared `s[key]` load sees every
+ * key and goes megamorphic; one small reader per field keeps each load
+ * monomorphic (this runs for every field of every snapshot).
+ */
+export interface SnapshotFieldCodec extends SnapshotField {
+  readonly read: (s: Snapshot) => unknown;
+}
+
+function field<K extends keyof Snapshot>(
+  key: K,
+  prefix: string,
+  read: (s: Snapshot) => Snapshot[K],
+  value: (w: W, v: Snapshot[K]) => void,
+): SnapshotFieldCodec {
   return {
     key,
+    read,
     write: (w, s) => {
       w.ascii(prefix);
-      value(w, s[key]);
+      value(w, read(s));
     },
   };
 }
 
 const uintValue = (w: W, v: number): void => w.uint(v);
 const intValue = (w: W, v: number): void => w.int(v);
+const u64Value = (w: W, v: U64): void => w.u64(v);
 const boolValue = (w: W, v: boolean): void => w.bool(v);
 
+function writePeerMap(w: W, peers: PeerInfoMap): void {
+  w.byte(0x5b);
+  for (let i = 0; i < peers.length; i++) {
+    const [osd, info] = peers[i]!;
+    if (i > 0) w.byte(0x2c);
+    writePeerInfo(w, info, osd);
+  }
+  w.byte(0x5d);
+}
+
 /** Snapshot fields in upstream order; the closing brace is written separately. */
-export const SNAPSHOT_FIELDS: readonly SnapshotField[] = [
-  field('state', '{"state":', (w, v) => {
+export const SNAPSHOT_FIELD_CODECS: readonly SnapshotFieldCodec[] = [
+  field('state', '{"state":', (s) => s.state, (w, v) => {
     w.byte(0x22);
     w.ascii(v);
     w.byte(0x22);
   }),
-  field('pgid', ',"pgid":', (w, v) => w.u64(v)),
-  field('whoami', ',"whoami":', intValue),
-  field('epoch', ',"epoch":', uintValue),
-  field('acting', ',"acting":', writeActing),
-  field('up', ',"up":', writeActing),
-  field('poolSize', ',"pool_size":', intValue),
-  field('poolMinSize', ',"pool_min_size":', intValue),
-  field('localInfo', ',"local_info":', writePGInfo),
-  field('authSeq', ',"auth_seq":', (w, v) => w.u64(v)),
-  field('authImage', ',"auth_image":', writeImage),
-  field('authSources', ',"auth_sources":', writeAuthority),
-  field('authBlobMeta', ',"auth_blob_meta":', writeBlobMeta),
-  field('peerInfo', ',"peer_info":', (w, v) => {
-    w.byte(0x5b);
-    for (let i = 0; i < v.length; i++) {
-      const [osd, info] = v[i]!;
-      if (i > 0) w.byte(0x2c);
-      writePeerInfo(w, info, osd);
-    }
-    w.byte(0x5d);
-  }),
-  field('peersQueried', ',"peers_queried":', writeOsdList),
-  field('peersResponded', ',"peers_responded":', writeOsdList),
-  field('priorOsds', ',"prior_osds":', writeOsdList),
-  field('recoveryTargets', ',"recovery_targets":', writeOsdList),
-  field('peerRecoveryPlans', ',"peer_recovery_plans":', writePlans),
-  field('localRecoveryPlan', ',"local_recovery_plan":', writeRecoveries),
-  field('recovered', ',"recovered":', writeOsdList),
-  field('timedOutProbes', ',"timed_out_probes":', writeOsdList),
-  field('needUpThru', ',"need_up_thru":', boolValue),
-  field('activated', ',"activated":', boolValue),
-  field('pendingActingChange', ',"pending_acting_change":', boolValue),
-  field('lastPeeringReset', ',"last_peering_reset":', uintValue),
+  field('pgid', ',"pgid":', (s) => s.pgid, u64Value),
+  field('whoami', ',"whoami":', (s) => s.whoami, intValue),
+  field('epoch', ',"epoch":', (s) => s.epoch, uintValue),
+  field('acting', ',"acting":', (s) => s.acting, writeActing),
+  field('up', ',"up":', (s) => s.up, writeActing),
+  field('poolSize', ',"pool_size":', (s) => s.poolSize, intValue),
+  field('poolMinSize', ',"pool_min_size":', (s) => s.poolMinSize, intValue),
+  field('localInfo', ',"local_info":', (s) => s.localInfo, writePGInfo),
+  field('authSeq', ',"auth_seq":', (s) => s.authSeq, u64Value),
+  field('authImage', ',"auth_image":', (s) => s.authImage, writeImage),
+  field('authSources', ',"auth_sources":', (s) => s.authSources, writeAuthority),
+  field('authBlobMeta', ',"auth_blob_meta":', (s) => s.authBlobMeta, writeBlobMeta),
+  field('peerInfo', ',"peer_info":', (s) => s.peerInfo, writePeerMap),
+  field('peersQueried', ',"peers_queried":', (s) => s.peersQueried, writeOsdList),
+  field('peersResponded', ',"peers_responded":', (s) => s.peersResponded, writeOsdList),
+  field('priorOsds', ',"prior_osds":', (s) => s.priorOsds, writeOsdList),
+  field('recoveryTargets', ',"recovery_targets":', (s) => s.recoveryTargets, writeOsdList),
+  field('peerRecoveryPlans', ',"peer_recovery_plans":', (s) => s.peerRecoveryPlans, writePlans),
+  field('localRecoveryPlan', ',"local_recovery_plan":', (s) => s.localRecoveryPlan, writeRecoveries),
+  field('recovered', ',"recovered":', (s) => s.recovered, writeOsdList),
+  field('timedOutProbes', ',"timed_out_probes":', (s) => s.timedOutProbes, writeOsdList),
+  field('needUpThru', ',"need_up_thru":', (s) => s.needUpThru, boolValue),
+  field('activated', ',"activated":', (s) => s.activated, boolValue),
+  field('pendingActingChange', ',"pending_acting_change":', (s) => s.pendingActingChange, boolValue),
+  field('lastPeeringReset', ',"last_peering_reset":', (s) => s.lastPeeringReset, uintValue),
 ];
+
+export const SNAPSHOT_FIELDS: readonly SnapshotField[] = SNAPSHOT_FIELD_CODECS;
 
 export function writeSnapshot(w: W, s: Snapshot): void {
   for (const f of SNAPSHOT_FIELDS) f.write(w, s);

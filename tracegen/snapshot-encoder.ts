@@ -6,9 +6,9 @@
  */
 import type { Snapshot } from '../reducer/index.js';
 import { ByteWriter } from './byte-writer.js';
-import { SNAPSHOT_FIELDS } from './encode.js';
+import { SNAPSHOT_FIELD_CODECS as FIELDS } from './encode.js';
 
-const FIELD_COUNT = SNAPSHOT_FIELDS.length;
+const FIELD_COUNT = FIELDS.length;
 
 export class SnapshotEncoder {
   private current = new ByteWriter(1 << 13);
@@ -29,8 +29,8 @@ export class SnapshotEncoder {
     // Runs of unchanged fields are copied with one call.
     let copyStart = -1;
     for (let i = 0; i < FIELD_COUNT; i++) {
-      const field = SNAPSHOT_FIELDS[i]!;
-      const unchanged = prev !== undefined && snap[field.key] === prev[field.key];
+      const field = FIELDS[i]!;
+      const unchanged = prev !== undefined && field.read(snap) === field.read(prev);
       if (unchanged) {
         if (copyStart < 0) copyStart = i;
         offsets[i] = out.length + (this.offsets[i]! - this.offsets[copyStart]!);
