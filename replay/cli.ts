@@ -1,0 +1,96 @@
+#!/usr/bin/env node
+/**
+ * `peering-replay-ts <trace.jsonl | ->`: the TS counterpart of Lean's
+ * `peering-replay`, with the same interface and success line.
+ */
+import { createReadStream } from 'node:fs';
+import { Command, CommanderError, Option } from 'commander';
+import type { CompareMode } from './project.js';
+import { failureText, jsonReport, leniencyLines, okLine, REPLAY_EXIT } from './report.js';
+import { ReplayFailure } from './failure.js';
+import { replayStream } from './run.js';
+
+const HELP_AFTER = `
+Compares every step of the trace with the TS reducer, starting from the empty
+snapshot, as the Lean checker does: input snapshot, before checks, from state,
+after snapshot, after checks, to state, effects (as a multiset). --strict
+compares every member in order instead (recovery_targets, effect order,
+unknown members).
+
+Exit status:
+  0  replay ok (prints "replay ok: steps=N summaries=M")
+  1  the trace and the reducer disagree (first diverging step, focused diff)
+  2  usage error
+  3  malformed input (one line naming the line number)
+  4  the trace file cannot be read`;
+
+interface Options {
+  strict?: boolean;
+  json?: boolean;
+  maxLineBytes: number;
+}
+
+function fail(code: number, message: string): never {
+  process.stderr.write(`peering-replay-ts: ${message}\n`);
+  process.exit(code);
+}
+
+async function main(argv: string[]): Promise<void> {
+  const program = new Command('peering-replay-ts')
+    .description('Replay a peering trace through the TypeScript reducer')
+    .argument('<trace>', 'trace file (JSON Lines), or - for stdin')
+    .option('--strict', 'compare every member and every order, not just what the Lean checker compares')
+    .option('--json', 'print a JSON report on stdout instead of text')
+    .addOption(
+      new Option('--max-line-bytes <n>', 'reject lines longer than this')
+        .default(8 << 20)
+        .argParser((v) => {
+          const n = Number(v);
+          if (!Number.isSafeInteger(n) || n <= 0) throw new Error(`--max-line-bytes needs a positive integer, got ${JSON.stringify(v)}`);
+          return n;
+        }),
+    )
+    .addHelpText('after', HELP_AFTER)
+    .exitOverride()
+    .configureOutput({ writeErr: () => undefined })
+    .showHelpAfterError(false);
+
+  try {
+    program.parse(argv, { from: 'user' });
+  } catch (err) {
+    if (err instanceof CommanderError && (err.code === 'commander.helpDisplayed' || err.code === 'commander.version')) process.exit(0);
+    const message = err instanceof Error ? err.message.replace(/^error: /, '') : String(err);
+    fail(REPLAY_EXIT.usage, `${message.split('\n')[0]} (usage: peering-replay-ts <trace.jsonl | ->)`);
+  }
+  const [path] = program.args as [string];
+  const options = program.opts<Options>();
+  const mode: CompareMode = options.strict ? 'strict' : 'lean';
+
+  const input = path === '-' ? process.stdin : createReadStream(path, { highWaterMark: 1 << 20 });
+  try {
+    const stats = await replayStream(input, { mode, maxLineBytes: options.maxLineBytes });
+    const notes = leniencyLines(stats.notes, stats.summaries, stats.steps);
+    if (options.json) {
+      process.stdout.write(jsonReport({ ok: true, mode, steps: stats.steps, summaries: stats.summaries, notes }) + '\n');
+    } else {
+      for (const note of notes) process.stderr.write(`${note}\n`);
+      process.stdout.write(`${okLine(stats)}\n`);
+    }
+  } catch (err) {
+    if (err instanceof ReplayFailure) {
+      const code = err.report.kind === 'malformed' ? REPLAY_EXIT.malformed : REPLAY_EXIT.mismatch;
+      if (options.json) {
+        process.stdout.write(jsonReport({ ok: false, mode, steps: 0, summaries: 0, notes: [], failure: err.report }) + '\n');
+        process.exitCode = code;
+        return;
+      }
+      process.stderr.write(`${failureText(err.report)}\n`);
+      process.exitCode = code;
+      return;
+    }
+    const e = err as NodeJS.ErrnoException;
+    fail(REPLAY_EXIT.io, `cannot read ${path === '-' ? 'stdin' : path}: ${e.code === 'ENOENT' ? 'no such file' : e.code === 'EISDIR' ? 'is a directory' : e.message}`);
+  }
+}
+
+main(process.argv.slice(2)).catch((err: unknown) => fail(REPLAY_EXIT.io, err instanceof Error ? err.message : String(err)));

@@ -1,0 +1,57 @@
+#!/usr/bin/env node
+/** `peering-trace-diff A B`: the first diverging line of two traces, with a focused diff. */
+import { createReadStream } from 'node:fs';
+import { Command, CommanderError } from 'commander';
+import { ReplayFailure } from './failure.js';
+import { REPLAY_EXIT } from './report.js';
+import { diffTraces } from './trace-diff.js';
+
+function fail(code: number, message: string): never {
+  process.stderr.write(`peering-trace-diff: ${message}\n`);
+  process.exit(code);
+}
+
+async function main(argv: string[]): Promise<void> {
+  const program = new Command('peering-trace-diff')
+    .description('Report the first line where two peering traces diverge')
+    .argument('<a>', 'first trace (or - for stdin)')
+    .argument('<b>', 'second trace')
+    .option('--strict', 'compare every member and order (default: what the Lean checker compares)')
+    .option('--json', 'print a JSON report on stdout')
+    .addHelpText('after', '\nExit status: 0 equivalent, 1 diverging, 2 usage, 3 malformed line, 4 unreadable file')
+    .exitOverride()
+    .configureOutput({ writeErr: () => undefined });
+  try {
+    program.parse(argv, { from: 'user' });
+  } catch (err) {
+    if (err instanceof CommanderError && err.code === 'commander.helpDisplayed') process.exit(0);
+    fail(REPLAY_EXIT.usage, `${(err as Error).message.replace(/^error: /, '').split('\n')[0]} (usage: peering-trace-diff <a> <b>)`);
+  }
+  const [pathA, pathB] = program.args as [string, string];
+  if (pathA === '-' && pathB === '-') fail(REPLAY_EXIT.usage, 'only one side can be stdin');
+  const open = (p: string) => (p === '-' ? process.stdin : createReadStream(p, { highWaterMark: 1 << 20 }));
+  const opts = program.opts<{ strict?: boolean; json?: boolean }>();
+  try {
+    const result = await diffTraces(open(pathA), open(pathB), opts.strict ? 'strict' : 'lean');
+    if (opts.json) process.stdout.write(`${JSON.stringify({ same: result.divergence === undefined, ...result })}\n`);
+    if (result.divergence === undefined) {
+      if (!opts.json) process.stdout.write(`traces agree: ${result.lines} lines (${result.equivalentLines} equivalent but not byte-identical)\n`);
+      return;
+    }
+    const d = result.divergence;
+    if (!opts.json) {
+      const where = [`A line ${d.lineA}`, `B line ${d.lineB}`, d.step === undefined ? '' : `step ${d.step}`, d.event ?? ''].filter(Boolean).join(', ');
+      const out = [`${d.message} (${where})`];
+      for (const e of d.diff.slice(0, 40)) out.push(`  ${e.path}: A ${e.expected ?? '(absent)'}, B ${e.actual ?? '(absent)'}`);
+      if (d.diff.length > 40) out.push(`  ... ${d.diff.length - 40} more`);
+      process.stdout.write(`${out.join('\n')}\n`);
+    }
+    process.exitCode = REPLAY_EXIT.mismatch;
+  } catch (err) {
+    if (err instanceof ReplayFailure) fail(REPLAY_EXIT.malformed, `line ${err.report.line}: ${err.report.message}`);
+    const e = err as NodeJS.ErrnoException;
+    fail(REPLAY_EXIT.io, e.code === 'ENOENT' ? `cannot read ${e.path ?? 'file'}: no such file` : e.message);
+  }
+}
+
+main(process.argv.slice(2)).catch((err: unknown) => fail(REPLAY_EXIT.io, err instanceof Error ? err.message : String(err)));

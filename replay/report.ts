@@ -1,0 +1,56 @@
+/** Human and machine renderings of a replay outcome. */
+import type { LeniencyNotes, ReplayStats } from './checker.js';
+import type { FailureReport } from './failure.js';
+
+/** Exit statuses of `peering-replay-ts` (0/1/2 as Lean's `peering-replay`). */
+export const REPLAY_EXIT = {
+  ok: 0,
+  mismatch: 1,
+  usage: 2,
+  malformed: 3,
+  io: 4,
+} as const;
+
+export function okLine(stats: { steps: number; summaries: number }): string {
+  return `replay ok: steps=${stats.steps} summaries=${stats.summaries}`;
+}
+
+/** Notes about input the Lean checker accepts silently. */
+export function leniencyLines(notes: LeniencyNotes, summaries: number, steps: number): string[] {
+  const out: string[] = [];
+  if (notes.trimmedLines > 0) {
+    out.push(`note: ${notes.trimmedLines} line(s) had surrounding whitespace or CR (first: line ${notes.firstTrimmedLine}); trimmed, as the Lean checker does`);
+  }
+  if (notes.skippedLines > 0) {
+    out.push(`note: skipped ${notes.skippedLines} line(s) not starting with "{" (first: line ${notes.firstSkippedLine}), as the Lean checker does`);
+  }
+  if (notes.blankLines > 0) out.push(`note: skipped ${notes.blankLines} blank line(s)`);
+  if (notes.unterminatedFinalLine) out.push('note: the final line has no trailing newline');
+  if (summaries === 0 && steps > 0) out.push('note: no summary line; the trace may be truncated');
+  return out;
+}
+
+export function failureText(f: FailureReport): string {
+  if (f.kind === 'malformed') return `peering-replay-ts: ${f.line === 0 ? '' : `line ${f.line}: `}${f.message}`;
+  const where = [`line ${f.line}`, f.step === undefined ? '' : `step ${f.step}`, f.event ?? ''].filter(Boolean).join(', ');
+  const lines = [`replay mismatch at ${where}: ${f.message}`, `triage: ${f.triage}: ${f.triageReason}`];
+  const shown = f.diff.slice(0, 40);
+  for (const d of shown) lines.push(`  ${d.path}: expected ${d.expected ?? '(absent)'}, actual ${d.actual ?? '(absent)'}`);
+  if (f.diff.length > shown.length) lines.push(`  ... ${f.diff.length - shown.length} more difference(s) (use --json for all)`);
+  return lines.join('\n');
+}
+
+export interface JsonReport {
+  readonly ok: boolean;
+  readonly mode: string;
+  readonly steps: number;
+  readonly summaries: number;
+  readonly notes: readonly string[];
+  readonly failure?: FailureReport;
+}
+
+export function jsonReport(report: JsonReport): string {
+  return JSON.stringify(report);
+}
+
+export type { ReplayStats };

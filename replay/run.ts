@@ -1,0 +1,36 @@
+/** Runs a whole trace stream through a checker. */
+import type { Readable } from 'node:stream';
+import { ReplayChecker, type ReplayOptions, type ReplayStats } from './checker.js';
+import { malformed } from './failure.js';
+import { DEFAULT_MAX_LINE_BYTES, LineSplitter, LineTooLongError, splitStream } from './line-reader.js';
+
+export interface StreamOptions extends ReplayOptions {
+  readonly maxLineBytes?: number;
+}
+
+/** Resolves with stats, rejects with `ReplayFailure` (or an I/O error from the stream). */
+export async function replayStream(stream: Readable, options: StreamOptions = {}): Promise<ReplayStats> {
+  const checker = new ReplayChecker(options);
+  const splitter = new LineSplitter((bytes, lineNo, terminated) => checker.feedLine(bytes, lineNo, terminated), options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES);
+  try {
+    await splitStream(stream, splitter);
+  } catch (err) {
+    if (err instanceof LineTooLongError) throw malformed(err.lineNo, `line longer than the ${err.limit}-byte limit (--max-line-bytes)`);
+    throw err;
+  }
+  return checker.finish();
+}
+
+/** Checks a trace held in memory (tests, the fuzz driver). */
+export function replayText(text: string | Uint8Array, options: StreamOptions = {}): ReplayStats {
+  const checker = new ReplayChecker(options);
+  const splitter = new LineSplitter((bytes, lineNo, terminated) => checker.feedLine(bytes, lineNo, terminated), options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES);
+  try {
+    splitter.push(typeof text === 'string' ? Buffer.from(text) : Buffer.from(text.buffer, text.byteOffset, text.byteLength));
+    splitter.end();
+  } catch (err) {
+    if (err instanceof LineTooLongError) throw malformed(err.lineNo, `line longer than the ${err.limit}-byte limit (--max-line-bytes)`);
+    throw err;
+  }
+  return checker.finish();
+}
