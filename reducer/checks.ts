@@ -108,6 +108,28 @@ function hasOutstandingWork(snap: Snapshot, replicas: readonly PeerInfo[]): bool
   );
 }
 
+/**
+ * The snapshots agree, by identity, on every field the checks read, so their
+ * checks are equal. Lets callers that see consecutive snapshots (which share
+ * unchanged values) skip recomputation.
+ */
+export function sameCheckInputs(a: Snapshot, b: Snapshot): boolean {
+  return (
+    a.whoami === b.whoami &&
+    a.acting.osds === b.acting.osds &&
+    a.peersQueried === b.peersQueried &&
+    a.peersResponded === b.peersResponded &&
+    a.peerInfo === b.peerInfo &&
+    a.localInfo === b.localInfo &&
+    a.authSeq === b.authSeq &&
+    a.authImage === b.authImage &&
+    a.authSources === b.authSources &&
+    a.authBlobMeta === b.authBlobMeta &&
+    a.peerRecoveryPlans === b.peerRecoveryPlans &&
+    a.localRecoveryPlan === b.localRecoveryPlan
+  );
+}
+
 /** All four checks, sharing the recomputation. */
 export function computeChecks(snap: Snapshot): SnapshotChecks {
   const replicas = actingReplicas(snap);

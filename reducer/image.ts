@@ -254,3 +254,42 @@ export function sameBlobMetaImage(a: BlobMetaImage, b: BlobMetaImage): boolean {
   return true;
 }
 
+
+/** Entry-for-entry equality: unlike `sameImage`, zero-length entries count. */
+export function imageEqual(a: ObjectImage, b: ObjectImage): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) {
+    const x = a[i]!;
+    const y = b[i]!;
+    if (x[0] !== y[0] || x[1] !== y[1]) return false;
+  }
+  return true;
+}
+
+export function authorityEqual(a: AuthorityImage, b: AuthorityImage): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) {
+    const x = a[i]!;
+    const y = b[i]!;
+    if (x[0] !== y[0] || x[1].osd !== y[1].osd || x[1].length !== y[1].length) return false;
+  }
+  return true;
+}
+
+/** Field-for-field equality of two PG infos. */
+export function pgInfoEqual(a: PGInfo, b: PGInfo): boolean {
+  return (
+    a.pgid === b.pgid &&
+    a.committedSeq === b.committedSeq &&
+    a.committedLength === b.committedLength &&
+    imageEqual(a.image, b.image) &&
+    sameBlobMetaImage(a.blobMeta, b.blobMeta) &&
+    a.lastEpochStarted === b.lastEpochStarted &&
+    a.lastIntervalStarted === b.lastIntervalStarted &&
+    a.lastEpochClean === b.lastEpochClean &&
+    a.epochCreated === b.epochCreated &&
+    a.sameIntervalSince === b.sameIntervalSince &&
+    a.sameUpSince === b.sameUpSince &&
+    a.samePrimarySince === b.samePrimarySince
+  );
+}

@@ -10,7 +10,7 @@ export { step, stepValidated, reduce } from './step.js';
 export { validateEvent, isFreshEpoch } from './validate.js';
 export { fromSnapshot, toSnapshot, recoveryTargetsFromPlans, type Machine } from './machine.js';
 export type { SnapshotChecks } from './checks.js';
-export { computeChecks, haveEnoughInfo, imageInvariant, imageClean, imageRecovering } from './checks.js';
+export { computeChecks, sameCheckInputs, haveEnoughInfo, imageInvariant, imageClean, imageRecovering } from './checks.js';
 export {
   EMPTY_PG_INFO,
   emptyPeerInfo,

@@ -11,17 +11,23 @@ import {
   authoritativeSources,
   authorityFromImage,
   authorityImageValues,
+  authorityEqual,
   authorityOsdFor,
   buildPeerRecoveryPlans,
   effectiveImage,
   emptyPeerInfo,
+  imageEqual,
   imageRecoveryGaps,
   normalizedPeerInfo,
   normalizedPGInfo,
   primaryImage,
+  pgInfoEqual,
   primaryLength,
+  sameBlobMetaImage,
+  samePlans,
+  sameRecoveries,
 } from './image.js';
-import { EMPTY, setAdd, setHas } from './ordered.js';
+import { EMPTY, seqEqual, setAdd, setHas } from './ordered.js';
 import type { Snapshot } from './snapshot.js';
 import type {
   ActingSet,
@@ -325,8 +331,30 @@ export function fromSnapshot(s: Snapshot): Machine {
 }
 
 export function toSnapshot(m: Machine): Snapshot {
+  return buildSnapshot(m, undefined);
+}
+
+/**
+ * `toSnapshot` for the step that started from `before`. Derived values are
+ * recomputed on every step and often come out equal; those keep `before`'s
+ * objects, so consecutive snapshots share them by identity and consumers that
+ * cache by identity (the trace encoder, the checks) can skip the work.
+ */
+export function toSnapshotAfter(m: Machine, before: Snapshot): Snapshot {
+  return buildSnapshot(m, before);
+}
+
+/** `previous` when it equals `next`, else `next`. */
+function keepEqual<T>(previous: T | undefined, next: T, equal: (a: T, b: T) => boolean): T {
+  return previous === undefined || previous === next || !equal(previous, next) ? next : previous;
+}
+
+function buildSnapshot(m: Machine, before: Snapshot | undefined): Snapshot {
   const localInfo = normalizedPGInfo(m.localInfo);
   const clean = m.state === 'Clean';
+  const recoveryTargets = clean
+    ? EMPTY
+    : recoveryTargetsFromPlans(m.peerRecoveryPlans, m.localRecoveryPlan, localInfo.committedSeq, m.authSeq, m.whoami);
   return {
     state: m.state,
     pgid: m.pgid,
@@ -336,22 +364,20 @@ export function toSnapshot(m: Machine): Snapshot {
     up: m.up,
     poolSize: m.poolSize,
     poolMinSize: m.poolMinSize,
-    localInfo,
+    localInfo: keepEqual(before?.localInfo, localInfo, pgInfoEqual),
     authSeq: m.authSeq,
     authLength: primaryLength(m.authImage),
     authOsd: authorityOsdFor(m.authSources, 0),
-    authImage: m.authImage,
-    authSources: m.authSources,
-    authBlobMeta: m.authBlobMeta,
+    authImage: keepEqual(before?.authImage, m.authImage, imageEqual),
+    authSources: keepEqual(before?.authSources, m.authSources, authorityEqual),
+    authBlobMeta: keepEqual(before?.authBlobMeta, m.authBlobMeta, sameBlobMetaImage),
     peerInfo: normalizedPeerMap(m.peerInfo),
     peersQueried: m.peersQueried,
-    peersResponded: m.peersResponded,
+    peersResponded: keepEqual(before?.peersResponded, m.peersResponded, seqEqual),
     priorOsds: m.priorOsds,
-    recoveryTargets: clean
-      ? EMPTY
-      : recoveryTargetsFromPlans(m.peerRecoveryPlans, m.localRecoveryPlan, localInfo.committedSeq, m.authSeq, m.whoami),
-    peerRecoveryPlans: clean ? EMPTY : m.peerRecoveryPlans,
-    localRecoveryPlan: clean ? EMPTY : m.localRecoveryPlan,
+    recoveryTargets: keepEqual(before?.recoveryTargets, recoveryTargets, seqEqual),
+    peerRecoveryPlans: keepEqual(before?.peerRecoveryPlans, clean ? EMPTY : m.peerRecoveryPlans, samePlans),
+    localRecoveryPlan: keepEqual(before?.localRecoveryPlan, clean ? EMPTY : m.localRecoveryPlan, sameRecoveries),
     recovered: clean ? EMPTY : m.recovered,
     timedOutProbes: m.timedOutProbes,
     needUpThru: m.needUpThru,

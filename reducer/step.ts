@@ -14,7 +14,7 @@ import { onAllReplicasRecovered, onRecoveryComplete } from './handlers/recovery-
 import { onReplicaActivate } from './handlers/replica-activate.js';
 import { onReplicaRecoveryComplete } from './handlers/replica-recovery.js';
 import { onUpThruUpdated } from './handlers/up-thru.js';
-import { fromSnapshot, toSnapshot, type Effects, type Machine } from './machine.js';
+import { fromSnapshot, toSnapshotAfter, type Effects, type Machine } from './machine.js';
 import type { Snapshot } from './snapshot.js';
 import type { PeeringEffect, PeeringEvent, State } from './types.js';
 import { validateEvent } from './validate.js';
@@ -75,7 +75,7 @@ export function stepValidated(snapshot: Snapshot, event: PeeringEvent): StepResu
   const m = fromSnapshot(snapshot);
   const from = m.state;
   const effects = reduce(m, event);
-  return { before: snapshot, after: toSnapshot(m), from, to: m.state, effects };
+  return { before: snapshot, after: toSnapshotAfter(m, snapshot), from, to: m.state, effects };
 }
 
 /**

@@ -6,6 +6,7 @@
  */
 import {
   computeChecks,
+  sameCheckInputs,
   EMPTY_SNAPSHOT,
   step,
   type PeeringEvent,
@@ -66,9 +67,11 @@ export class SnapshotRenderer {
   private lastChecks: SnapshotChecks | undefined;
 
   private load(snap: Snapshot): void {
-    if (snap === this.lastSnap) return;
+    const previous = this.lastSnap;
+    if (snap === previous) return;
     this.lastSnap = snap;
     this.json = this.encoder.encode(snap);
+    if (previous !== undefined && sameCheckInputs(previous, snap)) return;
     this.lastChecks = computeChecks(snap);
     this.checksJson.reset();
     writeChecks(this.checksJson, this.lastChecks);
