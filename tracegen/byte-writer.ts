@@ -1,13 +1,27 @@
 /**
  * An append-only byte buffer for building JSON Lines without intermediate
- * strings: constants are copied char by char, integers are written as
- * digits directly. Output is handed to `onFull` in chunks, or grown in
+ * strings: constant tokens are encoded once and copied as bytes, integers
+ * are written as digits directly. Output is handed to `onFull` in chunks, or grown in
  * memory when there is no consumer. `onFull` must consume the chunk before
  * returning: the buffer is reused afterwards.
  */
 import type { U64 } from '../reducer/index.js';
 
 const encoder = new TextEncoder();
+
+/**
+ * Encoded bytes of every token written so far. Tokens are source constants
+ * (keys, punctuation, state and type names), so this stays small. One bulk
+ * copy beats a per-character loop in every tier, and by far before the JIT
+ * has optimised the loop, which is most of a short run.
+ */
+const tokenBytes = new Map<string, Uint8Array>();
+
+function encodeToken(text: string): Uint8Array {
+  const bytes = encoder.encode(text);
+  tokenBytes.set(text, bytes);
+  return bytes;
+}
 
 export class ByteWriter {
   private buf: Uint8Array;
@@ -24,6 +38,11 @@ export class ByteWriter {
     return this.pos;
   }
 
+  /**
+   * Makes room for `n` more bytes. Callers test `pos + n > buf.length`
+   * themselves first, so the common case costs no call before the JIT
+   * inlines this.
+   */
   private room(n: number): void {
     if (this.pos + n <= this.buf.length) return;
     if (this.onFull !== undefined && this.pos > 0) this.flush();
@@ -43,10 +62,22 @@ export class ByteWriter {
     this.onFull(chunk);
   }
 
-  /** A string known to be 7-bit ASCII (keys, state names, punctuation). */
+  /**
+   * A constant 7-bit ASCII string from a small fixed set (keys, punctuation,
+   * state and type names); its bytes are cached. Use `ascii` for other text.
+   */
+  token(text: string): void {
+    const bytes = tokenBytes.get(text) ?? encodeToken(text);
+    const n = bytes.length;
+    if (this.pos + n > this.buf.length) this.room(n);
+    this.buf.set(bytes, this.pos);
+    this.pos += n;
+  }
+
+  /** A string known to be 7-bit ASCII. */
   ascii(text: string): void {
     const n = text.length;
-    this.room(n);
+    if (this.pos + n > this.buf.length) this.room(n);
     const buf = this.buf;
     let p = this.pos;
     for (let i = 0; i < n; i++) buf[p++] = text.charCodeAt(i);
@@ -59,7 +90,7 @@ export class ByteWriter {
   }
 
   byte(code: number): void {
-    this.room(1);
+    if (this.pos >= this.buf.length) this.room(1);
     this.buf[this.pos++] = code;
   }
 
@@ -72,7 +103,7 @@ export class ByteWriter {
   /** A non-negative safe integer in decimal. */
   uint(value: number): void {
     if (value < 10) {
-      this.room(1);
+      if (this.pos >= this.buf.length) this.room(1);
       this.buf[this.pos++] = 48 + value;
       return;
     }
@@ -82,7 +113,7 @@ export class ByteWriter {
     }
     let digits = 1;
     for (let v = value; v >= 10; v = (v / 10) | 0) digits++;
-    this.room(digits);
+    if (this.pos + digits > this.buf.length) this.room(digits);
     const buf = this.buf;
     let p = this.pos + digits;
     this.pos = p;
@@ -109,7 +140,7 @@ export class ByteWriter {
   }
 
   bool(value: boolean): void {
-    this.ascii(value ? 'true' : 'false');
+    this.token(value ? 'true' : 'false');
   }
 
   /** Appends everything written here to `target`. */

@@ -51,7 +51,16 @@ export function jsonString(text: string): string {
   return out + '"';
 }
 
+/** ASCII text that JSON needs no escapes for (the usual case: reasons). */
+const PLAIN_ASCII = /^[\x20\x21\x23-\x5b\x5d-\x7f]*$/;
+
 function writeString(w: W, text: string): void {
+  if (PLAIN_ASCII.test(text)) {
+    w.byte(0x22);
+    w.ascii(text);
+    w.byte(0x22);
+    return;
+  }
   const quoted = jsonString(text);
   // eslint-disable-next-line no-control-regex
   if (/^[\u0000-\u007f]*$/.test(quoted)) w.ascii(quoted);
@@ -68,9 +77,9 @@ export function writeOsdList(w: W, osds: readonly OsdId[]): void {
 }
 
 function writeActing(w: W, acting: ActingSet): void {
-  w.ascii('{"osds":');
+  w.token('{"osds":');
   writeOsdList(w, acting.osds);
-  w.ascii(',"epoch":');
+  w.token(',"epoch":');
   w.uint(acting.epoch);
   w.byte(0x7d);
 }
@@ -79,9 +88,9 @@ export function writeImage(w: W, image: ObjectImage): void {
   w.byte(0x5b);
   for (let i = 0; i < image.length; i++) {
     const entry = image[i]!;
-    w.ascii(i === 0 ? '{"obj":' : ',{"obj":');
+    w.token(i === 0 ? '{"obj":' : ',{"obj":');
     w.u64(entry[0]);
-    w.ascii(',"len":');
+    w.token(',"len":');
     w.u64(entry[1]);
     w.byte(0x7d);
   }
@@ -92,11 +101,11 @@ function writeAuthority(w: W, auth: AuthorityImage): void {
   w.byte(0x5b);
   for (let i = 0; i < auth.length; i++) {
     const [obj, item] = auth[i]!;
-    w.ascii(i === 0 ? '{"obj":' : ',{"obj":');
+    w.token(i === 0 ? '{"obj":' : ',{"obj":');
     w.u64(obj);
-    w.ascii(',"osd":');
+    w.token(',"osd":');
     w.int(item.osd);
-    w.ascii(',"len":');
+    w.token(',"len":');
     w.u64(item.length);
     w.byte(0x7d);
   }
@@ -107,12 +116,12 @@ function writeBlobMeta(w: W, meta: BlobMetaImage): void {
   w.byte(0x5b);
   for (let i = 0; i < meta.length; i++) {
     const [obj, item] = meta[i]!;
-    w.ascii(i === 0 ? '{"obj":' : ',{"obj":');
+    w.token(i === 0 ? '{"obj":' : ',{"obj":');
     w.u64(obj);
-    w.ascii(',"sealed":');
+    w.token(',"sealed":');
     w.bool(item.sealed);
     if (item.finalLen !== undefined) {
-      w.ascii(',"final_len":');
+      w.token(',"final_len":');
       w.u64(item.finalLen);
     }
     w.byte(0x7d);
@@ -124,13 +133,13 @@ function writeRecoveries(w: W, items: readonly ObjRecovery[]): void {
   w.byte(0x5b);
   for (let i = 0; i < items.length; i++) {
     const r = items[i]!;
-    w.ascii(i === 0 ? '{"obj":' : ',{"obj":');
+    w.token(i === 0 ? '{"obj":' : ',{"obj":');
     w.u64(r.obj);
-    w.ascii(',"source":');
+    w.token(',"source":');
     w.int(r.source);
-    w.ascii(',"from_length":');
+    w.token(',"from_length":');
     w.u64(r.fromLength);
-    w.ascii(',"to_length":');
+    w.token(',"to_length":');
     w.u64(r.toLength);
     w.byte(0x7d);
   }
@@ -141,13 +150,13 @@ function writePlans(w: W, plans: readonly PeerRecoveryPlan[]): void {
   w.byte(0x5b);
   for (let i = 0; i < plans.length; i++) {
     const p = plans[i]!;
-    w.ascii(i === 0 ? '{"target":' : ',{"target":');
+    w.token(i === 0 ? '{"target":' : ',{"target":');
     w.int(p.target);
-    w.ascii(',"peer_committed_seq":');
+    w.token(',"peer_committed_seq":');
     w.u64(p.peerCommittedSeq);
-    w.ascii(',"authoritative_seq":');
+    w.token(',"authoritative_seq":');
     w.u64(p.authoritativeSeq);
-    w.ascii(',"recoveries":');
+    w.token(',"recoveries":');
     writeRecoveries(w, p.recoveries);
     w.byte(0x7d);
   }
@@ -158,17 +167,17 @@ function writeTargets(w: W, targets: readonly RecoveryTarget[]): void {
   w.byte(0x5b);
   for (let i = 0; i < targets.length; i++) {
     const t = targets[i]!;
-    w.ascii(i === 0 ? '{"osd":' : ',{"osd":');
+    w.token(i === 0 ? '{"osd":' : ',{"osd":');
     w.int(t.osd);
-    w.ascii(',"peer_length":');
+    w.token(',"peer_length":');
     w.u64(t.peerLength);
-    w.ascii(',"authoritative_length":');
+    w.token(',"authoritative_length":');
     w.u64(t.authoritativeLength);
-    w.ascii(',"peer_committed_seq":');
+    w.token(',"peer_committed_seq":');
     w.u64(t.peerCommittedSeq);
-    w.ascii(',"authoritative_seq":');
+    w.token(',"authoritative_seq":');
     w.u64(t.authoritativeSeq);
-    w.ascii(',"recoveries":');
+    w.token(',"recoveries":');
     writeRecoveries(w, t.recoveries);
     w.byte(0x7d);
   }
@@ -178,48 +187,48 @@ function writeTargets(w: W, targets: readonly RecoveryTarget[]): void {
 /** `osd` overrides the info's own id (the map key wins in peer maps). */
 export function writePeerInfo(w: W, raw: PeerInfo, osd: OsdId = raw.osd): void {
   const info = normalizedPeerInfo(raw);
-  w.ascii('{"osd":');
+  w.token('{"osd":');
   w.int(osd);
-  w.ascii(',"committed_seq":');
+  w.token(',"committed_seq":');
   w.u64(info.committedSeq);
-  w.ascii(',"committed_length":');
+  w.token(',"committed_length":');
   w.u64(info.committedLength);
-  w.ascii(',"image":');
+  w.token(',"image":');
   writeImage(w, effectiveImage(info));
-  w.ascii(',"blob_meta":');
+  w.token(',"blob_meta":');
   writeBlobMeta(w, info.blobMeta);
-  w.ascii(',"last_epoch_started":');
+  w.token(',"last_epoch_started":');
   w.uint(info.lastEpochStarted);
-  w.ascii(',"last_interval_started":');
+  w.token(',"last_interval_started":');
   w.uint(info.lastIntervalStarted);
   w.byte(0x7d);
 }
 
 export function writePGInfo(w: W, raw: PGInfo): void {
   const info = normalizedPGInfo(raw);
-  w.ascii('{"pgid":');
+  w.token('{"pgid":');
   w.u64(info.pgid);
-  w.ascii(',"committed_seq":');
+  w.token(',"committed_seq":');
   w.u64(info.committedSeq);
-  w.ascii(',"committed_length":');
+  w.token(',"committed_length":');
   w.u64(info.committedLength);
-  w.ascii(',"image":');
+  w.token(',"image":');
   writeImage(w, info.image);
-  w.ascii(',"blob_meta":');
+  w.token(',"blob_meta":');
   writeBlobMeta(w, info.blobMeta);
-  w.ascii(',"last_epoch_started":');
+  w.token(',"last_epoch_started":');
   w.uint(info.lastEpochStarted);
-  w.ascii(',"last_interval_started":');
+  w.token(',"last_interval_started":');
   w.uint(info.lastIntervalStarted);
-  w.ascii(',"last_epoch_clean":');
+  w.token(',"last_epoch_clean":');
   w.uint(info.lastEpochClean);
-  w.ascii(',"epoch_created":');
+  w.token(',"epoch_created":');
   w.uint(info.epochCreated);
-  w.ascii(',"same_interval_since":');
+  w.token(',"same_interval_since":');
   w.uint(info.sameIntervalSince);
-  w.ascii(',"same_up_since":');
+  w.token(',"same_up_since":');
   w.uint(info.sameUpSince);
-  w.ascii(',"same_primary_since":');
+  w.token(',"same_primary_since":');
   w.uint(info.samePrimarySince);
   w.byte(0x7d);
 }
@@ -249,7 +258,7 @@ function field<K extends keyof Snapshot>(
     key,
     read,
     write: (w, s) => {
-      w.ascii(prefix);
+      w.token(prefix);
       value(w, read(s));
     },
   };
@@ -274,7 +283,7 @@ function writePeerMap(w: W, peers: PeerInfoMap): void {
 export const SNAPSHOT_FIELD_CODECS: readonly SnapshotFieldCodec[] = [
   field('state', '{"state":', (s) => s.state, (w, v) => {
     w.byte(0x22);
-    w.ascii(v);
+    w.token(v);
     w.byte(0x22);
   }),
   field('pgid', ',"pgid":', (s) => s.pgid, u64Value),
@@ -312,106 +321,106 @@ export function writeSnapshot(w: W, s: Snapshot): void {
 }
 
 export function writeChecks(w: W, c: SnapshotChecks): void {
-  w.ascii('{"have_enough_info":');
+  w.token('{"have_enough_info":');
   w.bool(c.haveEnoughInfo);
-  w.ascii(',"image_invariant":');
+  w.token(',"image_invariant":');
   w.bool(c.imageInvariant);
-  w.ascii(',"image_clean":');
+  w.token(',"image_clean":');
   w.bool(c.imageClean);
-  w.ascii(',"image_recovering":');
+  w.token(',"image_recovering":');
   w.bool(c.imageRecovering);
   w.byte(0x7d);
 }
 
 export function writeEvent(w: W, e: PeeringEvent): void {
-  w.ascii('{"type":"');
-  w.ascii(e.type);
+  w.token('{"type":"');
+  w.token(e.type);
   w.byte(0x22);
   switch (e.type) {
     case 'Initialize':
-      w.ascii(',"pgid":');
+      w.token(',"pgid":');
       w.u64(e.pgid);
-      w.ascii(',"whoami":');
+      w.token(',"whoami":');
       w.int(e.whoami);
-      w.ascii(',"epoch":');
+      w.token(',"epoch":');
       w.uint(e.epoch);
-      w.ascii(',"acting":');
+      w.token(',"acting":');
       writeActing(w, e.acting);
-      w.ascii(',"up":');
+      w.token(',"up":');
       writeActing(w, e.up);
-      w.ascii(',"pool_size":');
+      w.token(',"pool_size":');
       w.int(e.poolSize);
-      w.ascii(',"pool_min_size":');
+      w.token(',"pool_min_size":');
       w.int(e.poolMinSize);
-      w.ascii(',"local_info":');
+      w.token(',"local_info":');
       writePGInfo(w, e.localInfo);
-      w.ascii(',"prior_osds":');
+      w.token(',"prior_osds":');
       writeOsdList(w, e.priorOsds);
       break;
     case 'AdvanceMap':
-      w.ascii(',"new_epoch":');
+      w.token(',"new_epoch":');
       w.uint(e.newEpoch);
-      w.ascii(',"new_acting":');
+      w.token(',"new_acting":');
       writeActing(w, e.newActing);
-      w.ascii(',"new_up":');
+      w.token(',"new_up":');
       writeActing(w, e.newUp);
-      w.ascii(',"new_pool_size":');
+      w.token(',"new_pool_size":');
       w.int(e.newPoolSize);
-      w.ascii(',"new_pool_min_size":');
+      w.token(',"new_pool_min_size":');
       w.int(e.newPoolMinSize);
-      w.ascii(',"prior_osds":');
+      w.token(',"prior_osds":');
       writeOsdList(w, e.priorOsds);
       break;
     case 'PeerInfoReceived':
-      w.ascii(',"from":');
+      w.token(',"from":');
       w.int(e.from);
-      w.ascii(',"info":');
+      w.token(',"info":');
       writePeerInfo(w, e.info);
-      w.ascii(',"query_epoch":');
+      w.token(',"query_epoch":');
       w.uint(e.queryEpoch);
       break;
     case 'PeerQueryTimeout':
-      w.ascii(',"peer":');
+      w.token(',"peer":');
       w.int(e.peer);
       break;
     case 'UpThruUpdated':
-      w.ascii(',"epoch":');
+      w.token(',"epoch":');
       w.uint(e.epoch);
       break;
     case 'RecoveryComplete':
-      w.ascii(',"peer":');
+      w.token(',"peer":');
       w.int(e.peer);
-      w.ascii(',"epoch":');
+      w.token(',"epoch":');
       w.uint(e.epoch);
       break;
     case 'AllReplicasRecovered':
-      w.ascii(',"epoch":');
+      w.token(',"epoch":');
       w.uint(e.epoch);
-      w.ascii(',"peers":');
+      w.token(',"peers":');
       writeOsdList(w, e.peers);
       break;
     case 'ReplicaActivate':
-      w.ascii(',"from":');
+      w.token(',"from":');
       w.int(e.from);
-      w.ascii(',"auth_info":');
+      w.token(',"auth_info":');
       writePeerInfo(w, e.authInfo);
-      w.ascii(',"auth_sources":');
+      w.token(',"auth_sources":');
       writeAuthority(w, e.authSources);
-      w.ascii(',"auth_blob_meta":');
+      w.token(',"auth_blob_meta":');
       writeBlobMeta(w, e.authBlobMeta);
-      w.ascii(',"authoritative_seq":');
+      w.token(',"authoritative_seq":');
       w.u64(e.authoritativeSeq);
-      w.ascii(',"activation_epoch":');
+      w.token(',"activation_epoch":');
       w.uint(e.activationEpoch);
       break;
     case 'ReplicaRecoveryComplete':
-      w.ascii(',"new_committed_seq":');
+      w.token(',"new_committed_seq":');
       w.u64(e.newCommittedSeq);
-      w.ascii(',"new_committed_length":');
+      w.token(',"new_committed_length":');
       w.u64(e.newCommittedLength);
-      w.ascii(',"recovered_image":');
+      w.token(',"recovered_image":');
       writeImage(w, e.recoveredImage);
-      w.ascii(',"activation_epoch":');
+      w.token(',"activation_epoch":');
       w.uint(e.activationEpoch);
       break;
     case 'ActivateCommitted':
@@ -423,121 +432,121 @@ export function writeEvent(w: W, e: PeeringEvent): void {
 }
 
 export function writeEffect(w: W, f: PeeringEffect): void {
-  w.ascii('{"type":"');
-  w.ascii(f.type);
+  w.token('{"type":"');
+  w.token(f.type);
   w.byte(0x22);
   switch (f.type) {
     case 'SendQuery':
-      w.ascii(',"target":');
+      w.token(',"target":');
       w.int(f.target);
-      w.ascii(',"pgid":');
+      w.token(',"pgid":');
       w.u64(f.pgid);
-      w.ascii(',"epoch":');
+      w.token(',"epoch":');
       w.uint(f.epoch);
       break;
     case 'SendNotify':
-      w.ascii(',"target":');
+      w.token(',"target":');
       w.int(f.target);
-      w.ascii(',"pgid":');
+      w.token(',"pgid":');
       w.u64(f.pgid);
-      w.ascii(',"info":');
+      w.token(',"info":');
       writePeerInfo(w, f.info);
-      w.ascii(',"epoch":');
+      w.token(',"epoch":');
       w.uint(f.epoch);
       break;
     case 'SendActivate':
-      w.ascii(',"target":');
+      w.token(',"target":');
       w.int(f.target);
-      w.ascii(',"pgid":');
+      w.token(',"pgid":');
       w.u64(f.pgid);
-      w.ascii(',"auth_info":');
+      w.token(',"auth_info":');
       writePeerInfo(w, f.authInfo);
-      w.ascii(',"auth_sources":');
+      w.token(',"auth_sources":');
       writeAuthority(w, f.authSources);
-      w.ascii(',"auth_blob_meta":');
+      w.token(',"auth_blob_meta":');
       writeBlobMeta(w, f.authBlobMeta);
-      w.ascii(',"authoritative_seq":');
+      w.token(',"authoritative_seq":');
       w.u64(f.authoritativeSeq);
-      w.ascii(',"activation_epoch":');
+      w.token(',"activation_epoch":');
       w.uint(f.activationEpoch);
       break;
     case 'ActivatePG':
-      w.ascii(',"pgid":');
+      w.token(',"pgid":');
       w.u64(f.pgid);
-      w.ascii(',"authoritative_seq":');
+      w.token(',"authoritative_seq":');
       w.u64(f.authoritativeSeq);
-      w.ascii(',"authoritative_length":');
+      w.token(',"authoritative_length":');
       w.u64(f.authoritativeLength);
-      w.ascii(',"authoritative_image":');
+      w.token(',"authoritative_image":');
       writeImage(w, f.authoritativeImage);
-      w.ascii(',"authoritative_blob_meta":');
+      w.token(',"authoritative_blob_meta":');
       writeBlobMeta(w, f.authoritativeBlobMeta);
-      w.ascii(',"activation_epoch":');
+      w.token(',"activation_epoch":');
       w.uint(f.activationEpoch);
       break;
     case 'ScheduleRecovery':
-      w.ascii(',"pgid":');
+      w.token(',"pgid":');
       w.u64(f.pgid);
-      w.ascii(',"targets":');
+      w.token(',"targets":');
       writeTargets(w, f.targets);
       break;
     case 'PersistState':
-      w.ascii(',"pgid":');
+      w.token(',"pgid":');
       w.u64(f.pgid);
-      w.ascii(',"info":');
+      w.token(',"info":');
       writePGInfo(w, f.info);
       break;
     case 'RequestUpThru':
-      w.ascii(',"epoch":');
+      w.token(',"epoch":');
       w.uint(f.epoch);
       break;
     case 'RequestActingChange':
-      w.ascii(',"pgid":');
+      w.token(',"pgid":');
       w.u64(f.pgid);
-      w.ascii(',"want_acting":');
+      w.token(',"want_acting":');
       writeOsdList(w, f.wantActing);
       break;
     case 'UpdateHeartbeats':
-      w.ascii(',"peers":');
+      w.token(',"peers":');
       writeOsdList(w, f.peers);
       break;
     case 'PublishStats':
-      w.ascii(',"pgid":');
+      w.token(',"pgid":');
       w.u64(f.pgid);
-      w.ascii(',"state":"');
-      w.ascii(f.state);
-      w.ascii('","committed_seq":');
+      w.token(',"state":"');
+      w.token(f.state);
+      w.token('","committed_seq":');
       w.u64(f.committedSeq);
-      w.ascii(',"authoritative_seq":');
+      w.token(',"authoritative_seq":');
       w.u64(f.authoritativeSeq);
-      w.ascii(',"committed_length":');
+      w.token(',"committed_length":');
       w.u64(f.committedLength);
-      w.ascii(',"image":');
+      w.token(',"image":');
       writeImage(w, f.image);
-      w.ascii(',"authoritative_image":');
+      w.token(',"authoritative_image":');
       writeImage(w, f.authoritativeImage);
-      w.ascii(',"authoritative_blob_meta":');
+      w.token(',"authoritative_blob_meta":');
       writeBlobMeta(w, f.authoritativeBlobMeta);
-      w.ascii(',"acting_size":');
+      w.token(',"acting_size":');
       w.int(f.actingSize);
-      w.ascii(',"up_size":');
+      w.token(',"up_size":');
       w.int(f.upSize);
       break;
     case 'LogTransition':
-      w.ascii(',"pgid":');
+      w.token(',"pgid":');
       w.u64(f.pgid);
-      w.ascii(',"from":"');
-      w.ascii(f.from);
-      w.ascii('","to":"');
-      w.ascii(f.to);
-      w.ascii('","reason":');
+      w.token(',"from":"');
+      w.token(f.from);
+      w.token('","to":"');
+      w.token(f.to);
+      w.token('","reason":');
       writeString(w, f.reason);
       break;
     case 'DeactivatePG':
     case 'CancelRecovery':
     case 'MarkClean':
     case 'DeletePG':
-      w.ascii(',"pgid":');
+      w.token(',"pgid":');
       w.u64(f.pgid);
       break;
   }

@@ -99,15 +99,15 @@ export class SnapshotRenderer {
  * compares traces against exactly these bytes.
  */
 export function writeStepTail(w: ByteWriter, renderer: SnapshotRenderer, result: StepResult): void {
-  w.ascii(',"before":');
+  w.token(',"before":');
   renderer.appendJson(result.before, w);
-  w.ascii(',"before_checks":');
+  w.token(',"before_checks":');
   renderer.appendChecks(result.before, w);
-  w.ascii(',"after":');
+  w.token(',"after":');
   renderer.appendJson(result.after, w);
-  w.ascii(',"after_checks":');
+  w.token(',"after_checks":');
   renderer.appendChecks(result.after, w);
-  w.ascii(',"effects":');
+  w.token(',"effects":');
   writeEffects(w, result.effects);
   w.byte(0x7d);
 }
@@ -124,13 +124,13 @@ export function renderTrace(options: TraceOptions, format: Format, w: ByteWriter
       w.ascii(legacyState(result.after, renderer.checks(result.after)));
       return;
     }
-    w.ascii('{"kind":"step","step":');
+    w.token('{"kind":"step","step":');
     w.uint(index);
-    w.ascii(',"from_state":"');
-    w.ascii(result.from);
-    w.ascii('","to_state":"');
-    w.ascii(result.to);
-    w.ascii('","event":');
+    w.token(',"from_state":"');
+    w.token(result.from);
+    w.token('","to_state":"');
+    w.token(result.to);
+    w.token('","event":');
     writeEvent(w, event);
     writeStepTail(w, renderer, result);
     w.byte(0x0a);
