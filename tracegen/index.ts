@@ -9,3 +9,4 @@ export { legacyEvent, legacyState } from './legacy.js';
 export { ByteWriter } from './byte-writer.js';
 export { parseCliArgs, EXIT, type CliOptions, type CliParse } from './cli-args.js';
 export { parseCliInt, parseCliUnsigned } from './c-integer.js';
+export { renderEvents, eventsTraceText, writeStepLine } from './render-events.js';

@@ -1,0 +1,141 @@
+/**
+ * `npm run bench [-- generator|batch|replay|fuzz ...]`
+ *
+ * Every figure is reported next to a baseline measured in the same run,
+ * interleaved, because shared machines are noisy:
+ *  - generator: the upstream C++ `cross_validate` when PEERING_CPP_CROSS_VALIDATE
+ *    names it, and always a JSON round-trip yardstick over the same bytes;
+ *  - batch: in-process, against the same yardstick in-process;
+ *  - replay: MB/s, steps/s and peak RSS on a >= 100 MB trace;
+ *  - fuzz: cycles/s of --jobs 2 over --jobs 1.
+ * Set BENCH_ROUNDS to change the number of interleaved rounds (default 7).
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { ByteWriter, renderTrace } from '../tracegen/index.js';
+import { fmt, interleave, summarize, timeCommand } from './measure.js';
+
+const HERE = dirname(fileURLToPath(import.meta.url));
+const DIST = join(HERE, '..');
+const CROSS_VALIDATE = join(DIST, 'tracegen', 'cli.js');
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 7);
+const CPP = process.env.PEERING_CPP_CROSS_VALIDATE;
+const work = mkdtempSync(join(tmpdir(), 'peering-bench-'));
+
+const LONG = ['--profile', 'lean-core', '--seed', '54', '--events', '20000'];
+
+function line(label: string, value: string): void {
+  process.stdout.write(`  ${label.padEnd(34)} ${value}\n`);
+}
+
+async function generator(): Promise<void> {
+  process.stdout.write(`\n# generator: cross-validate ${LONG.join(' ')} > /dev/null (${ROUNDS} interleaved rounds)\n`);
+  const file = join(work, 'long.jsonl');
+  const probe = await timeCommand(process.execPath, [CROSS_VALIDATE, ...LONG], file);
+  const events = Number(/Total events: (\d+)/.exec(probe.stdout)?.[1]);
+  const bytes = statSync(file).size;
+  const commands = [
+    { name: 'ts', run: () => timeCommand(process.execPath, [CROSS_VALIDATE, ...LONG]) },
+    { name: 'yardstick', run: () => timeCommand(process.execPath, [join(HERE, 'child-json-yardstick.js'), file]) },
+    ...(CPP ? [{ name: 'cpp', run: () => timeCommand(CPP, LONG) }] : []),
+  ];
+  const results = await interleave(ROUNDS, commands);
+  const ts = summarize(results.get('ts')!.map((s) => s.ms));
+  const yard = summarize(results.get('yardstick')!.map((s) => s.ms));
+  line('trace', `${fmt(events)} events, ${fmt(bytes / 1e6, 1)} MB`);
+  line('TS cross-validate (min / median)', `${fmt(ts.min)} / ${fmt(ts.median)} ms`);
+  line('TS throughput (min time)', `${fmt(events / (ts.min / 1000))} events/s, ${fmt(bytes / 1e6 / (ts.min / 1000), 1)} MB/s`);
+  line('JSON round-trip yardstick', `${fmt(yard.min)} / ${fmt(yard.median)} ms; TS/yardstick = ${fmt(ts.min / yard.min, 2)}`);
+  if (CPP) {
+    const cpp = summarize(results.get('cpp')!.map((s) => s.ms));
+    line('C++ cross_validate (min / median)', `${fmt(cpp.min)} / ${fmt(cpp.median)} ms (${fmt(events / (cpp.min / 1000))} events/s)`);
+    line('ratio TS / C++', `${fmt(ts.min / cpp.min, 2)} (min), ${fmt(ts.median / cpp.median, 2)} (median)`);
+  } else {
+    line('C++ baseline', 'set PEERING_CPP_CROSS_VALIDATE=/path/to/cross_validate to time it here');
+  }
+}
+
+async function batch(): Promise<void> {
+  process.stdout.write('\n# batch: 200 seeds x 1000 events, lean-core, in-process\n');
+  const run = (): { ms: number; events: number; bytes: number } => {
+    let bytes = 0;
+    const w = new ByteWriter(1 << 20, (chunk) => (bytes += chunk.length));
+    let events = 0;
+    const start = process.hrtime.bigint();
+    for (let seed = 1; seed <= 200; seed++) events += renderTrace({ seed: BigInt(seed), events: 1000, profile: 'lean-core' }, 'jsonl', w);
+    w.flush();
+    return { ms: Number(process.hrtime.bigint() - start) / 1e6, events, bytes };
+  };
+  const yardstick = (text: string[]): number => {
+    const start = process.hrtime.bigint();
+    let n = 0;
+    for (const l of text) n += JSON.stringify(JSON.parse(l)).length;
+    if (n < 0) throw new Error('unreachable');
+    return Number(process.hrtime.bigint() - start) / 1e6;
+  };
+  const sample: string[] = [];
+  {
+    const w = new ByteWriter(1 << 16);
+    for (let seed = 1; seed <= 200; seed++) renderTrace({ seed: BigInt(seed), events: 1000, profile: 'lean-core' }, 'jsonl', w);
+    sample.push(...w.text().split('\n').filter(Boolean));
+  }
+  const runs: number[] = [];
+  const yards: number[] = [];
+  let last = run();
+  for (let r = 0; r < ROUNDS; r++) {
+    last = run();
+    runs.push(last.ms);
+    yards.push(yardstick(sample));
+  }
+  const t = summarize(runs);
+  const y = summarize(yards);
+  line('batch', `${fmt(last.events)} events, ${fmt(last.bytes / 1e6, 1)} MB`);
+  line('TS in-process (min / median)', `${fmt(t.min)} / ${fmt(t.median)} ms`);
+  line('TS throughput (min time)', `${fmt(last.events / (t.min / 1000))} events/s, ${fmt(last.bytes / 1e6 / (t.min / 1000), 1)} MB/s`);
+  line('JSON round-trip yardstick', `${fmt(y.min)} / ${fmt(y.median)} ms; TS/yardstick = ${fmt(t.min / y.min, 2)}`);
+}
+
+async function replay(): Promise<void> {
+  const args = ['--profile', 'lean-core', '--seed', '54', '--events', '40000'];
+  process.stdout.write(`\n# replay: peering-replay-ts on cross-validate ${args.join(' ')}\n`);
+  const file = join(work, 'replay.jsonl');
+  await timeCommand(process.execPath, [CROSS_VALIDATE, ...args], file);
+  const bytes = statSync(file).size;
+  const child = (mode: string) => async () => {
+    const r = spawnSync(process.execPath, [join(HERE, 'child-replay.js'), file, mode], { encoding: 'utf8', maxBuffer: 1 << 20 });
+    if (r.status !== 0) throw new Error(`replay child failed: ${r.stderr}`);
+    return JSON.parse(r.stdout) as { ms: number; steps: number; slowLines: number; maxRssKiB: number };
+  };
+  const results: { lean: { ms: number; steps: number; maxRssKiB: number }[]; strict: { ms: number; steps: number; maxRssKiB: number }[]; yard: number[] } = {
+    lean: [],
+    strict: [],
+    yard: [],
+  };
+  for (let r = 0; r < Math.max(3, Math.ceil(ROUNDS / 2)); r++) {
+    results.lean.push(await child('lean')());
+    results.strict.push(await child('strict')());
+    results.yard.push((await timeCommand(process.execPath, [join(HERE, 'child-json-yardstick.js'), file])).ms);
+  }
+  const steps = results.lean[0]!.steps;
+  line('trace', `${fmt(steps)} steps, ${fmt(bytes / 1e6, 1)} MB`);
+  for (const mode of ['lean', 'strict'] as const) {
+    const s = summarize(results[mode].map((x) => x.ms));
+    const rss = Math.max(...results[mode].map((x) => x.maxRssKiB));
+    line(`replay ${mode} (min / median)`, `${fmt(s.min)} / ${fmt(s.median)} ms`);
+    line(`replay ${mode} throughput (min time)`, `${fmt(bytes / 1e6 / (s.min / 1000), 1)} MB/s, ${fmt(steps / (s.min / 1000))} steps/s, peak RSS ${fmt(rss / 1024, 1)} MiB`);
+  }
+  const y = summarize(results.yard);
+  line('JSON round-trip yardstick', `${fmt(y.min)} / ${fmt(y.median)} ms (${fmt(bytes / 1e6 / (y.min / 1000), 1)} MB/s)`);
+}
+
+const sections: { [name: string]: () => Promise<void> } = { generator, batch, replay };
+const chosen = process.argv.slice(2).filter((a) => a in sections);
+process.stdout.write(`node ${process.version}, ${process.platform}/${process.arch}\n`);
+try {
+  for (const name of chosen.length > 0 ? chosen : Object.keys(sections)) await sections[name]!();
+} finally {
+  rmSync(work, { recursive: true, force: true });
+}

@@ -1,0 +1,72 @@
+/**
+ * One cycle with the embedded pieces: the TS generator streams its trace
+ * line by line into the TS checker, without holding the trace. The
+ * generator is deterministic, so a failing trace is written out by
+ * generating it again.
+ */
+import { closeSync, openSync, writeSync } from 'node:fs';
+import { DEFAULT_MAX_LINE_BYTES, failureText, LineSplitter, REPLAY_EXIT, ReplayChecker, ReplayFailure, type CompareMode } from '../replay/index.js';
+import { ByteWriter, renderTrace } from '../tracegen/index.js';
+import type { CycleConfig } from './campaign.js';
+import { invariantBreak, invariantReason, type CycleOutcome, type InvariantBreak } from './outcome.js';
+
+export interface InProcessOptions {
+  readonly requireInvariant: boolean;
+  readonly mode: CompareMode;
+}
+
+export function runInProcessCycle(config: CycleConfig, options: InProcessOptions): CycleOutcome {
+  const checker = new ReplayChecker({ mode: options.mode });
+  let broken: InvariantBreak | undefined;
+  const splitter = new LineSplitter((bytes, lineNo, terminated) => {
+    if (options.requireInvariant && broken === undefined) broken = invariantBreak(bytes);
+    checker.feedLine(bytes, lineNo, terminated);
+  }, DEFAULT_MAX_LINE_BYTES);
+  const w = new ByteWriter(1 << 16, (chunk) => splitter.push(Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength)));
+
+  let events = 0;
+  try {
+    events = renderTrace(config, 'jsonl', w);
+    w.flush();
+    splitter.end();
+    checker.finish();
+  } catch (err) {
+    if (!(err instanceof ReplayFailure)) throw err;
+    return {
+      config,
+      ok: false,
+      events: events || splitter.linesSeen,
+      generatorExit: 0,
+      replayerExit: err.report.kind === 'malformed' ? REPLAY_EXIT.malformed : REPLAY_EXIT.mismatch,
+      generatorStderr: '',
+      replayerStderr: failureText(err.report),
+      ...(broken === undefined ? {} : { reason: invariantReason(broken) }),
+      replayFailure: err.report,
+    };
+  }
+  return {
+    config,
+    ok: broken === undefined,
+    events,
+    generatorExit: 0,
+    replayerExit: 0,
+    generatorStderr: '',
+    replayerStderr: '',
+    ...(broken === undefined ? {} : { reason: invariantReason(broken) }),
+  };
+}
+
+/** Writes the cycle's trace (regenerated) to `path`. */
+export function writeTrace(config: CycleConfig, path: string): void {
+  const fd = openSync(path, 'w', 0o644);
+  try {
+    const w = new ByteWriter(1 << 20, (chunk) => {
+      let off = 0;
+      while (off < chunk.length) off += writeSync(fd, chunk, off, chunk.length - off);
+    });
+    renderTrace(config, 'jsonl', w);
+    w.flush();
+  } finally {
+    closeSync(fd);
+  }
+}

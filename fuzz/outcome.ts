@@ -1,0 +1,48 @@
+/** What one fuzz cycle produced. */
+import type { FailureReport } from '../replay/index.js';
+import type { CycleConfig } from './campaign.js';
+
+export interface CycleOutcome {
+  readonly config: CycleConfig;
+  readonly ok: boolean;
+  /** Trace steps seen (for events/s). */
+  readonly events: number;
+  readonly generatorExit: number | null;
+  readonly replayerExit: number | null;
+  readonly generatorStderr: string;
+  readonly replayerStderr: string;
+  /** Why the cycle failed beyond the exit codes (invariant, timeout, crash). */
+  readonly reason?: string;
+  /** The in-process checker's structured report, when it failed. */
+  readonly replayFailure?: FailureReport;
+  /** A fully written (not yet durable) temporary file holding the trace. */
+  readonly traceTemp?: string;
+}
+
+/** Where in a trace line the producer says the image invariant broke. */
+export interface InvariantBreak {
+  readonly step: number | undefined;
+  readonly event: string | undefined;
+}
+
+const AFTER_CHECKS = Buffer.from('"after_checks"');
+
+/**
+ * Upstream's `--require-cpp-image-invariant` test on one line: does this
+ * step report `after_checks.image_invariant = false`?
+ */
+export function invariantBreak(line: Uint8Array): InvariantBreak | undefined {
+  const buf = Buffer.from(line.buffer, line.byteOffset, line.byteLength);
+  const at = buf.indexOf(AFTER_CHECKS);
+  if (at < 0) return undefined;
+  const checks = buf.subarray(at, Math.min(buf.length, at + 160)).toString('latin1');
+  if (!/^"after_checks"\s*:\s*\{[^}]*"image_invariant"\s*:\s*false/.test(checks)) return undefined;
+  const head = buf.subarray(0, Math.min(buf.length, 200)).toString('latin1');
+  const step = /"step"\s*:\s*(\d+)/.exec(head)?.[1];
+  const event = /"event"\s*:\s*\{\s*"type"\s*:\s*"(\w+)"/.exec(buf.toString('latin1'))?.[1];
+  return { step: step === undefined ? undefined : Number(step), event };
+}
+
+export function invariantReason(b: InvariantBreak): string {
+  return `cpp image invariant failed at step=${b.step ?? '?'} event=${b.event ?? '?'}`;
+}

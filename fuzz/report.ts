@@ -1,0 +1,110 @@
+/**
+ * The campaign report (`--report FILE`) and the merge of shard reports into
+ * one campaign-wide view.
+ */
+import { readFileSync } from 'node:fs';
+import { parseJson } from '../replay/index.js';
+import type { FailureRecord } from './store.js';
+
+export interface ReportConfig {
+  readonly profile: string;
+  readonly cycles: number;
+  readonly campaign_seed: bigint;
+  readonly shard: string;
+  readonly seed: bigint | null;
+  readonly event_range: readonly [number, number];
+  readonly jobs: number;
+  readonly require_image_invariant: boolean;
+  readonly cross_validate: string;
+  readonly replayer: string;
+  readonly compare: string;
+  readonly timeout_s: number | null;
+  readonly minimize: boolean;
+  readonly stop_on_first_failure: boolean;
+}
+
+export interface CampaignReport {
+  readonly tool: 'replay-fuzz';
+  readonly format: 1;
+  readonly config: ReportConfig;
+  readonly argv: readonly string[];
+  readonly started_at: string;
+  readonly finished_at: string;
+  readonly duration_s: number;
+  readonly interrupted: boolean;
+  readonly cycles: { readonly planned: number; readonly run: number; readonly passed: number; readonly failed: number };
+  readonly events: number;
+  readonly events_per_second: number;
+  readonly cycles_per_second: number;
+  readonly failures: readonly FailureRecord[];
+  /** Present on merged reports: the shards combined. */
+  readonly shards?: readonly string[];
+  readonly complete?: boolean;
+}
+
+/** Members that must agree for two reports to belong to one campaign. */
+const CAMPAIGN_KEYS = ['profile', 'cycles', 'campaign_seed', 'seed', 'event_range', 'require_image_invariant', 'compare'] as const;
+
+export interface MergeResult {
+  readonly report: CampaignReport;
+  readonly problems: readonly string[];
+}
+
+export function readReport(path: string): CampaignReport {
+  const value = parseJson(readFileSync(path, 'utf8')) as unknown as CampaignReport;
+  if (value === null || typeof value !== 'object' || value.tool !== 'replay-fuzz') throw new Error(`${path}: not a replay-fuzz report`);
+  return value;
+}
+
+export function mergeReports(reports: readonly CampaignReport[]): MergeResult {
+  const problems: string[] = [];
+  const first = reports[0];
+  if (first === undefined) throw new Error('nothing to merge');
+  const same = (a: unknown, b: unknown) => JSON.stringify(a, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v)) === JSON.stringify(b, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v));
+  for (const r of reports.slice(1)) {
+    for (const key of CAMPAIGN_KEYS) {
+      if (!same(r.config[key], first.config[key])) problems.push(`reports disagree on ${key}: not one campaign`);
+    }
+  }
+  const shards = reports.map((r) => r.config.shard);
+  const count = Number(first.config.shard.split('/')[1]);
+  const seen = new Set<string>();
+  for (const s of shards) {
+    if (seen.has(s)) problems.push(`shard ${s} appears twice`);
+    seen.add(s);
+    if (Number(s.split('/')[1]) !== count) problems.push(`shard ${s} is not one of ${count}`);
+  }
+  const missing: string[] = [];
+  for (let i = 1; i <= count; i++) if (!seen.has(`${i}/${count}`)) missing.push(`${i}/${count}`);
+  if (missing.length > 0) problems.push(`missing shard(s): ${missing.join(', ')}`);
+  const interrupted = reports.some((r) => r.interrupted);
+  if (interrupted) problems.push('some shards were interrupted');
+
+  const sum = (f: (r: CampaignReport) => number) => reports.reduce((n, r) => n + f(r), 0);
+  const duration = Math.max(...reports.map((r) => r.duration_s));
+  const events = sum((r) => r.events);
+  const run = sum((r) => r.cycles.run);
+  const report: CampaignReport = {
+    ...first,
+    config: { ...first.config, shard: `merged from ${reports.length}/${count}`, jobs: sum((r) => r.config.jobs) },
+    argv: [],
+    started_at: reports.map((r) => r.started_at).sort()[0]!,
+    finished_at: reports.map((r) => r.finished_at).sort().at(-1)!,
+    duration_s: duration,
+    interrupted,
+    cycles: {
+      planned: sum((r) => r.cycles.planned),
+      run,
+      passed: sum((r) => r.cycles.passed),
+      failed: sum((r) => r.cycles.failed),
+    },
+    events,
+    // Shards run side by side: campaign throughput is total work over the longest shard.
+    events_per_second: duration > 0 ? events / duration : 0,
+    cycles_per_second: duration > 0 ? run / duration : 0,
+    failures: reports.flatMap((r) => r.failures).sort((a, b) => a.config.cycle - b.config.cycle),
+    shards: [...shards].sort(),
+    complete: problems.length === 0,
+  };
+  return { report, problems };
+}

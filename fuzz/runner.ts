@@ -1,0 +1,318 @@
+/**
+ * Runs a campaign: schedules cycles over `jobs` slots, persists every
+ * failure durably before reporting it, optionally shrinks failing traces,
+ * and always ends with a report, also when interrupted.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { execa } from 'execa';
+import { REPLAY_EXIT, ReplayFailure, replayText, type CompareMode } from '../replay/index.js';
+import { planCycles, type CampaignPlan, type CycleConfig } from './campaign.js';
+import { showCommand, type Command } from './command.js';
+import { commitFile, tempPathIn, writeFileDurably } from './durable.js';
+import { runExternalCycle, generatorArgs } from './external.js';
+import { prettyJson } from './json-out.js';
+import { extractEvents, minimizeEvents } from './minimize.js';
+import { invariantBreak, type CycleOutcome } from './outcome.js';
+import { WorkerSlot } from './pool.js';
+import { ProgressBar } from './progress.js';
+import type { CampaignReport } from './report.js';
+import { fileDigest, FailureStore, type FailureRecord, type MinimizedRecord } from './store.js';
+
+const DIST = join(dirname(fileURLToPath(import.meta.url)), '..');
+/** Our own bins, used for whichever side is not named when the other is external. */
+export const DEFAULT_GENERATOR: Command = { file: process.execPath, args: [join(DIST, 'tracegen', 'cli.js')] };
+export const DEFAULT_REPLAYER: Command = { file: process.execPath, args: [join(DIST, 'replay', 'cli.js')] };
+
+export interface FuzzSettings {
+  readonly plan: CampaignPlan;
+  readonly jobs: number;
+  readonly stopOnFirstFailure: boolean;
+  readonly saveDir?: string;
+  readonly requireInvariant: boolean;
+  /** External commands; when neither is given, cycles run in-process in worker threads. */
+  readonly generator?: Command;
+  readonly replayer?: Command;
+  readonly timeoutMs: number;
+  readonly minimize: boolean;
+  readonly minimizeBudget: number;
+  readonly mode: CompareMode;
+  readonly reportPath?: string;
+  readonly progress: 'bar' | 'lines';
+  readonly argv: readonly string[];
+  readonly out: (text: string) => void;
+  readonly err: NodeJS.WriteStream;
+  /** Aborting it stops the campaign cleanly (the CLI wires SIGINT to it). */
+  readonly signal: AbortSignal;
+}
+
+export interface CampaignResult {
+  readonly report: CampaignReport;
+  readonly failures: readonly FailureRecord[];
+  readonly interrupted: boolean;
+}
+
+function traceBaseName(c: CycleConfig): string {
+  return `failure-cycle-${String(c.cycle).padStart(4, '0')}-seed-${c.seed}`;
+}
+
+export async function runCampaign(s: FuzzSettings): Promise<CampaignResult> {
+  const external = s.generator !== undefined || s.replayer !== undefined;
+  const generator = s.generator ?? DEFAULT_GENERATOR;
+  const replayer = s.replayer ?? DEFAULT_REPLAYER;
+  const store = new FailureStore(s.saveDir);
+  const needTrace = s.saveDir !== undefined || s.minimize;
+  const scratch = mkdtempSync(join(tmpdir(), 'replay-fuzz-'));
+  const tempDir = s.saveDir ?? scratch;
+  const queue = planCycles(s.plan);
+  const total = queue.length;
+  const started = new Date();
+  const startNs = process.hrtime.bigint();
+  const slots = Array.from({ length: s.jobs }, () => new WorkerSlot());
+  const bar = s.progress === 'bar' ? new ProgressBar(s.err, total) : undefined;
+
+  let next = 0;
+  let stop = false;
+  let done = 0;
+  let passed = 0;
+  let events = 0;
+  let persisting: Promise<void> = Promise.resolve();
+  const elapsed = () => Number(process.hrtime.bigint() - startNs) / 1e9;
+
+  const reproduce = (c: CycleConfig): string =>
+    `${showCommand(generator, generatorArgs(c))} | ${showCommand(replayer, ['-'])}`;
+
+  async function runOne(config: CycleConfig, slot: WorkerSlot): Promise<CycleOutcome | undefined> {
+    const traceTemp = tempPathIn(tempDir, `${traceBaseName(config)}.jsonl`);
+    if (external) {
+      const outcome = await runExternalCycle(config, {
+        generator,
+        replayer,
+        requireInvariant: s.requireInvariant,
+        timeoutMs: s.timeoutMs,
+        traceTemp,
+        signal: s.signal,
+      });
+      if (s.signal.aborted) {
+        rmSync(traceTemp, { force: true });
+        return undefined;
+      }
+      return outcome;
+    }
+    const reply = await slot.run(
+      { kind: 'cycle', config, options: { requireInvariant: s.requireInvariant, mode: s.mode }, ...(needTrace ? { traceTemp } : {}) },
+      s.timeoutMs,
+      s.signal,
+    );
+    switch (reply.kind) {
+      case 'outcome':
+        return reply.outcome;
+      case 'interrupted':
+        rmSync(traceTemp, { force: true });
+        return undefined;
+      case 'done':
+        throw new Error('unexpected worker reply');
+      case 'timeout':
+      case 'error': {
+        // Keep what the failing cycle would have produced.
+        if (needTrace) await slot.run({ kind: 'write-trace', config, path: traceTemp }, s.timeoutMs, s.signal);
+        const why = reply.kind === 'timeout' ? `in-process cycle timed out after ${s.timeoutMs / 1000} s` : `in-process cycle crashed: ${reply.message.split('\n')[0]}`;
+        return {
+          config,
+          ok: false,
+          events: 0,
+          generatorExit: null,
+          replayerExit: null,
+          generatorStderr: '',
+          replayerStderr: reply.kind === 'error' ? reply.message : '',
+          reason: why,
+          ...(needTrace ? { traceTemp } : {}),
+        };
+      }
+    }
+  }
+
+  async function persist(outcome: CycleOutcome): Promise<FailureRecord> {
+    const config = outcome.config;
+    let tracePath: string | null = null;
+    let digest: { sha256: string; bytes: number } | undefined;
+    const temp = outcome.traceTemp;
+    if (temp !== undefined && s.saveDir !== undefined) {
+      tracePath = store.freeName(traceBaseName(config), '.jsonl');
+      commitFile(temp, tracePath);
+      digest = await fileDigest(tracePath);
+    }
+    let minimized: FailureRecord['minimized'];
+    if (s.minimize && temp !== undefined) {
+      minimized = await shrink(outcome, tracePath ?? temp, config);
+    }
+    if (temp !== undefined && tracePath === null) rmSync(temp, { force: true });
+    const record: FailureRecord = {
+      config: { cycle: config.cycle, profile: config.profile, seed: config.seed, event: config.events },
+      cross_validate_returncode: outcome.generatorExit,
+      replayer_returncode: outcome.replayerExit,
+      cross_validate_stderr: outcome.generatorStderr,
+      replayer_stderr: outcome.replayerStderr,
+      failure_reason: outcome.reason ?? null,
+      trace_path: tracePath,
+      ...(digest === undefined ? {} : { trace_sha256: digest.sha256, trace_bytes: digest.bytes }),
+      reproduce: reproduce(config),
+      campaign_seed: s.plan.campaignSeed,
+      ...(outcome.replayFailure === undefined ? {} : { replay_failure: outcome.replayFailure }),
+      ...(minimized === undefined ? {} : { minimized }),
+    };
+    store.add(record);
+    return record;
+  }
+
+  /** Shrinks a failing trace against the same checker and failure kind. */
+  async function shrink(outcome: CycleOutcome, path: string, config: CycleConfig): Promise<FailureRecord['minimized']> {
+    const wantReplayer = outcome.replayerExit !== 0 && outcome.replayerExit !== null ? outcome.replayerExit : undefined;
+    const wantInvariant = outcome.reason?.includes('image invariant') ?? false;
+    if (wantReplayer === undefined && !wantInvariant) return { error: 'only checker failures and broken invariants can be minimized' };
+    let trace;
+    try {
+      trace = await extractEvents(path);
+    } catch (err) {
+      return { error: `cannot read events from the trace: ${(err as Error).message}` };
+    }
+    const fails = async (text: string): Promise<boolean> => {
+      if (wantInvariant && !text.split('\n').some((l) => l !== '' && invariantBreak(Buffer.from(l)) !== undefined)) return false;
+      if (wantReplayer === undefined) return true;
+      if (!external) {
+        try {
+          replayText(text, { mode: s.mode });
+          return false;
+        } catch (err) {
+          const code = err instanceof ReplayFailure ? (err.report.kind === 'malformed' ? REPLAY_EXIT.malformed : REPLAY_EXIT.mismatch) : -1;
+          return code === wantReplayer;
+        }
+      }
+      const r = await execa(replayer.file, [...replayer.args, '-'], {
+        input: text,
+        reject: false,
+        cancelSignal: s.signal,
+        ...(s.timeoutMs > 0 ? { timeout: s.timeoutMs } : {}),
+      });
+      return r.exitCode === wantReplayer;
+    };
+    const result = await minimizeEvents(trace, fails, s.minimizeBudget);
+    if (result === undefined) return { error: 'the failure does not reproduce once the trace is rebuilt through the TS reducer' };
+    let minPath: string | null = null;
+    let sha: string | undefined;
+    if (s.saveDir !== undefined) {
+      minPath = store.freeName(traceBaseName(config), '.min.jsonl');
+      writeFileDurably(minPath, result.text);
+      sha = (await fileDigest(minPath)).sha256;
+    }
+    const record: MinimizedRecord = {
+      trace_path: minPath,
+      ...(sha === undefined ? {} : { trace_sha256: sha }),
+      events: result.events.length,
+      original_events: result.originalEvents,
+      checker_runs: result.runs,
+      complete: result.complete,
+    };
+    return record;
+  }
+
+  function announce(c: CycleConfig): void {
+    if (s.progress === 'lines') s.out(`[${c.cycle}/${s.plan.cycles}] seed=${c.seed} event=${c.events} profile=${c.profile}\n`);
+  }
+
+  async function slotLoop(slot: WorkerSlot): Promise<void> {
+    while (!stop && !s.signal.aborted && next < queue.length) {
+      const config = queue[next++]!;
+      announce(config);
+      const outcome = await runOne(config, slot);
+      if (outcome === undefined) return;
+      done++;
+      events += outcome.events;
+      if (outcome.ok) {
+        passed++;
+        if (outcome.traceTemp !== undefined) rmSync(outcome.traceTemp, { force: true });
+        if (s.progress === 'lines') s.out(`  ok [${config.cycle}/${s.plan.cycles}]\n`);
+      } else {
+        // Durable first, reported second: a crash after this line loses nothing.
+        persisting = persisting.then(() => persist(outcome).then(() => undefined));
+        await persisting;
+        if (s.progress === 'lines') s.out(`  failure [${config.cycle}/${s.plan.cycles}]\n`);
+        if (s.stopOnFirstFailure) stop = true;
+      }
+      bar?.update(done, done - passed, events / Math.max(elapsed(), 1e-3));
+    }
+  }
+
+  try {
+    await Promise.all(slots.map((slot) => slotLoop(slot)));
+    await persisting;
+  } finally {
+    bar?.finish();
+    await Promise.all(slots.map((slot) => slot.close()));
+    rmSync(scratch, { recursive: true, force: true });
+  }
+
+  const duration = elapsed();
+  const failures = store.added;
+  const report: CampaignReport = {
+    tool: 'replay-fuzz',
+    format: 1,
+    config: {
+      profile: s.plan.profile,
+      cycles: s.plan.cycles,
+      campaign_seed: s.plan.campaignSeed,
+      shard: `${s.plan.shard.index}/${s.plan.shard.count}`,
+      seed: s.plan.fixedSeed ?? null,
+      event_range: [s.plan.events.min, s.plan.events.max],
+      jobs: s.jobs,
+      require_image_invariant: s.requireInvariant,
+      cross_validate: external ? showCommand(generator) : 'in-process (TS generator)',
+      replayer: external ? showCommand(replayer) : `in-process (TS checker, ${s.mode})`,
+      compare: s.mode,
+      timeout_s: s.timeoutMs > 0 ? s.timeoutMs / 1000 : null,
+      minimize: s.minimize,
+      stop_on_first_failure: s.stopOnFirstFailure,
+    },
+    argv: s.argv,
+    started_at: started.toISOString(),
+    finished_at: new Date().toISOString(),
+    duration_s: duration,
+    interrupted: s.signal.aborted,
+    cycles: { planned: total, run: done, passed, failed: done - passed },
+    events,
+    events_per_second: duration > 0 ? events / duration : 0,
+    cycles_per_second: duration > 0 ? done / duration : 0,
+    failures,
+  };
+  if (s.reportPath !== undefined) writeFileDurably(s.reportPath, prettyJson(report));
+  return { report, failures, interrupted: s.signal.aborted };
+}
+
+/** Upstream's end-of-run listing. */
+export function failureListing(failures: readonly FailureRecord[], saveDir: string | undefined): string {
+  const out = ['', 'Failures:'];
+  for (const f of failures) {
+    out.push(
+      `- cycle=${f.config.cycle} seed=${f.config.seed} event=${f.config.event} profile=${f.config.profile} ` +
+        `cross_validate_rc=${f.cross_validate_returncode} replayer_rc=${f.replayer_returncode}`,
+    );
+    if (f.trace_path !== null) out.push(`  trace: ${f.trace_path}`);
+    if (f.minimized !== undefined) {
+      out.push('error' in f.minimized ? `  minimize: ${f.minimized.error}` : `  minimized: ${f.minimized.events} of ${f.minimized.original_events} events${f.minimized.trace_path ? ` (${basename(f.minimized.trace_path)})` : ''}`);
+    }
+    if (f.failure_reason !== null) out.push(`  reason: ${f.failure_reason}`);
+    out.push(`  reproduce: ${f.reproduce}`);
+    for (const [label, text] of [
+      ['cross_validate stderr', f.cross_validate_stderr],
+      ['replayer stderr', f.replayer_stderr],
+    ] as const) {
+      if (text.trim() === '') continue;
+      out.push(`  ${label}:`);
+      for (const l of text.trim().split('\n').slice(0, 30)) out.push(`    ${l}`);
+    }
+  }
+  if (saveDir !== undefined) out.push(`failure summary: ${join(saveDir, 'failures.json')}`);
+  return out.join('\n') + '\n';
+}

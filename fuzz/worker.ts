@@ -1,0 +1,27 @@
+/** Worker thread that runs in-process cycles on request from the driver. */
+import { parentPort } from 'node:worker_threads';
+import type { CycleConfig } from './campaign.js';
+import { runInProcessCycle, writeTrace, type InProcessOptions } from './inprocess.js';
+
+export type WorkerRequest =
+  | { readonly kind: 'cycle'; readonly config: CycleConfig; readonly options: InProcessOptions; readonly traceTemp?: string }
+  | { readonly kind: 'write-trace'; readonly config: CycleConfig; readonly path: string };
+
+parentPort?.on('message', (request: WorkerRequest) => {
+  try {
+    if (request.kind === 'write-trace') {
+      writeTrace(request.config, request.path);
+      parentPort!.postMessage({ kind: 'done' });
+      return;
+    }
+    const outcome = runInProcessCycle(request.config, request.options);
+    if (!outcome.ok && request.traceTemp !== undefined) {
+      writeTrace(request.config, request.traceTemp);
+      parentPort!.postMessage({ kind: 'outcome', outcome: { ...outcome, traceTemp: request.traceTemp } });
+      return;
+    }
+    parentPort!.postMessage({ kind: 'outcome', outcome });
+  } catch (err) {
+    parentPort!.postMessage({ kind: 'error', message: err instanceof Error ? (err.stack ?? err.message) : String(err) });
+  }
+});

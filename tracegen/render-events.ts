@@ -1,0 +1,40 @@
+/**
+ * Renders a trace for an explicit event list (rather than a seeded random
+ * one): the fuzz driver's minimiser removes events from a failing trace and
+ * rebuilds every snapshot through the reducer.
+ */
+import { EMPTY_SNAPSHOT, step, type PeeringEvent, type StepResult } from '../reducer/index.js';
+import { ByteWriter } from './byte-writer.js';
+import { writeEvent, writeSummaryLine } from './encode.js';
+import { SnapshotRenderer, writeStepTail } from './trace.js';
+
+/** One complete step line, newline included. */
+export function writeStepLine(w: ByteWriter, renderer: SnapshotRenderer, index: number, event: PeeringEvent, result: StepResult): void {
+  w.ascii('{"kind":"step","step":');
+  w.uint(index);
+  w.ascii(',"from_state":"');
+  w.ascii(result.from);
+  w.ascii('","to_state":"');
+  w.ascii(result.to);
+  w.ascii('","event":');
+  writeEvent(w, event);
+  writeStepTail(w, renderer, result);
+  w.byte(0x0a);
+}
+
+export function renderEvents(events: readonly PeeringEvent[], seed: bigint, w: ByteWriter): void {
+  const renderer = new SnapshotRenderer();
+  let snap = EMPTY_SNAPSHOT;
+  events.forEach((event, index) => {
+    const result = step(snap, event);
+    writeStepLine(w, renderer, index, event, result);
+    snap = result.after;
+  });
+  writeSummaryLine(w, seed, events.length);
+}
+
+export function eventsTraceText(events: readonly PeeringEvent[], seed: bigint): string {
+  const w = new ByteWriter(1 << 16);
+  renderEvents(events, seed, w);
+  return w.text();
+}
