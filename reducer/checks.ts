@@ -32,8 +32,11 @@ export interface SnapshotChecks {
 
 /** Every queried peer has answered (or timed out), and so has every acting replica. */
 export function haveEnoughInfo(snap: Snapshot): boolean {
-  for (const osd of snap.peersQueried) if (!setHas(snap.peersResponded, osd)) return false;
-  for (const osd of snap.acting.osds) {
+  const queried = snap.peersQueried;
+  for (let i = 0; i < queried.length; i++) if (!setHas(snap.peersResponded, queried[i]!)) return false;
+  const acting = snap.acting.osds;
+  for (let i = 0; i < acting.length; i++) {
+    const osd = acting[i]!;
     if (osd >= 0 && osd !== snap.whoami && !setHas(snap.peersResponded, osd)) return false;
   }
   return true;
@@ -60,8 +63,10 @@ function invariantHolds(snap: Snapshot, known: readonly PeerInfo[], replicas: re
   const image = authorityImageValues(sources);
   const seq = authoritativeCommittedSeq(known);
 
-  for (const [obj, auth] of snap.authSources) {
-    const backed = known.some((peer) => lookupLength(effectiveImage(peer), obj) === auth.length);
+  for (let i = 0; i < snap.authSources.length; i++) {
+    const obj = snap.authSources[i]![0];
+    const length = snap.authSources[i]![1].length;
+    const backed = known.some((peer) => lookupLength(effectiveImage(peer), obj) === length);
     if (!backed) return false;
   }
   if (!sameImage(snap.authImage, image)) return false;
@@ -70,7 +75,8 @@ function invariantHolds(snap: Snapshot, known: readonly PeerInfo[], replicas: re
   if (!sameBlobMetaImage(snap.authBlobMeta, authoritativeBlobMeta(known, sources))) return false;
   if (snap.localInfo.committedSeq > snap.authSeq) return false;
   if (!prefixImage(effectiveImage(snap.localInfo), snap.authImage)) return false;
-  for (const peer of replicas) {
+  for (let i = 0; i < replicas.length; i++) {
+    const peer = replicas[i]!;
     if (peer.committedSeq > snap.authSeq) return false;
     if (!prefixImage(effectiveImage(peer), snap.authImage)) return false;
   }
@@ -93,7 +99,8 @@ function cleanGivenInvariant(snap: Snapshot, replicas: readonly PeerInfo[]): boo
   if (snap.localInfo.committedSeq < snap.authSeq || !sameImage(effectiveImage(snap.localInfo), snap.authImage)) {
     return false;
   }
-  for (const peer of replicas) {
+  for (let i = 0; i < replicas.length; i++) {
+    const peer = replicas[i]!;
     if (peer.committedSeq < snap.authSeq || !sameImage(effectiveImage(peer), snap.authImage)) return false;
   }
   return true;

@@ -10,6 +10,7 @@ import {
   type BlobMetaImage,
   type JournalSeq,
   type Length,
+  type ObjectAuthority,
   type ObjectId,
   type ObjectImage,
   type ObjRecovery,
@@ -85,7 +86,9 @@ export function normalizedPGInfo(info: PGInfo): PGInfo {
 /** Pointwise maximum of two images. */
 export function joinImage(lhs: ObjectImage, rhs: ObjectImage): ObjectImage {
   let joined = lhs;
-  for (const [obj, len] of rhs) {
+  for (let i = 0; i < rhs.length; i++) {
+    const obj = rhs[i]![0];
+    const len = rhs[i]![1];
     const current = mapGet(joined, obj);
     if (current === undefined || current < len) joined = mapSet(joined, obj, len);
   }
@@ -95,7 +98,8 @@ export function joinImage(lhs: ObjectImage, rhs: ObjectImage): ObjectImage {
 /** `image` cut down to what `auth` holds; objects absent from `auth` vanish. */
 export function clampImageTo(auth: ObjectImage, image: ObjectImage): ObjectImage {
   const clamped: (readonly [ObjectId, Length])[] = [];
-  for (const entry of image) {
+  for (let i = 0; i < image.length; i++) {
+    const entry = image[i]!;
     const authLen = lookupLength(auth, entry[0]);
     if (authLen > 0) {
       const bounded = entry[1] < authLen ? entry[1] : authLen;
@@ -107,7 +111,10 @@ export function clampImageTo(auth: ObjectImage, image: ObjectImage): ObjectImage
 
 /** Every object of `lhs` is at most as long in `rhs`. */
 export function prefixImage(lhs: ObjectImage, rhs: ObjectImage): boolean {
-  for (const [obj, len] of lhs) if (len > lookupLength(rhs, obj)) return false;
+  for (let i = 0; i < lhs.length; i++) {
+    const entry = lhs[i]!;
+    if (entry[1] > lookupLength(rhs, entry[0])) return false;
+  }
   return true;
 }
 
@@ -118,7 +125,9 @@ export function sameImage(lhs: ObjectImage, rhs: ObjectImage): boolean {
 
 export function imageRecoveryGaps(local: ObjectImage, auth: AuthorityImage): ObjRecovery[] {
   const gaps: ObjRecovery[] = [];
-  for (const [obj, source] of auth) {
+  for (let i = 0; i < auth.length; i++) {
+    const obj = auth[i]![0];
+    const source = auth[i]![1];
     const localLen = lookupLength(local, obj);
     if (localLen < source.length) {
       gaps.push({ obj, source: source.osd, fromLength: localLen, toLength: source.length });
@@ -129,13 +138,20 @@ export function imageRecoveryGaps(local: ObjectImage, auth: AuthorityImage): Obj
 
 /** Per object, the first peer (in list order) with the strictly longest prefix. */
 export function authoritativeSources(infos: readonly PeerInfo[]): AuthorityImage {
-  let auth: AuthorityImage = EMPTY;
-  for (const raw of infos) {
-    const info = normalizedPeerInfo(raw);
-    for (const [obj, len] of info.image) {
-      const current = mapGet(auth, obj);
-      if (current === undefined || current.length < len) {
-        auth = mapSet(auth, obj, { osd: info.osd, length: len });
+  // Built in place: the array is fresh and only escapes once complete.
+  const auth: [ObjectId, ObjectAuthority][] = [];
+  for (let i = 0; i < infos.length; i++) {
+    const info = normalizedPeerInfo(infos[i]!);
+    const image = info.image;
+    for (let j = 0; j < image.length; j++) {
+      const obj = image[j]![0];
+      const len = image[j]![1];
+      let at = 0;
+      while (at < auth.length && auth[at]![0] < obj) at++;
+      if (at === auth.length || auth[at]![0] !== obj) {
+        auth.splice(at, 0, [obj, { osd: info.osd, length: len }]);
+      } else if (auth[at]![1].length < len) {
+        auth[at] = [obj, { osd: info.osd, length: len }];
       }
     }
   }
@@ -144,7 +160,10 @@ export function authoritativeSources(infos: readonly PeerInfo[]): AuthorityImage
 
 export function authoritativeCommittedSeq(infos: readonly PeerInfo[]): JournalSeq {
   let seq: JournalSeq = 0;
-  for (const info of infos) if (info.committedSeq > seq) seq = info.committedSeq;
+  for (let i = 0; i < infos.length; i++) {
+    const committed = infos[i]!.committedSeq;
+    if (committed > seq) seq = committed;
+  }
   return seq;
 }
 
@@ -174,8 +193,11 @@ export function authoritativeBlobMeta(infos: readonly PeerInfo[], auth: Authorit
 }
 
 export function authorityFromImage(source: OsdId, image: ObjectImage): AuthorityImage {
-  const auth: (readonly [ObjectId, { osd: OsdId; length: Length }])[] = [];
-  for (const [obj, len] of image) if (len > 0) auth.push([obj, { osd: source, length: len }]);
+  const auth: (readonly [ObjectId, ObjectAuthority])[] = [];
+  for (let i = 0; i < image.length; i++) {
+    const entry = image[i]!;
+    if (entry[1] > 0) auth.push([entry[0], { osd: source, length: entry[1] }]);
+  }
   return auth;
 }
 
@@ -187,7 +209,10 @@ export function authorityFromPeerInfo(raw: PeerInfo): AuthorityImage {
 /** The lengths of an authority map, dropping zero-length entries. */
 export function authorityImageValues(auth: AuthorityImage): ObjectImage {
   const image: (readonly [ObjectId, Length])[] = [];
-  for (const [obj, item] of auth) if (item.length > 0) image.push([obj, item.length]);
+  for (let i = 0; i < auth.length; i++) {
+    const entry = auth[i]!;
+    if (entry[1].length > 0) image.push([entry[0], entry[1].length]);
+  }
   return image;
 }
 
@@ -202,8 +227,8 @@ export function buildPeerRecoveryPlans(
   peers: readonly PeerInfo[],
 ): PeerRecoveryPlan[] {
   const plans: PeerRecoveryPlan[] = [];
-  for (const raw of peers) {
-    const peer = normalizedPeerInfo(raw);
+  for (let i = 0; i < peers.length; i++) {
+    const peer = normalizedPeerInfo(peers[i]!);
     const recoveries = imageRecoveryGaps(peer.image, auth);
     if (recoveries.length > 0 || peer.committedSeq < authoritativeSeq) {
       plans.push({

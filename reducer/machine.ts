@@ -27,7 +27,7 @@ import {
   samePlans,
   sameRecoveries,
 } from './image.js';
-import { EMPTY, seqEqual, setAdd, setHas } from './ordered.js';
+import { EMPTY, mapGet, mapHas, seqEqual, setAdd, setHas } from './ordered.js';
 import type { Snapshot } from './snapshot.js';
 import type {
   ActingSet,
@@ -99,24 +99,17 @@ export function isActive(m: Machine): boolean {
 /** Peers that hold map entries for acting members (self excluded from neither). */
 export function countActingWithInfo(acting: ActingSet, peerInfo: PeerInfoMap): number {
   let available = 0;
-  for (const osd of acting.osds) if (osd >= 0 && mapHasOsd(peerInfo, osd)) available++;
+  const osds = acting.osds;
+  for (let i = 0; i < osds.length; i++) if (osds[i]! >= 0 && mapHasOsd(peerInfo, osds[i]!)) available++;
   return available;
 }
 
 export function mapHasOsd(peerInfo: PeerInfoMap, osd: OsdId): boolean {
-  for (const entry of peerInfo) {
-    if (entry[0] === osd) return true;
-    if (entry[0] > osd) return false;
-  }
-  return false;
+  return mapHas(peerInfo, osd);
 }
 
 export function lookupPeer(peerInfo: PeerInfoMap, osd: OsdId): PeerInfo | undefined {
-  for (const entry of peerInfo) {
-    if (entry[0] === osd) return entry[1];
-    if (entry[0] > osd) return undefined;
-  }
-  return undefined;
+  return mapGet(peerInfo, osd);
 }
 
 // ── Peer views ───────────────────────────────────────────────────────
@@ -155,9 +148,10 @@ export function localAsPeer(whoami: OsdId, local: PGInfo): PeerInfo {
 /** All peer images authority is chosen from: remote reports, then ourselves last. */
 export function knownPeerImages(whoami: OsdId, localInfo: PGInfo, peerInfo: PeerInfoMap): PeerInfo[] {
   const peers: PeerInfo[] = [];
-  for (const [osd, info] of peerInfo) {
+  for (let i = 0; i < peerInfo.length; i++) {
+    const osd = peerInfo[i]![0];
     if (osd === whoami) continue;
-    peers.push(stampOsd(normalizedPeerInfo(info), osd));
+    peers.push(stampOsd(normalizedPeerInfo(peerInfo[i]![1]), osd));
   }
   peers.push(localAsPeer(whoami, normalizedPGInfo(localInfo)));
   return peers;
@@ -166,7 +160,9 @@ export function knownPeerImages(whoami: OsdId, localInfo: PGInfo, peerInfo: Peer
 /** Acting replicas in acting order; an unheard replica counts as empty. */
 export function actingReplicaImages(acting: ActingSet, whoami: OsdId, peerInfo: PeerInfoMap): PeerInfo[] {
   const peers: PeerInfo[] = [];
-  for (const osd of acting.osds) {
+  const osds = acting.osds;
+  for (let i = 0; i < osds.length; i++) {
+    const osd = osds[i]!;
     if (osd < 0 || osd === whoami) continue;
     const info = lookupPeer(peerInfo, osd);
     peers.push(info === undefined ? emptyPeerInfo(osd) : stampOsd(normalizedPeerInfo(info), osd));
@@ -182,7 +178,7 @@ export function recoveryTargetsFromPlans(
   whoami: OsdId,
 ): OsdSet {
   let targets: OsdSet = EMPTY;
-  for (const plan of peerPlans) targets = setAdd(targets, plan.target);
+  for (let i = 0; i < peerPlans.length; i++) targets = setAdd(targets, peerPlans[i]!.target);
   if (localPlan.length > 0 || localCommittedSeq < authoritativeSeq) targets = setAdd(targets, whoami);
   return targets;
 }

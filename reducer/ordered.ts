@@ -5,6 +5,11 @@
  * order, so these are sorted arrays rather than JS `Map`s (which iterate in
  * insertion order). They are never mutated in place: an update returns a new
  * array, which lets snapshots share structure safely.
+ *
+ * Hot loops over them (here and in the image algebra) are indexed: `for...of`
+ * and array destructuring go through the iterator protocol, which allocates
+ * and is several times slower until the JIT optimises it, and a typical run
+ * is short enough to spend much of its time before that.
  */
 import type { U64 } from './u64.js';
 
@@ -24,7 +29,8 @@ export type OrdSet<T extends OrdKey> = readonly T[];
 export const EMPTY: readonly never[] = [];
 
 export function mapGet<K extends OrdKey, V>(map: OrdMap<K, V>, key: K): V | undefined {
-  for (const entry of map) {
+  for (let i = 0; i < map.length; i++) {
+    const entry = map[i]!;
     if (entry[0] === key) return entry[1];
     if (entry[0] > key) return undefined;
   }
@@ -32,7 +38,8 @@ export function mapGet<K extends OrdKey, V>(map: OrdMap<K, V>, key: K): V | unde
 }
 
 export function mapHas<K extends OrdKey, V>(map: OrdMap<K, V>, key: K): boolean {
-  for (const entry of map) {
+  for (let i = 0; i < map.length; i++) {
+    const entry = map[i]!;
     if (entry[0] === key) return true;
     if (entry[0] > key) return false;
   }
@@ -43,7 +50,8 @@ export function mapHas<K extends OrdKey, V>(map: OrdMap<K, V>, key: K): boolean 
 export function mapSet<K extends OrdKey, V>(map: OrdMap<K, V>, key: K, value: V): OrdMap<K, V> {
   const out: (readonly [K, V])[] = [];
   let placed = false;
-  for (const entry of map) {
+  for (let i = 0; i < map.length; i++) {
+    const entry = map[i]!;
     if (!placed && entry[0] >= key) {
       out.push([key, value]);
       placed = true;
@@ -63,7 +71,8 @@ export function mapFromEntries<K extends OrdKey, V>(entries: Iterable<readonly [
 }
 
 export function setHas<T extends OrdKey>(set: OrdSet<T>, item: T): boolean {
-  for (const x of set) {
+  for (let i = 0; i < set.length; i++) {
+    const x = set[i]!;
     if (x === item) return true;
     if (x > item) return false;
   }
@@ -75,8 +84,10 @@ export function setAdd<T extends OrdKey>(set: OrdSet<T>, item: T): OrdSet<T> {
   let index = 0;
   while (index < set.length && (set[index] as T) < item) index++;
   if (index < set.length && set[index] === item) return set;
-  const out = set.slice();
-  out.splice(index, 0, item);
+  const out: T[] = [];
+  for (let i = 0; i < index; i++) out.push(set[i]!);
+  out.push(item);
+  for (let i = index; i < set.length; i++) out.push(set[i]!);
   return out;
 }
 
