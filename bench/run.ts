@@ -11,7 +11,7 @@
  * Set BENCH_ROUNDS to change the number of interleaved rounds (default 7).
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -131,7 +131,34 @@ async function replay(): Promise<void> {
   line('JSON round-trip yardstick', `${fmt(y.min)} / ${fmt(y.median)} ms (${fmt(bytes / 1e6 / (y.min / 1000), 1)} MB/s)`);
 }
 
-const sections: { [name: string]: () => Promise<void> } = { generator, batch, replay };
+async function fuzz(): Promise<void> {
+  const cycles = Number(process.env.BENCH_FUZZ_CYCLES ?? 120);
+  const base = ['--profile', 'lean-core', '--cycles', String(cycles), '--event-range', '32', '1024', '--campaign-seed', '7', '--require-cpp-image-invariant', '--no-progress'];
+  process.stdout.write(`\n# fuzz: replay-fuzz ${base.join(' ')} --jobs 1 vs --jobs 2\n`);
+  const fuzzBin = join(DIST, 'scripts', 'replay-fuzz.js');
+  const run = (jobs: number) => async () => {
+    const report = join(work, `fuzz-${jobs}.json`);
+    const t = await timeCommand(process.execPath, [fuzzBin, ...base, '--jobs', String(jobs), '--report', report]);
+    const r = JSON.parse(readFileSync(report, 'utf8')) as { events: number; cycles: { run: number } };
+    return { ms: t.ms, events: r.events, cycles: r.cycles.run };
+  };
+  const rounds = Math.max(2, Math.ceil(ROUNDS / 3));
+  const one: { ms: number; events: number; cycles: number }[] = [];
+  const two: { ms: number; events: number; cycles: number }[] = [];
+  for (let r = 0; r < rounds; r++) {
+    one.push(await run(1)());
+    two.push(await run(2)());
+  }
+  const s1 = summarize(one.map((x) => x.ms));
+  const s2 = summarize(two.map((x) => x.ms));
+  const events = one[0]!.events;
+  line('campaign', `${fmt(cycles)} cycles, ${fmt(events)} events (same cycles for both)`);
+  line('--jobs 1 (min / median)', `${fmt(s1.min)} / ${fmt(s1.median)} ms, ${fmt(cycles / (s1.min / 1000), 1)} cycles/s, ${fmt(events / (s1.min / 1000))} events/s`);
+  line('--jobs 2 (min / median)', `${fmt(s2.min)} / ${fmt(s2.median)} ms, ${fmt(cycles / (s2.min / 1000), 1)} cycles/s, ${fmt(events / (s2.min / 1000))} events/s`);
+  line('speed-up jobs 2 / jobs 1', `${fmt(s1.min / s2.min, 2)} (min), ${fmt(s1.median / s2.median, 2)} (median)`);
+}
+
+const sections: { [name: string]: () => Promise<void> } = { generator, batch, replay, fuzz };
 const chosen = process.argv.slice(2).filter((a) => a in sections);
 process.stdout.write(`node ${process.version}, ${process.platform}/${process.arch}\n`);
 try {

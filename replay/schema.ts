@@ -4,6 +4,7 @@
  * no unknown members anywhere.
  */
 import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
@@ -46,25 +47,84 @@ export interface TraceValidators {
 
 const cache = new Map<boolean, TraceValidators>();
 
-/** Compiled validators (once per process and mode). */
+function eventTypes(schema: SchemaNode): string[] {
+  return ((((schema.$defs as SchemaNode).event as SchemaNode).properties as SchemaNode).type as { enum: string[] }).enum;
+}
+
+function newAjv(): Ajv2020 {
+  return new Ajv2020({ allErrors: false, strict: true, strictRequired: false, allowUnionTypes: true, code: { source: true } });
+}
+
+/** Schema references of every validator we use, by export name. */
+export function validatorRefs(strict: boolean): { schema: SchemaNode; refs: { [name: string]: string } } {
+  const base = loadSchema();
+  const schema = strict ? strictSchema(base) : base;
+  const id = String(schema.$id);
+  const refs: { [name: string]: string } = { line: id, event: `${id}#/$defs/event` };
+  for (const t of eventTypes(schema)) refs[`event${t}`] = `${id}#/$defs/event${t}`;
+  return { schema, refs };
+}
+
+/**
+ * Build-time generated validators (`validators.generated.cjs`, written by
+ * build-validators.ts with ajv's standalone code), when present; compiling
+ * the schema at start-up costs a few hundred milliseconds per process or
+ * worker thread.
+ */
+function pregenerated(strict: boolean): TraceValidators | undefined {
+  let mod: { [name: string]: ValidateFunction };
+  try {
+    mod = createRequire(import.meta.url)('./validators.generated.cjs') as { [name: string]: ValidateFunction };
+  } catch {
+    return undefined;
+  }
+  const prefix = strict ? 'strict_' : 'lean_';
+  const line = mod[`${prefix}line`];
+  const event = mod[`${prefix}event`];
+  if (line === undefined || event === undefined) return undefined;
+  const byType = new Map<string, ValidateFunction>();
+  for (const [name, fn] of Object.entries(mod)) {
+    if (name.startsWith(`${prefix}event`) && name !== `${prefix}event`) byType.set(name.slice(prefix.length + 5), fn);
+  }
+  return { line, event, eventByType: byType };
+}
+
+function compileNow(strict: boolean): TraceValidators {
+  const { schema, refs } = validatorRefs(strict);
+  const ajv = newAjv();
+  ajv.addSchema(schema);
+  const get = (ref: string) => ajv.getSchema(ref) as ValidateFunction;
+  return {
+    line: get(refs.line!),
+    event: get(refs.event!),
+    eventByType: new Map(eventTypes(schema).map((t) => [t, get(refs[`event${t}`]!)])),
+  };
+}
+
+/** Validators for one mode (pre-generated when available), once per process. */
 export function validators(strict: boolean): TraceValidators {
   let v = cache.get(strict);
   if (v === undefined) {
-    const base = loadSchema();
-    const schema = strict ? strictSchema(base) : base;
-    const ajv = new Ajv2020({ allErrors: false, strict: true, strictRequired: false, allowUnionTypes: true });
-    ajv.addSchema(schema);
-    const id = String(schema.$id);
-    const eventTypes = (((schema.$defs as SchemaNode).event as SchemaNode).properties as SchemaNode).type as { enum: string[] };
-    v = {
-      line: ajv.getSchema(id) as ValidateFunction,
-      event: ajv.getSchema(`${id}#/$defs/event`) as ValidateFunction,
-      eventByType: new Map(eventTypes.enum.map((t) => [t, ajv.getSchema(`${id}#/$defs/event${t}`) as ValidateFunction])),
-    };
+    v = pregenerated(strict) ?? compileNow(strict);
     cache.set(strict, v);
   }
   return v;
 }
+
+/** Source of a CommonJS module exporting every validator of both modes. */
+export function generateValidatorModule(standalone: (ajv: Ajv2020, refs: { [name: string]: string }) => string): string {
+  const ajv = newAjv();
+  const all: { [name: string]: string } = {};
+  for (const strict of [false, true]) {
+    const { schema, refs } = validatorRefs(strict);
+    ajv.addSchema(schema);
+    for (const [name, ref] of Object.entries(refs)) all[`${strict ? 'strict_' : 'lean_'}${name}`] = ref;
+  }
+  return standalone(ajv, all);
+}
+
+/** Validators compiled from the schema file right now (tests compare them with the generated ones). */
+export { compileNow as compileValidators };
 
 /**
  * ajv only knows JSON numbers; exact bigints are swapped for the nearest
