@@ -100,9 +100,9 @@ export function writeImage(w: W, image: ObjectImage): void {
 function writeAuthority(w: W, auth: AuthorityImage): void {
   w.byte(0x5b);
   for (let i = 0; i < auth.length; i++) {
-    const [obj, item] = auth[i]!;
+    const item = auth[i]![1];
     w.token(i === 0 ? '{"obj":' : ',{"obj":');
-    w.u64(obj);
+    w.u64(auth[i]![0]);
     w.token(',"osd":');
     w.int(item.osd);
     w.token(',"len":');
@@ -115,9 +115,9 @@ function writeAuthority(w: W, auth: AuthorityImage): void {
 function writeBlobMeta(w: W, meta: BlobMetaImage): void {
   w.byte(0x5b);
   for (let i = 0; i < meta.length; i++) {
-    const [obj, item] = meta[i]!;
+    const item = meta[i]![1];
     w.token(i === 0 ? '{"obj":' : ',{"obj":');
-    w.u64(obj);
+    w.u64(meta[i]![0]);
     w.token(',"sealed":');
     w.bool(item.sealed);
     if (item.finalLen !== undefined) {
@@ -272,9 +272,8 @@ const boolValue = (w: W, v: boolean): void => w.bool(v);
 function writePeerMap(w: W, peers: PeerInfoMap): void {
   w.byte(0x5b);
   for (let i = 0; i < peers.length; i++) {
-    const [osd, info] = peers[i]!;
     if (i > 0) w.byte(0x2c);
-    writePeerInfo(w, info, osd);
+    writePeerInfo(w, peers[i]![1], peers[i]![0]);
   }
   w.byte(0x5d);
 }

@@ -75,7 +75,9 @@ export class EventGenerator {
   }
 
   private allOsds(count: number): OsdId[] {
-    return Array.from({ length: count }, (_, i) => i);
+    const osds: OsdId[] = [];
+    for (let i = 0; i < count; i++) osds.push(i);
+    return osds;
   }
 
   genInitialize(): Initialize {

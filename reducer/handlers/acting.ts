@@ -67,36 +67,38 @@ function chooseAuthority(m: Machine): ChosenAuthority {
  * complete with respect to authority, then short peers, up to `poolSize`.
  */
 function wantedActing(m: Machine, authority: ChosenAuthority): OsdId[] {
-  const peers = m.peerInfo;
   const primary = primaryOf(m.acting);
   const want: OsdId[] = [primary < 0 ? m.whoami : primary];
-
-  const add = (osd: OsdId): void => {
-    if (osd < 0 || want.includes(osd)) return;
-    if (want.length >= m.poolSize) return;
-    if (!mapHas(peers, osd)) return;
-    want.push(osd);
-  };
-  const isComplete = (osd: OsdId): boolean => {
-    const info = lookupPeer(peers, osd);
-    return (
-      info !== undefined &&
-      info.committedSeq >= authority.authSeq &&
-      sameImage(effectiveImage(info), authority.authImage)
-    );
-  };
-
-  const candidates = [...m.acting.osds, ...m.up.osds, ...m.priorOsds];
-  for (const osd of candidates) if (isComplete(osd)) add(osd);
-  for (const osd of candidates) add(osd);
+  const candidates = m.acting.osds.concat(m.up.osds, m.priorOsds);
+  for (let i = 0; i < candidates.length; i++) {
+    if (isComplete(m, authority, candidates[i]!)) addWanted(m, want, candidates[i]!);
+  }
+  for (let i = 0; i < candidates.length; i++) addWanted(m, want, candidates[i]!);
   return want;
+}
+
+/** A known peer not wanted yet joins `want` while there is room. */
+function addWanted(m: Machine, want: OsdId[], osd: OsdId): void {
+  if (osd < 0 || want.includes(osd)) return;
+  if (want.length >= m.poolSize) return;
+  if (!mapHas(m.peerInfo, osd)) return;
+  want.push(osd);
+}
+
+/** The peer reported everything authority holds. */
+function isComplete(m: Machine, authority: ChosenAuthority, osd: OsdId): boolean {
+  const info = lookupPeer(m.peerInfo, osd);
+  return (
+    info !== undefined && info.committedSeq >= authority.authSeq && sameImage(effectiveImage(info), authority.authImage)
+  );
 }
 
 export function decideActing(m: Machine): ActingDecision {
   const authority = chooseAuthority(m);
 
   // A prior-interval OSD that timed out unheard may still hold newer data.
-  for (const osd of m.timedOutProbes) {
+  for (let i = 0; i < m.timedOutProbes.length; i++) {
+    const osd = m.timedOutProbes[i]!;
     if (setHas(m.priorOsds, osd) && !mapHas(m.peerInfo, osd)) {
       return { ...authority, kind: 'Down', reason: 'prior-interval probe timed out' };
     }

@@ -9,23 +9,28 @@ import {
   type Effects,
   type Machine,
 } from '../machine.js';
-import { EMPTY, mapSet, setAdd, setFrom, setHas } from '../ordered.js';
+import { EMPTY, mapSet, setAdd, setHas } from '../ordered.js';
 import type { OsdId, OsdSet } from '../types.js';
 import { chooseActing } from './acting.js';
 
 /** Acting, up and prior-interval OSDs other than ourselves. */
 export function buildProbeSet(m: Machine): OsdSet {
-  const probes: OsdId[] = [];
-  for (const osds of [m.acting.osds, m.up.osds, m.priorOsds]) {
-    for (const osd of osds) if (osd !== m.whoami && osd >= 0) probes.push(osd);
+  const candidates = m.acting.osds.concat(m.up.osds, m.priorOsds);
+  let probes: OsdSet = EMPTY;
+  for (let i = 0; i < candidates.length; i++) {
+    const osd = candidates[i]!;
+    if (osd !== m.whoami && osd >= 0) probes = setAdd(probes, osd);
   }
-  return setFrom(probes);
+  return probes;
 }
 
 /** Every queried peer has answered or timed out, and so has every acting replica. */
 export function haveEnoughInfo(m: Machine): boolean {
-  for (const osd of m.peersQueried) if (!setHas(m.peersResponded, osd)) return false;
-  for (const osd of m.acting.osds) {
+  const queried = m.peersQueried;
+  for (let i = 0; i < queried.length; i++) if (!setHas(m.peersResponded, queried[i]!)) return false;
+  const acting = m.acting.osds;
+  for (let i = 0; i < acting.length; i++) {
+    const osd = acting[i]!;
     if (osd >= 0 && osd !== m.whoami && !setHas(m.peersResponded, osd)) return false;
   }
   return true;
@@ -36,17 +41,23 @@ export function haveEnoughInfo(m: Machine): boolean {
  * decide before the answer is recorded.
  */
 export function enoughInfoOnceAnswered(m: Machine, answering: OsdId): boolean {
-  for (const osd of m.peersQueried) {
+  const queried = m.peersQueried;
+  for (let i = 0; i < queried.length; i++) {
+    const osd = queried[i]!;
     if (osd !== answering && !setHas(m.peersResponded, osd)) return false;
   }
-  for (const osd of m.acting.osds) {
+  const acting = m.acting.osds;
+  for (let i = 0; i < acting.length; i++) {
+    const osd = acting[i]!;
     if (osd >= 0 && osd !== m.whoami && osd !== answering && !setHas(m.peersResponded, osd)) return false;
   }
   return true;
 }
 
 export function sendQueries(m: Machine, fx: Effects): void {
-  for (const osd of buildProbeSet(m)) {
+  const probes = buildProbeSet(m);
+  for (let i = 0; i < probes.length; i++) {
+    const osd = probes[i]!;
     if (!setHas(m.peersResponded, osd) && !setHas(m.peersQueried, osd)) {
       fx.push({ type: 'SendQuery', target: osd, pgid: m.pgid, epoch: m.epoch });
       m.peersQueried = setAdd(m.peersQueried, osd);
