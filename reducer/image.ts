@@ -68,19 +68,55 @@ export function effectiveImage(info: PeerInfo | PGInfo): ObjectImage {
   return primaryImage(info.committedLength);
 }
 
+/*
+ * Updated copies of peer and PG infos are built by these two functions as full
+ * literals, never by object spread: a spread result gets a different hidden
+ * class than a literal, which makes every reader of these records polymorphic
+ * and gets optimised code thrown away and recompiled partway through a run.
+ */
+
+export function withPeerInfo(info: PeerInfo, changes: Partial<PeerInfo>): PeerInfo {
+  return {
+    osd: changes.osd ?? info.osd,
+    committedSeq: changes.committedSeq ?? info.committedSeq,
+    committedLength: changes.committedLength ?? info.committedLength,
+    image: changes.image ?? info.image,
+    blobMeta: changes.blobMeta ?? info.blobMeta,
+    lastEpochStarted: changes.lastEpochStarted ?? info.lastEpochStarted,
+    lastIntervalStarted: changes.lastIntervalStarted ?? info.lastIntervalStarted,
+  };
+}
+
+export function withPGInfo(info: PGInfo, changes: Partial<PGInfo>): PGInfo {
+  return {
+    pgid: changes.pgid ?? info.pgid,
+    committedSeq: changes.committedSeq ?? info.committedSeq,
+    committedLength: changes.committedLength ?? info.committedLength,
+    image: changes.image ?? info.image,
+    blobMeta: changes.blobMeta ?? info.blobMeta,
+    lastEpochStarted: changes.lastEpochStarted ?? info.lastEpochStarted,
+    lastIntervalStarted: changes.lastIntervalStarted ?? info.lastIntervalStarted,
+    lastEpochClean: changes.lastEpochClean ?? info.lastEpochClean,
+    epochCreated: changes.epochCreated ?? info.epochCreated,
+    sameIntervalSince: changes.sameIntervalSince ?? info.sameIntervalSince,
+    sameUpSince: changes.sameUpSince ?? info.sameUpSince,
+    samePrimarySince: changes.samePrimarySince ?? info.samePrimarySince,
+  };
+}
+
 /** Makes `image` and `committedLength` agree; returns the input when they already do. */
 export function normalizedPeerInfo(info: PeerInfo): PeerInfo {
   const image = effectiveImage(info);
   const committedLength = primaryLength(image);
   if (image === info.image && committedLength === info.committedLength) return info;
-  return { ...info, image, committedLength };
+  return withPeerInfo(info, { image, committedLength });
 }
 
 export function normalizedPGInfo(info: PGInfo): PGInfo {
   const image = effectiveImage(info);
   const committedLength = primaryLength(image);
   if (image === info.image && committedLength === info.committedLength) return info;
-  return { ...info, image, committedLength };
+  return withPGInfo(info, { image, committedLength });
 }
 
 /** Pointwise maximum of two images. */

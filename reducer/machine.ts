@@ -24,6 +24,7 @@ import {
   pgInfoEqual,
   primaryLength,
   sameBlobMetaImage,
+  withPeerInfo,
   samePlans,
   sameRecoveries,
 } from './image.js';
@@ -129,7 +130,7 @@ function isNormalEntry(entry: readonly [OsdId, PeerInfo]): boolean {
 }
 
 function stampOsd(info: PeerInfo, osd: OsdId): PeerInfo {
-  return info.osd === osd ? info : { ...info, osd };
+  return info.osd === osd ? info : withPeerInfo(info, { osd });
 }
 
 /** Local PG info seen as one more peer report. */

@@ -2,7 +2,7 @@
  * Activation: once authority and plans are chosen, decide whether the PG can
  * serve IO and whether it starts out `Recovering` or `Clean`.
  */
-import { effectiveImage, prefixImage, primaryLength } from '../image.js';
+import { effectiveImage, prefixImage, primaryLength, withPGInfo } from '../image.js';
 import {
   countActingWithInfo,
   lookupPeer,
@@ -82,11 +82,18 @@ export function applyActivation(m: Machine, fx: Effects, d: ActivationDecision):
     return;
   }
 
-  let local = { ...m.localInfo, lastEpochStarted: m.epoch, lastIntervalStarted: m.epoch };
-  if (d.clampLocalToAuth) {
-    local = { ...local, image: m.authImage, committedSeq: m.authSeq, committedLength: primaryLength(m.authImage) };
-  }
-  m.localInfo = local;
+  m.localInfo = withPGInfo(
+    m.localInfo,
+    d.clampLocalToAuth
+      ? {
+          lastEpochStarted: m.epoch,
+          lastIntervalStarted: m.epoch,
+          image: m.authImage,
+          committedSeq: m.authSeq,
+          committedLength: primaryLength(m.authImage),
+        }
+      : { lastEpochStarted: m.epoch, lastIntervalStarted: m.epoch },
+  );
   refreshRecoveryPlans(m);
 
   transitionTo(m, 'Active', 'peering complete', fx);

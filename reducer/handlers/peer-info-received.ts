@@ -3,7 +3,7 @@
  * in acting/up/prior) and it is not from an earlier interval, then re-run the
  * acting choice when enough is known or when peering had stalled.
  */
-import { normalizedPeerInfo } from '../image.js';
+import { normalizedPeerInfo, withPeerInfo } from '../image.js';
 import { actingContains, refreshImageState, type Effects, type Machine } from '../machine.js';
 import { mapSet, setAdd, setHas } from '../ordered.js';
 import type { PeerInfo, PeerInfoReceived } from '../types.js';
@@ -24,7 +24,7 @@ export function decidePeerInfoReceived(m: Machine, e: PeerInfoReceived): PeerInf
   if (e.queryEpoch > 0 && e.queryEpoch < m.lastPeeringReset) return { kind: 'None' };
 
   // Trust the transport sender over the payload's own osd field.
-  const info: PeerInfo = { ...e.info, osd: e.from };
+  const info = withPeerInfo(e.info, { osd: e.from });
   if (m.state === 'Down' || m.state === 'Incomplete' || m.state === 'WaitUpThru') {
     return { kind: 'StoreAndChooseActing', info };
   }

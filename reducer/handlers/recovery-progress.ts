@@ -3,7 +3,7 @@
  * batch `AllReplicasRecovered`. Completed peers adopt the authoritative image;
  * when no target remains the PG becomes `Clean`.
  */
-import { emptyPeerInfo, primaryLength } from '../image.js';
+import { emptyPeerInfo, primaryLength, withPeerInfo, withPGInfo } from '../image.js';
 import {
   imageRecoveryTargets,
   isImageRecoveryTarget,
@@ -66,23 +66,25 @@ export function applyRecoveryProgress(m: Machine, fx: Effects, d: RecoveryProgre
   for (const peer of d.completedPeers) {
     m.recovered = setAdd(m.recovered, peer);
     const previous = lookupPeer(m.peerInfo, peer) ?? emptyPeerInfo();
-    m.peerInfo = mapSet(m.peerInfo, peer, {
-      ...previous,
-      osd: peer,
-      committedSeq: m.authSeq,
-      committedLength: primaryLength(m.authImage),
-      image: m.authImage,
-      blobMeta: m.authBlobMeta,
-    });
+    m.peerInfo = mapSet(
+      m.peerInfo,
+      peer,
+      withPeerInfo(previous, {
+        osd: peer,
+        committedSeq: m.authSeq,
+        committedLength: primaryLength(m.authImage),
+        image: m.authImage,
+        blobMeta: m.authBlobMeta,
+      }),
+    );
   }
   if (d.updateLocalToAuth) {
-    m.localInfo = {
-      ...m.localInfo,
+    m.localInfo = withPGInfo(m.localInfo, {
       image: m.authImage,
       blobMeta: m.authBlobMeta,
       committedSeq: m.authSeq,
       committedLength: primaryLength(m.authImage),
-    };
+    });
   }
   // Progress can change which source wins a tie for the remaining gaps.
   refreshImageState(m);

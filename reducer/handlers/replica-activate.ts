@@ -11,6 +11,8 @@ import {
   normalizedPeerInfo,
   prefixImage,
   primaryLength,
+  withPeerInfo,
+  withPGInfo,
 } from '../image.js';
 import {
   actingContains,
@@ -53,7 +55,7 @@ export function decideReplicaActivation(m: Machine, e: ReplicaActivate): Replica
   if (e.activationEpoch !== m.epoch) return { kind: 'None' };
   if (e.from !== primaryOf(m.acting)) return { kind: 'None' };
 
-  const authPeerInfo = { ...normalizedPeerInfo(e.authInfo), osd: e.from };
+  const authPeerInfo = withPeerInfo(normalizedPeerInfo(e.authInfo), { osd: e.from });
   // Sparse messages fall back to what the auth_info alone implies.
   const authSeq = e.authoritativeSeq > 0 ? e.authoritativeSeq : authPeerInfo.committedSeq;
   const authSources = e.authSources.length > 0 ? e.authSources : authorityFromPeerInfo(authPeerInfo);
@@ -81,20 +83,18 @@ export function applyReplicaActivation(m: Machine, fx: Effects, d: ReplicaActiva
 
   // Never keep a local tail beyond the installed authority.
   const image = clampImageTo(m.authImage, effectiveImage(m.localInfo));
-  let local = {
-    ...m.localInfo,
+  let local = withPGInfo(m.localInfo, {
     image,
     blobMeta: m.authBlobMeta,
     committedSeq: m.localInfo.committedSeq > m.authSeq ? m.authSeq : m.localInfo.committedSeq,
     committedLength: primaryLength(image),
-  };
+  });
   if (d.advanceHistory) {
-    local = {
-      ...local,
+    local = withPGInfo(local, {
       committedSeq: m.authSeq,
       lastEpochStarted: d.activationEpoch,
       lastIntervalStarted: d.activationEpoch,
-    };
+    });
   }
   m.localInfo = local;
   refreshAuthorityFromKnownPeers(m);

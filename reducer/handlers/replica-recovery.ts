@@ -11,6 +11,7 @@ import {
   primaryImage,
   primaryLength,
   sameImage,
+  withPGInfo,
 } from '../image.js';
 import { persist, publishStats, refreshRecoveryPlans, type Effects, type Machine } from '../machine.js';
 import type { Epoch, JournalSeq, ObjectImage, ReplicaRecoveryComplete } from '../types.js';
@@ -48,15 +49,14 @@ export function decideReplicaRecoveryComplete(m: Machine, e: ReplicaRecoveryComp
 
 export function applyReplicaRecovery(m: Machine, fx: Effects, d: ReplicaRecoveryDecision): void {
   if (d.kind === 'None') return;
-  m.localInfo = {
-    ...m.localInfo,
+  m.localInfo = withPGInfo(m.localInfo, {
     image: d.recoveredImage,
     blobMeta: m.authBlobMeta,
     committedSeq: d.committedSeq,
     committedLength: primaryLength(d.recoveredImage),
     lastEpochStarted: d.activationEpoch,
     lastIntervalStarted: d.activationEpoch,
-  };
+  });
   refreshRecoveryPlans(m);
   persist(m, fx);
   publishStats(m, fx);

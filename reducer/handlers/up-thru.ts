@@ -2,6 +2,7 @@
  * `UpThruUpdated` is accepted only in `WaitUpThru` and only for the exact
  * current epoch; stale and premature notifications are both ignored.
  */
+import { withPGInfo } from '../image.js';
 import type { Effects, Machine } from '../machine.js';
 import type { UpThruUpdated } from '../types.js';
 import { tryActivate } from './activation.js';
@@ -18,7 +19,7 @@ export function applyUpThru(m: Machine, fx: Effects, d: UpThruDecision): void {
   if (!d.proceed) return;
   m.needUpThru = false;
   if (m.localInfo.lastIntervalStarted < m.epoch) {
-    m.localInfo = { ...m.localInfo, lastIntervalStarted: m.epoch };
+    m.localInfo = withPGInfo(m.localInfo, { lastIntervalStarted: m.epoch });
   }
   tryActivate(m, fx);
 }
