@@ -21,7 +21,8 @@ import { ByteWriter, encodeChecks, encodeEffects, encodeSnapshot, SnapshotRender
 import { decodeEvent, decodeSnapshot } from './decode.js';
 import { diffEffectLists, diffEffectMultisets, diffJson, type DiffEntry } from './diff.js';
 import { canonicalHead, needsExactParse, spells, tailEquals } from './fast-path.js';
-import { malformed, ReplayFailure, type Stage, type Triage } from './failure.js';
+import { malformed, ReplayFailure, type ReplayProgress, type Stage, type Triage } from './failure.js';
+import { leniencyLines } from './report.js';
 import { isJsonObject, JsonSyntaxError, parseJson, type JsonObject, type JsonValue } from './json-lossless.js';
 import { projectChecks, projectEffects, projectSnapshot, sameJson, type CompareMode } from './project.js';
 import { schemaError, validators, type TraceValidators } from './schema.js';
@@ -92,8 +93,28 @@ export class ReplayChecker {
 
   /** Checks one input line; throws `ReplayFailure` on the first problem. */
   feedLine(raw: Uint8Array, lineNo: number, terminated = true): void {
+    try {
+      this.checkLine(raw, lineNo, terminated);
+    } catch (err) {
+      if (err instanceof ReplayFailure) err.progress = this.progress();
+      throw err;
+    }
+  }
+
+  /** Steps verified so far and the leniency notes gathered. */
+  progress(): ReplayProgress {
+    return { steps: this.steps, summaries: this.summaries, notes: leniencyLines(this.notes, this.summaries, this.steps, false) };
+  }
+
+  private checkLine(raw: Uint8Array, lineNo: number, terminated: boolean): void {
     this.lastLine = lineNo;
-    if (!isUtf8(raw)) throw malformed(lineNo, 'invalid UTF-8');
+    if (!isUtf8(raw)) {
+      throw malformed(lineNo, terminated ? 'invalid UTF-8' : 'truncated final line (no newline; torn write?): ends inside a UTF-8 character or is not UTF-8');
+    }
+    if (lineNo === 1 && raw[0] === 0xef && raw[1] === 0xbb && raw[2] === 0xbf) {
+      // Lean would skip this line as not starting with "{" and then fail on the next one.
+      throw malformed(lineNo, 'the input starts with a UTF-8 byte-order mark; remove it');
+    }
     let start = 0;
     let end = raw.length;
     while (start < end && isSpace(raw[start]!)) start++;
@@ -119,7 +140,9 @@ export class ReplayChecker {
   /** Ends the input; throws when there was nothing to check. */
   finish(): ReplayStats {
     if (this.steps === 0 && this.summaries === 0) {
-      throw malformed(this.lastLine, this.lastLine === 0 ? 'empty input: no trace lines' : 'no trace lines: nothing starts with "{"');
+      const err = malformed(this.lastLine, this.lastLine === 0 ? 'empty input: no trace lines' : 'no trace lines: nothing starts with "{"');
+      err.progress = this.progress();
+      throw err;
     }
     return { steps: this.steps, summaries: this.summaries, slowLines: this.slowLines, notes: { ...this.notes } };
   }
@@ -176,6 +199,7 @@ export class ReplayChecker {
 
   private summaryLine(value: JsonObject, lineNo: number): void {
     if (this.steps === 0) throw malformed(lineNo, 'summary before any step');
+    if (this.summaries > 0) throw malformed(lineNo, 'a second summary line (traces concatenated?)');
     if (value.events !== this.steps) {
       throw malformed(lineNo, `summary counts ${String(value.events)} events but the trace has ${this.steps} steps`);
     }

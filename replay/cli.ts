@@ -14,8 +14,9 @@ const HELP_AFTER = `
 Compares every step of the trace with the TS reducer, starting from the empty
 snapshot, as the Lean checker does: input snapshot, before checks, from state,
 after snapshot, after checks, to state, effects (as a multiset). --strict
-compares every member in order instead (recovery_targets, effect order,
-unknown members).
+compares every member and the order of every list instead (recovery_targets,
+set and effect order, unknown members; JSON object member order is not
+significant).
 
 Exit status:
   0  replay ok (prints "replay ok: steps=N summaries=M")
@@ -39,7 +40,7 @@ async function main(argv: string[]): Promise<void> {
   const program = new Command('peering-replay-ts')
     .description('Replay a peering trace through the TypeScript reducer')
     .argument('<trace>', 'trace file (JSON Lines), or - for stdin')
-    .option('--strict', 'compare every member and every order, not just what the Lean checker compares')
+    .option('--strict', 'compare every member and every list order, not just what the Lean checker compares')
     .option('--json', 'print a JSON report on stdout instead of text')
     .addOption(
       new Option('--max-line-bytes <n>', 'reject lines longer than this')
@@ -79,12 +80,14 @@ async function main(argv: string[]): Promise<void> {
   } catch (err) {
     if (err instanceof ReplayFailure) {
       const code = err.report.kind === 'malformed' ? REPLAY_EXIT.malformed : REPLAY_EXIT.mismatch;
+      const { steps, summaries, notes } = err.progress;
       if (options.json) {
-        process.stdout.write(jsonReport({ ok: false, mode, steps: 0, summaries: 0, notes: [], failure: err.report }) + '\n');
+        process.stdout.write(jsonReport({ ok: false, mode, steps, summaries, notes, failure: err.report }) + '\n');
         process.exitCode = code;
         return;
       }
       process.stderr.write(`${failureText(err.report)}\n`);
+      for (const note of notes) process.stderr.write(`${note}\n`);
       process.exitCode = code;
       return;
     }

@@ -28,7 +28,18 @@ export interface FailureReport {
   readonly diff: readonly DiffEntry[];
 }
 
+/** How far the replay got before failing. */
+export interface ReplayProgress {
+  readonly steps: number;
+  readonly summaries: number;
+  /** Leniency notes gathered so far (as printed on success). */
+  readonly notes: readonly string[];
+}
+
 export class ReplayFailure extends Error {
+  /** Filled in by the checker that raised it. */
+  progress: ReplayProgress = { steps: 0, summaries: 0, notes: [] };
+
   constructor(readonly report: FailureReport) {
     super(`line ${report.line}: ${report.message}`);
   }

@@ -44,7 +44,8 @@ export function skipValue(b: Uint8Array, pos: number): number {
       if (i >= b.length) return -1;
       if (depth === 0) return i + 1;
     } else if (c === 0x7b || c === 0x5b) {
-      depth++;
+      // Deep nesting goes to the general parser, which enforces its depth limit.
+      if (++depth > MAX_FAST_DEPTH) return -1;
     } else if (c === 0x7d || c === 0x5d) {
       depth--;
       if (depth === 0) return i + 1;
@@ -53,6 +54,8 @@ export function skipValue(b: Uint8Array, pos: number): number {
   }
   return -1;
 }
+
+const MAX_FAST_DEPTH = 64;
 
 /** Set by the last `skipValue` call. */
 export let needsExactParse = false;

@@ -16,7 +16,7 @@ export function okLine(stats: { steps: number; summaries: number }): string {
 }
 
 /** Notes about input the Lean checker accepts silently. */
-export function leniencyLines(notes: LeniencyNotes, summaries: number, steps: number): string[] {
+export function leniencyLines(notes: LeniencyNotes, summaries: number, steps: number, finished = true): string[] {
   const out: string[] = [];
   if (notes.trimmedLines > 0) {
     out.push(`note: ${notes.trimmedLines} line(s) had surrounding whitespace or CR (first: line ${notes.firstTrimmedLine}); trimmed, as the Lean checker does`);
@@ -26,7 +26,7 @@ export function leniencyLines(notes: LeniencyNotes, summaries: number, steps: nu
   }
   if (notes.blankLines > 0) out.push(`note: skipped ${notes.blankLines} blank line(s)`);
   if (notes.unterminatedFinalLine) out.push('note: the final line has no trailing newline');
-  if (summaries === 0 && steps > 0) out.push('note: no summary line; the trace may be truncated');
+  if (finished && summaries === 0 && steps > 0) out.push('note: no summary line; the trace may be truncated');
   return out;
 }
 

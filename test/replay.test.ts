@@ -524,9 +524,11 @@ describe('the bin reports', () => {
       assert.equal(r.code, 1);
       assert.equal(r.stderr, '');
       assert.ok(r.stdout.endsWith('}\n') && !r.stdout.slice(0, -1).includes('\n'), 'one line');
-      const report = JSON.parse(r.stdout) as { ok: boolean; mode: string; failure: FailureReport };
+      const report = JSON.parse(r.stdout) as { ok: boolean; mode: string; steps: number; summaries: number; failure: FailureReport };
       assert.equal(report.ok, false);
       assert.equal(report.mode, mode);
+      assert.equal(report.steps, k, 'steps verified before the failing one');
+      assert.equal(report.summaries, 0);
       const f = report.failure;
       assert.equal(f.kind, 'mismatch');
       assert.equal(f.line, k + 1);
@@ -546,8 +548,9 @@ describe('the bin reports', () => {
     const r = await runCli(['--json', join(dir, 'torn.jsonl')]);
     assert.equal(r.code, 3);
     assert.equal(r.stderr, '');
-    const report = JSON.parse(r.stdout) as { ok: boolean; failure: FailureReport };
+    const report = JSON.parse(r.stdout) as { ok: boolean; steps: number; failure: FailureReport };
     assert.equal(report.ok, false);
+    assert.equal(report.steps, 3);
     assert.equal(report.failure.kind, 'malformed');
     assert.equal(report.failure.line, 4);
     assert.equal(report.failure.stage, 'line');
