@@ -3,7 +3,7 @@
  * one campaign-wide view.
  */
 import { readFileSync } from 'node:fs';
-import { parseJson } from '../replay/index.js';
+import { parseJsonWithFractions } from '../replay/index.js';
 import type { FailureRecord } from './store.js';
 
 export interface ReportConfig {
@@ -51,7 +51,7 @@ export interface MergeResult {
 }
 
 export function readReport(path: string): CampaignReport {
-  const value = parseJson(readFileSync(path, 'utf8')) as unknown as CampaignReport;
+  const value = parseJsonWithFractions(readFileSync(path, 'utf8')) as unknown as CampaignReport;
   if (value === null || typeof value !== 'object' || value.tool !== 'replay-fuzz') throw new Error(`${path}: not a replay-fuzz report`);
   return value;
 }

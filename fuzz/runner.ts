@@ -116,8 +116,13 @@ export async function runCampaign(s: FuzzSettings): Promise<CampaignResult> {
         throw new Error('unexpected worker reply');
       case 'timeout':
       case 'error': {
-        // Keep what the failing cycle would have produced.
-        if (needTrace) await slot.run({ kind: 'write-trace', config, path: traceTemp }, s.timeoutMs, s.signal);
+        // Keep what the failing cycle would have produced, but never a partial file.
+        let saved = false;
+        if (needTrace) {
+          const regenerate = s.timeoutMs > 0 ? Math.max(10 * s.timeoutMs, 60_000) : 0;
+          saved = (await slot.run({ kind: 'write-trace', config, path: traceTemp }, regenerate, s.signal)).kind === 'done';
+          if (!saved) rmSync(traceTemp, { force: true });
+        }
         const why = reply.kind === 'timeout' ? `in-process cycle timed out after ${s.timeoutMs / 1000} s` : `in-process cycle crashed: ${reply.message.split('\n')[0]}`;
         return {
           config,
@@ -127,8 +132,8 @@ export async function runCampaign(s: FuzzSettings): Promise<CampaignResult> {
           replayerExit: null,
           generatorStderr: '',
           replayerStderr: reply.kind === 'error' ? reply.message : '',
-          reason: why,
-          ...(needTrace ? { traceTemp } : {}),
+          reason: needTrace && !saved ? `${why}; the trace could not be regenerated in time and was not saved` : why,
+          ...(saved ? { traceTemp } : {}),
         };
       }
     }
@@ -252,6 +257,7 @@ export async function runCampaign(s: FuzzSettings): Promise<CampaignResult> {
     bar?.finish();
     await Promise.all(slots.map((slot) => slot.close()));
     rmSync(scratch, { recursive: true, force: true });
+    store.close();
   }
 
   const duration = elapsed();

@@ -4,10 +4,10 @@
  * failure is reported. An existing index is extended, never replaced, so
  * failures from earlier runs into the same directory are kept.
  */
-import { createReadStream, existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { createReadStream, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
-import { parseJson, type FailureReport } from '../replay/index.js';
+import { parseJsonWithFractions, type FailureReport } from '../replay/index.js';
 import { removeStaleTemps, writeFileDurably } from './durable.js';
 import { prettyJson } from './json-out.js';
 
@@ -38,9 +38,43 @@ export interface FailureRecord {
 }
 
 export const INDEX_NAME = 'failures.json';
+export const LOCK_NAME = '.replay-fuzz.lock';
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * One driver per failure directory: a second one would delete the first
+ * one's in-progress temporaries and rewrite the index from its own records.
+ * A lock left by a driver that died (kill -9) is taken over.
+ */
+function lockDirectory(dir: string): string {
+  const path = join(dir, LOCK_NAME);
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      writeFileSync(path, `${process.pid}\n`, { flag: 'wx' });
+      return path;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+      const owner = Number(readFileSync(path, 'utf8').trim());
+      if (Number.isSafeInteger(owner) && owner > 0 && owner !== process.pid && alive(owner)) {
+        throw new Error(`${dir} is in use by another replay-fuzz (pid ${owner}); use a different --save-failure-traces directory`);
+      }
+      rmSync(path, { force: true });
+    }
+  }
+  throw new Error(`cannot lock ${dir}`);
+}
 
 export class FailureStore {
   private readonly records: FailureRecord[] = [];
+  private lock: string | undefined;
   readonly earlier: number;
 
   constructor(readonly dir: string | undefined) {
@@ -49,10 +83,11 @@ export class FailureStore {
       return;
     }
     mkdirSync(dir, { recursive: true });
+    this.lock = lockDirectory(dir);
     removeStaleTemps(dir);
     const index = join(dir, INDEX_NAME);
     if (existsSync(index)) {
-      const previous = parseJson(readFileSync(index, 'utf8'));
+      const previous = parseJsonWithFractions(readFileSync(index, 'utf8'));
       if (!Array.isArray(previous)) throw new Error(`${index} is not a failure list; move it away first`);
       this.records.push(...(previous as unknown as FailureRecord[]));
     }
@@ -72,6 +107,12 @@ export class FailureStore {
   add(record: FailureRecord): void {
     this.records.push(record);
     if (this.dir !== undefined) writeFileDurably(join(this.dir, INDEX_NAME), prettyJson(this.records));
+  }
+
+  /** Releases the directory. */
+  close(): void {
+    if (this.lock !== undefined) rmSync(this.lock, { force: true });
+    this.lock = undefined;
   }
 
   /** A file name for a cycle's trace that does not clobber an earlier one. */

@@ -37,7 +37,10 @@ export function exactInteger(literal: string, offset = 0): number | bigint {
 class Parser {
   private pos = 0;
 
-  constructor(private readonly text: string) {}
+  constructor(
+    private readonly text: string,
+    private readonly allowFractions: boolean,
+  ) {}
 
   parseDocument(): JsonValue {
     this.skipWhitespace();
@@ -103,7 +106,19 @@ class Parser {
     }
     const next = t[this.pos];
     if (next === '.' || next === 'e' || next === 'E') {
-      this.fail('non-integer number (trace numbers are integers)');
+      if (!this.allowFractions) this.fail('non-integer number (trace numbers are integers)');
+      if (next === '.') {
+        this.pos++;
+        if (!(t[this.pos]! >= '0' && t[this.pos]! <= '9')) this.fail('invalid number');
+        while (t[this.pos]! >= '0' && t[this.pos]! <= '9') this.pos++;
+      }
+      if (t[this.pos] === 'e' || t[this.pos] === 'E') {
+        this.pos++;
+        if (t[this.pos] === '+' || t[this.pos] === '-') this.pos++;
+        if (!(t[this.pos]! >= '0' && t[this.pos]! <= '9')) this.fail('invalid number');
+        while (t[this.pos]! >= '0' && t[this.pos]! <= '9') this.pos++;
+      }
+      return Number(t.slice(start, this.pos));
     }
     return exactInteger(t.slice(start, this.pos), start);
   }
@@ -219,8 +234,14 @@ class Parser {
   }
 }
 
+/** Trace JSON: integers only, all exact. */
 export function parseJson(text: string): JsonValue {
-  return new Parser(text).parseDocument();
+  return new Parser(text, false).parseDocument();
+}
+
+/** General JSON (reports, indexes): integers exact, other numbers as doubles. */
+export function parseJsonWithFractions(text: string): JsonValue {
+  return new Parser(text, true).parseDocument();
 }
 
 /**

@@ -139,7 +139,7 @@ async function runMain(argv: string[]): Promise<number> {
   }
   const shard = o.shard === undefined ? WHOLE : parseShard(o.shard);
   if (shard === undefined) throw new UsageError(`--shard must look like i/n with 1 <= i <= n, got ${JSON.stringify(o.shard)}`);
-  if (o.shard !== undefined && o.campaignSeed === undefined && o.seed === undefined) {
+  if (o.shard !== undefined && o.campaignSeed === undefined) {
     throw new UsageError('--shard needs --campaign-seed, so that every shard derives the same campaign');
   }
   let generator: Command | undefined;
@@ -252,4 +252,6 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
+// A closed stdout (`replay-fuzz --help | head -1`) is not an error worth a stack trace.
+process.stdout.on('error', (err: NodeJS.ErrnoException) => process.exit(err.code === 'EPIPE' ? 0 : EXIT.usage));
 process.exitCode = await main(process.argv.slice(2));

@@ -8,7 +8,7 @@
 import assert from 'node:assert/strict';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it, type TestContext } from 'node:test';
@@ -726,6 +726,7 @@ describe('replay-fuzz under kill -9 and signals', () => {
 describe('replay-fuzz usage errors', () => {
   const cases: [string, string[], RegExp][] = [
     ['--shard without --campaign-seed', ['--shard', '2/4'], /--shard needs --campaign-seed/],
+    ['--shard with --seed but no --campaign-seed', ['--shard', '1/2', '--seed', '5', '--event-range', '5', '40'], /--shard needs --campaign-seed/],
     ['--shard out of range', ['--shard', '5/4', '--campaign-seed', '1'], /--shard must look like i\/n/],
     ['--event-range min > max', ['--event-range', '5', '3'], /--event-range min must be <= max/],
     ['--event-range with one value', ['--event-range', '5'], /--event-range takes two values/],
@@ -748,6 +749,22 @@ describe('replay-fuzz usage errors', () => {
       assert.match(lines[0]!, message);
     });
   }
+
+  it('a failure directory used by a live driver is refused (exit 2); a stale lock is taken over', async (t) => {
+    const dir = tempDir(t);
+    const out = join(dir, 'out');
+    mkdirSync(out);
+    // A live process (this test runner) holds the lock.
+    writeFileSync(join(out, '.replay-fuzz.lock'), `${process.pid}\n`);
+    const refused = await fuzz(['--cycles', '1', '--event', '5', '--save-failure-traces', out], dir);
+    assert.equal(refused.code, 2, show(refused));
+    assert.match(refused.stderr, /is in use by another replay-fuzz \(pid \d+\)/);
+    // A dead owner's lock (a kill -9) does not block the next run, and is released at the end.
+    writeFileSync(join(out, '.replay-fuzz.lock'), '2147483646\n');
+    const ok = await fuzz(['--cycles', '1', '--event', '5', '--save-failure-traces', out], dir);
+    assert.equal(ok.code, 0, show(ok));
+    assert.equal(existsSync(join(out, '.replay-fuzz.lock')), false);
+  });
 
   it('--help prints the usage and exits 0', async (t) => {
     const r = await fuzz(['--help'], tempDir(t));
