@@ -246,6 +246,8 @@ export interface SnapshotField {
  */
 export interface SnapshotFieldCodec extends SnapshotField {
   readonly read: (s: Snapshot) => unknown;
+  /** Writes the field (key and value) given the value `read` returned. */
+  readonly writeValue: (w: W, value: unknown) => void;
 }
 
 function field<K extends keyof Snapshot>(
@@ -254,14 +256,11 @@ function field<K extends keyof Snapshot>(
   read: (s: Snapshot) => Snapshot[K],
   value: (w: W, v: Snapshot[K]) => void,
 ): SnapshotFieldCodec {
-  return {
-    key,
-    read,
-    write: (w, s) => {
-      w.token(prefix);
-      value(w, read(s));
-    },
+  const writeValue = (w: W, v: unknown): void => {
+    w.token(prefix);
+    value(w, v as Snapshot[K]);
   };
+  return { key, read, writeValue, write: (w, s) => writeValue(w, read(s)) };
 }
 
 const uintValue = (w: W, v: number): void => w.uint(v);
@@ -332,12 +331,10 @@ export function writeChecks(w: W, c: SnapshotChecks): void {
 }
 
 export function writeEvent(w: W, e: PeeringEvent): void {
-  w.token('{"type":"');
-  w.token(e.type);
-  w.byte(0x22);
+  // Each case writes the type together with its first key, as one token.
   switch (e.type) {
     case 'Initialize':
-      w.token(',"pgid":');
+      w.token('{"type":"Initialize","pgid":');
       w.u64(e.pgid);
       w.token(',"whoami":');
       w.int(e.whoami);
@@ -357,7 +354,7 @@ export function writeEvent(w: W, e: PeeringEvent): void {
       writeOsdList(w, e.priorOsds);
       break;
     case 'AdvanceMap':
-      w.token(',"new_epoch":');
+      w.token('{"type":"AdvanceMap","new_epoch":');
       w.uint(e.newEpoch);
       w.token(',"new_acting":');
       writeActing(w, e.newActing);
@@ -371,7 +368,7 @@ export function writeEvent(w: W, e: PeeringEvent): void {
       writeOsdList(w, e.priorOsds);
       break;
     case 'PeerInfoReceived':
-      w.token(',"from":');
+      w.token('{"type":"PeerInfoReceived","from":');
       w.int(e.from);
       w.token(',"info":');
       writePeerInfo(w, e.info);
@@ -379,27 +376,27 @@ export function writeEvent(w: W, e: PeeringEvent): void {
       w.uint(e.queryEpoch);
       break;
     case 'PeerQueryTimeout':
-      w.token(',"peer":');
+      w.token('{"type":"PeerQueryTimeout","peer":');
       w.int(e.peer);
       break;
     case 'UpThruUpdated':
-      w.token(',"epoch":');
+      w.token('{"type":"UpThruUpdated","epoch":');
       w.uint(e.epoch);
       break;
     case 'RecoveryComplete':
-      w.token(',"peer":');
+      w.token('{"type":"RecoveryComplete","peer":');
       w.int(e.peer);
       w.token(',"epoch":');
       w.uint(e.epoch);
       break;
     case 'AllReplicasRecovered':
-      w.token(',"epoch":');
+      w.token('{"type":"AllReplicasRecovered","epoch":');
       w.uint(e.epoch);
       w.token(',"peers":');
       writeOsdList(w, e.peers);
       break;
     case 'ReplicaActivate':
-      w.token(',"from":');
+      w.token('{"type":"ReplicaActivate","from":');
       w.int(e.from);
       w.token(',"auth_info":');
       writePeerInfo(w, e.authInfo);
@@ -413,7 +410,7 @@ export function writeEvent(w: W, e: PeeringEvent): void {
       w.uint(e.activationEpoch);
       break;
     case 'ReplicaRecoveryComplete':
-      w.token(',"new_committed_seq":');
+      w.token('{"type":"ReplicaRecoveryComplete","new_committed_seq":');
       w.u64(e.newCommittedSeq);
       w.token(',"new_committed_length":');
       w.u64(e.newCommittedLength);
@@ -425,18 +422,19 @@ export function writeEvent(w: W, e: PeeringEvent): void {
     case 'ActivateCommitted':
     case 'DeleteStart':
     case 'DeleteComplete':
+      w.token('{"type":"');
+      w.token(e.type);
+      w.byte(0x22);
       break;
   }
   w.byte(0x7d);
 }
 
 export function writeEffect(w: W, f: PeeringEffect): void {
-  w.token('{"type":"');
-  w.token(f.type);
-  w.byte(0x22);
+  // Each case writes the type together with its first key, as one token.
   switch (f.type) {
     case 'SendQuery':
-      w.token(',"target":');
+      w.token('{"type":"SendQuery","target":');
       w.int(f.target);
       w.token(',"pgid":');
       w.u64(f.pgid);
@@ -444,7 +442,7 @@ export function writeEffect(w: W, f: PeeringEffect): void {
       w.uint(f.epoch);
       break;
     case 'SendNotify':
-      w.token(',"target":');
+      w.token('{"type":"SendNotify","target":');
       w.int(f.target);
       w.token(',"pgid":');
       w.u64(f.pgid);
@@ -454,7 +452,7 @@ export function writeEffect(w: W, f: PeeringEffect): void {
       w.uint(f.epoch);
       break;
     case 'SendActivate':
-      w.token(',"target":');
+      w.token('{"type":"SendActivate","target":');
       w.int(f.target);
       w.token(',"pgid":');
       w.u64(f.pgid);
@@ -470,7 +468,7 @@ export function writeEffect(w: W, f: PeeringEffect): void {
       w.uint(f.activationEpoch);
       break;
     case 'ActivatePG':
-      w.token(',"pgid":');
+      w.token('{"type":"ActivatePG","pgid":');
       w.u64(f.pgid);
       w.token(',"authoritative_seq":');
       w.u64(f.authoritativeSeq);
@@ -484,33 +482,33 @@ export function writeEffect(w: W, f: PeeringEffect): void {
       w.uint(f.activationEpoch);
       break;
     case 'ScheduleRecovery':
-      w.token(',"pgid":');
+      w.token('{"type":"ScheduleRecovery","pgid":');
       w.u64(f.pgid);
       w.token(',"targets":');
       writeTargets(w, f.targets);
       break;
     case 'PersistState':
-      w.token(',"pgid":');
+      w.token('{"type":"PersistState","pgid":');
       w.u64(f.pgid);
       w.token(',"info":');
       writePGInfo(w, f.info);
       break;
     case 'RequestUpThru':
-      w.token(',"epoch":');
+      w.token('{"type":"RequestUpThru","epoch":');
       w.uint(f.epoch);
       break;
     case 'RequestActingChange':
-      w.token(',"pgid":');
+      w.token('{"type":"RequestActingChange","pgid":');
       w.u64(f.pgid);
       w.token(',"want_acting":');
       writeOsdList(w, f.wantActing);
       break;
     case 'UpdateHeartbeats':
-      w.token(',"peers":');
+      w.token('{"type":"UpdateHeartbeats","peers":');
       writeOsdList(w, f.peers);
       break;
     case 'PublishStats':
-      w.token(',"pgid":');
+      w.token('{"type":"PublishStats","pgid":');
       w.u64(f.pgid);
       w.token(',"state":"');
       w.token(f.state);
@@ -532,7 +530,7 @@ export function writeEffect(w: W, f: PeeringEffect): void {
       w.int(f.upSize);
       break;
     case 'LogTransition':
-      w.token(',"pgid":');
+      w.token('{"type":"LogTransition","pgid":');
       w.u64(f.pgid);
       w.token(',"from":"');
       w.token(f.from);
@@ -545,7 +543,9 @@ export function writeEffect(w: W, f: PeeringEffect): void {
     case 'CancelRecovery':
     case 'MarkClean':
     case 'DeletePG':
-      w.token(',"pgid":');
+      w.token('{"type":"');
+      w.token(f.type);
+      w.token('","pgid":');
       w.u64(f.pgid);
       break;
   }

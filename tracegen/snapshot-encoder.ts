@@ -17,6 +17,8 @@ export class SnapshotEncoder {
   private offsets = new Int32Array(FIELD_COUNT + 1);
   private spareOffsets = new Int32Array(FIELD_COUNT + 1);
   private previous: Snapshot | undefined;
+  /** The previous snapshot's field values, so each field is read once per snapshot. */
+  private readonly values: unknown[] = new Array<unknown>(FIELD_COUNT).fill(undefined);
 
   /** Encodes `snap` and returns a writer holding exactly its JSON. */
   encode(snap: Snapshot): ByteWriter {
@@ -30,7 +32,9 @@ export class SnapshotEncoder {
     let copyStart = -1;
     for (let i = 0; i < FIELD_COUNT; i++) {
       const field = FIELDS[i]!;
-      const unchanged = prev !== undefined && field.read(snap) === field.read(prev);
+      const value = field.read(snap);
+      const unchanged = prev !== undefined && value === this.values[i];
+      this.values[i] = value;
       if (unchanged) {
         if (copyStart < 0) copyStart = i;
         offsets[i] = out.length + (this.offsets[i]! - this.offsets[copyStart]!);
@@ -41,7 +45,7 @@ export class SnapshotEncoder {
         copyStart = -1;
       }
       offsets[i] = out.length;
-      field.write(out, snap);
+      field.writeValue(out, value);
     }
     if (copyStart >= 0) from.copyRangeTo(out, this.offsets[copyStart]!, this.offsets[FIELD_COUNT]!);
     offsets[FIELD_COUNT] = out.length;
