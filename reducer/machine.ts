@@ -332,7 +332,8 @@ export function toSnapshot(m: Machine): Snapshot {
 }
 
 /**
- * `toSnapshot` for the step that started from `before`. Derived values are
+ * `toSnapshot` for a machine read from `before` with `fromSnapshot`, after
+ * reducing one event. Derived values are
  * recomputed on every step and often come out equal; those keep `before`'s
  * objects, so consecutive snapshots share them by identity and consumers that
  * cache by identity (the trace encoder, the checks) can skip the work.
@@ -347,7 +348,9 @@ function keepEqual<T>(previous: T | undefined, next: T, equal: (a: T, b: T) => b
 }
 
 function buildSnapshot(m: Machine, before: Snapshot | undefined): Snapshot {
-  const localInfo = normalizedPGInfo(m.localInfo);
+  // `m` was read from `before` by fromSnapshot, which keeps a value's identity
+  // only when it is already normalised; such values need no second pass.
+  const localInfo = m.localInfo === before?.localInfo ? m.localInfo : normalizedPGInfo(m.localInfo);
   const clean = m.state === 'Clean';
   const recoveryTargets = clean
     ? EMPTY
@@ -368,7 +371,7 @@ function buildSnapshot(m: Machine, before: Snapshot | undefined): Snapshot {
     authImage: keepEqual(before?.authImage, m.authImage, imageEqual),
     authSources: keepEqual(before?.authSources, m.authSources, authorityEqual),
     authBlobMeta: keepEqual(before?.authBlobMeta, m.authBlobMeta, sameBlobMetaImage),
-    peerInfo: normalizedPeerMap(m.peerInfo),
+    peerInfo: m.peerInfo === before?.peerInfo ? m.peerInfo : normalizedPeerMap(m.peerInfo),
     peersQueried: m.peersQueried,
     peersResponded: keepEqual(before?.peersResponded, m.peersResponded, seqEqual),
     priorOsds: m.priorOsds,
