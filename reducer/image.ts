@@ -184,7 +184,9 @@ export function authoritativeSources(infos: readonly PeerInfo[]): AuthorityImage
       const len = image[j]![1];
       let at = 0;
       while (at < auth.length && auth[at]![0] < obj) at++;
-      if (at === auth.length || auth[at]![0] !== obj) {
+      if (at === auth.length) {
+        auth.push([obj, { osd: info.osd, length: len }]);
+      } else if (auth[at]![0] !== obj) {
         auth.splice(at, 0, [obj, { osd: info.osd, length: len }]);
       } else if (auth[at]![1].length < len) {
         auth[at] = [obj, { osd: info.osd, length: len }];

@@ -95,7 +95,7 @@ export class ByteWriter {
   }
 
   bytes(data: Uint8Array): void {
-    this.room(data.length);
+    if (this.pos + data.length > this.buf.length) this.room(data.length);
     this.buf.set(data, this.pos);
     this.pos += data.length;
   }

@@ -204,7 +204,36 @@ export function writePeerInfo(w: W, raw: PeerInfo, osd: OsdId = raw.osd): void {
   w.byte(0x7d);
 }
 
+/**
+ * The bytes of the last value encoded through it, kept by identity: values
+ * are immutable, so the same object always encodes the same way.
+ */
+class LastEncoding<T> {
+  private value: T | undefined;
+  private readonly writer = new ByteWriter(512);
+  private bytes: Uint8Array = new Uint8Array(0);
+
+  constructor(private readonly encode: (w: W, value: T) => void) {}
+
+  write(w: W, value: T): void {
+    if (value !== this.value) {
+      this.writer.reset();
+      this.encode(this.writer, value);
+      this.bytes = this.writer.view();
+      this.value = value;
+    }
+    w.bytes(this.bytes);
+  }
+}
+
+// Most steps persist the same local info object as the step before.
+const lastPGInfo = new LastEncoding(encodePGInfo);
+
 export function writePGInfo(w: W, raw: PGInfo): void {
+  lastPGInfo.write(w, raw);
+}
+
+function encodePGInfo(w: W, raw: PGInfo): void {
   const info = normalizedPGInfo(raw);
   w.token('{"pgid":');
   w.u64(info.pgid);

@@ -61,30 +61,34 @@ export function runTrace(options: TraceOptions, sink: StepSink): number {
  */
 export class SnapshotRenderer {
   private readonly encoder = new SnapshotEncoder();
-  private json = new ByteWriter(0);
   private readonly checksJson = new ByteWriter(128);
   private lastSnap: Snapshot | undefined;
   private lastChecks: SnapshotChecks | undefined;
+
+  /** Views of the cached bytes, made once: each is appended at least twice. */
+  private jsonBytes: Uint8Array = new Uint8Array(0);
+  private checksBytes: Uint8Array = new Uint8Array(0);
 
   private load(snap: Snapshot): void {
     const previous = this.lastSnap;
     if (snap === previous) return;
     this.lastSnap = snap;
-    this.json = this.encoder.encode(snap);
+    this.jsonBytes = this.encoder.encode(snap).view();
     if (previous !== undefined && sameCheckInputs(previous, snap)) return;
     this.lastChecks = computeChecks(snap);
     this.checksJson.reset();
     writeChecks(this.checksJson, this.lastChecks);
+    this.checksBytes = this.checksJson.view();
   }
 
   appendJson(snap: Snapshot, w: ByteWriter): void {
     this.load(snap);
-    this.json.appendTo(w);
+    w.bytes(this.jsonBytes);
   }
 
   appendChecks(snap: Snapshot, w: ByteWriter): void {
     this.load(snap);
-    this.checksJson.appendTo(w);
+    w.bytes(this.checksBytes);
   }
 
   checks(snap: Snapshot): SnapshotChecks {
