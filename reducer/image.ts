@@ -156,7 +156,7 @@ export function prefixImage(lhs: ObjectImage, rhs: ObjectImage): boolean {
 
 /** Equal as images: zero-length entries count as absent. */
 export function sameImage(lhs: ObjectImage, rhs: ObjectImage): boolean {
-  return prefixImage(lhs, rhs) && prefixImage(rhs, lhs);
+  return lhs === rhs || (prefixImage(lhs, rhs) && prefixImage(rhs, lhs));
 }
 
 export function imageRecoveryGaps(local: ObjectImage, auth: AuthorityImage): ObjRecovery[] {
@@ -285,12 +285,14 @@ export function sameObjRecovery(a: ObjRecovery, b: ObjRecovery): boolean {
 }
 
 export function sameRecoveries(a: readonly ObjRecovery[], b: readonly ObjRecovery[]): boolean {
+  if (a === b) return true;
   if (a.length !== b.length) return false;
   for (let i = 0; i < a.length; i++) if (!sameObjRecovery(a[i]!, b[i]!)) return false;
   return true;
 }
 
 export function samePlans(a: readonly PeerRecoveryPlan[], b: readonly PeerRecoveryPlan[]): boolean {
+  if (a === b) return true;
   if (a.length !== b.length) return false;
   for (let i = 0; i < a.length; i++) {
     const x = a[i]!;

@@ -31,6 +31,28 @@ import { ByteWriter } from './byte-writer.js';
 
 type W = ByteWriter;
 
+/**
+ * The bytes of the last value encoded through it, kept by identity: values
+ * are immutable, so the same object always encodes the same way.
+ */
+class LastEncoding<T> {
+  private value: T | undefined;
+  private readonly writer = new ByteWriter(512);
+  private bytes: Uint8Array = new Uint8Array(0);
+
+  constructor(private readonly encode: (w: W, value: T) => void) {}
+
+  write(w: W, value: T): void {
+    if (value !== this.value) {
+      this.writer.reset();
+      this.encode(this.writer, value);
+      this.bytes = this.writer.view();
+      this.value = value;
+    }
+    w.bytes(this.bytes);
+  }
+}
+
 /** JSON string literal; escapes like glaze (short forms, else \u00XX). */
 export function jsonString(text: string): string {
   // eslint-disable-next-line no-control-regex
@@ -76,7 +98,14 @@ export function writeOsdList(w: W, osds: readonly OsdId[]): void {
   w.byte(0x5d);
 }
 
+// Events and snapshots carry the same acting set as `acting` and `up`.
+const lastActing = new LastEncoding(encodeActing);
+
 function writeActing(w: W, acting: ActingSet): void {
+  lastActing.write(w, acting);
+}
+
+function encodeActing(w: W, acting: ActingSet): void {
   w.token('{"osds":');
   writeOsdList(w, acting.osds);
   w.token(',"epoch":');
@@ -202,28 +231,6 @@ export function writePeerInfo(w: W, raw: PeerInfo, osd: OsdId = raw.osd): void {
   w.token(',"last_interval_started":');
   w.uint(info.lastIntervalStarted);
   w.byte(0x7d);
-}
-
-/**
- * The bytes of the last value encoded through it, kept by identity: values
- * are immutable, so the same object always encodes the same way.
- */
-class LastEncoding<T> {
-  private value: T | undefined;
-  private readonly writer = new ByteWriter(512);
-  private bytes: Uint8Array = new Uint8Array(0);
-
-  constructor(private readonly encode: (w: W, value: T) => void) {}
-
-  write(w: W, value: T): void {
-    if (value !== this.value) {
-      this.writer.reset();
-      this.encode(this.writer, value);
-      this.bytes = this.writer.view();
-      this.value = value;
-    }
-    w.bytes(this.bytes);
-  }
 }
 
 // Most steps persist the same local info object as the step before.
