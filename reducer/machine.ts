@@ -10,8 +10,8 @@ import {
   authoritativeCommittedSeq,
   authoritativeSources,
   authorityFromImage,
-  authorityImageValues,
   authorityEqual,
+  authorityImageValues,
   authorityOsdFor,
   buildPeerRecoveryPlans,
   effectiveImage,
@@ -20,13 +20,13 @@ import {
   imageRecoveryGaps,
   normalizedPeerInfo,
   normalizedPGInfo,
-  primaryImage,
   pgInfoEqual,
+  primaryImage,
   primaryLength,
   sameBlobMetaImage,
-  withPeerInfo,
   samePlans,
   sameRecoveries,
+  withPeerInfo,
 } from './image.js';
 import { EMPTY, mapGet, mapHas, seqEqual, setAdd, setHas } from './ordered.js';
 import type { Snapshot } from './snapshot.js';
@@ -333,10 +333,10 @@ export function toSnapshot(m: Machine): Snapshot {
 
 /**
  * `toSnapshot` for a machine read from `before` with `fromSnapshot`, after
- * reducing one event. Derived values are
- * recomputed on every step and often come out equal; those keep `before`'s
- * objects, so consecutive snapshots share them by identity and consumers that
- * cache by identity (the trace encoder, the checks) can skip the work.
+ * reducing one event. Derived values are recomputed on every step and often
+ * come out equal; those keep `before`'s objects, so consecutive snapshots
+ * share them by identity and consumers that cache by identity (the trace
+ * encoder, the checks) can skip the work.
  */
 export function toSnapshotAfter(m: Machine, before: Snapshot): Snapshot {
   return buildSnapshot(m, before);
