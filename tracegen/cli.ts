@@ -8,6 +8,23 @@ import { renderTrace } from './trace.js';
 const BROKEN_PIPE = 141;
 const CHUNK = 1 << 20;
 
+/**
+ * Diagnostics go straight to fd 2: creating `process.stderr` loads Node's
+ * stream machinery, a few milliseconds of startup. As with upstream's
+ * std::cerr, a failure to write them is ignored.
+ */
+function writeStderr(text: string): void {
+  const bytes = Buffer.from(text);
+  let off = 0;
+  while (off < bytes.length) {
+    try {
+      off += writeSync(2, bytes, off, bytes.length - off);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EAGAIN') return;
+    }
+  }
+}
+
 /** Blocking write of a whole chunk to fd 1, riding out EAGAIN on non-blocking pipes. */
 function writeAll(chunk: Uint8Array): void {
   let off = 0;
@@ -18,7 +35,7 @@ function writeAll(chunk: Uint8Array): void {
       const code = (err as NodeJS.ErrnoException).code;
       if (code === 'EAGAIN') continue;
       if (code === 'EPIPE') process.exit(BROKEN_PIPE);
-      process.stderr.write(`cross-validate: cannot write output: ${(err as Error).message}\n`);
+      writeStderr(`cross-validate: cannot write output: ${(err as Error).message}\n`);
       process.exit(1);
     }
   }
@@ -31,16 +48,16 @@ function main(argv: readonly string[]): void {
     return;
   }
   if (parsed.kind === 'error') {
-    process.stderr.write(`cross-validate: ${parsed.message} (run with --help for more information)\n`);
+    writeStderr(`cross-validate: ${parsed.message} (run with --help for more information)\n`);
     process.exitCode = parsed.exitCode;
     return;
   }
 
   const { seed, events, format, profile } = parsed.options;
-  process.stderr.write(`Cross-validation driver: seed=${seed} events=${events} format=${format} profile=${profile}\n`);
+  writeStderr(`Cross-validation driver: seed=${seed} events=${events} format=${format} profile=${profile}\n`);
   const out = new ByteWriter(CHUNK, writeAll);
   const total = renderTrace({ seed, events, profile }, format, out);
-  process.stderr.write(`Done. Total events: ${total}\n`);
+  writeStderr(`Done. Total events: ${total}\n`);
   out.flush();
   process.exitCode = EXIT.ok;
 }
