@@ -46,7 +46,9 @@ class LastEncoding<T> {
     if (value !== this.value) {
       this.writer.reset();
       this.encode(this.writer, value);
-      this.bytes = this.writer.view();
+      // A copy, never overwritten: `w.bytes` may flush to a consumer that
+      // encodes through this same instance before the copy below is made.
+      this.bytes = this.writer.view().slice();
       this.value = value;
     }
     w.bytes(this.bytes);
