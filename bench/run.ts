@@ -20,7 +20,7 @@ import { fmt, interleave, summarize, timeCommand } from './measure.js';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const DIST = join(HERE, '..');
-const CROSS_VALIDATE = join(DIST, 'tracegen', 'cli.js');
+const CROSS_VALIDATE = join(DIST, 'bin', 'cross-validate.js');
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 7);
 const CPP = process.env.PEERING_CPP_CROSS_VALIDATE;
 const work = mkdtempSync(join(tmpdir(), 'peering-bench-'));

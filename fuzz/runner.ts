@@ -23,7 +23,7 @@ import { fileDigest, FailureStore, type FailureRecord, type MinimizedRecord } fr
 
 const DIST = join(dirname(fileURLToPath(import.meta.url)), '..');
 /** Our own bins, used for whichever side is not named when the other is external. */
-export const DEFAULT_GENERATOR: Command = { file: process.execPath, args: [join(DIST, 'tracegen', 'cli.js')] };
+export const DEFAULT_GENERATOR: Command = { file: process.execPath, args: [join(DIST, 'bin', 'cross-validate.js')] };
 export const DEFAULT_REPLAYER: Command = { file: process.execPath, args: [join(DIST, 'replay', 'cli.js')] };
 
 export interface FuzzSettings {

@@ -25,4 +25,5 @@ export function requireGolden(): string {
   return GOLDEN_DIR;
 }
 
-export const CROSS_VALIDATE = join(ROOT, 'dist', 'tracegen', 'cli.js');
+/** The published `cross-validate` bin: a single-file bundle of tracegen/cli.ts. */
+export const CROSS_VALIDATE = join(ROOT, 'dist', 'bin', 'cross-validate.js');
