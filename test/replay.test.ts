@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { gunzipSync } from 'node:zlib';
-import { computeChecks, EMPTY_SNAPSHOT, step, U64_MAX, type PeeringEvent, type Snapshot, type StepResult } from '../reducer/index.js';
+import { computeChecks, step, U64_MAX, type PeeringEvent, type StepResult } from '../reducer/index.js';
 import {
   decodeEvent,
   decodeSnapshot,
@@ -28,7 +28,7 @@ import {
   type JsonValue,
 } from '../replay/index.js';
 import { sameJson } from '../replay/project.js';
-import { ByteWriter, runTrace, SnapshotRenderer, traceText, writeEvent, writeStepTail, writeSummaryLine, type Profile } from '../tracegen/index.js';
+import { eventsTraceText, runTrace, traceText, type Profile } from '../tracegen/index.js';
 import { requireGolden, ROOT } from './helpers.js';
 
 const CLI = join(ROOT, 'dist', 'replay', 'cli.js');
@@ -83,28 +83,8 @@ function makeTrace(profile: Profile, seed: bigint, events: number): Trace {
   return { lines, events: evs, results };
 }
 
-/** Steps lines for `events` run through the reducer from the empty snapshot, plus a summary. */
-function renderEvents(events: readonly PeeringEvent[], seed: bigint): string {
-  const w = new ByteWriter(1 << 16);
-  const renderer = new SnapshotRenderer();
-  let snap: Snapshot = EMPTY_SNAPSHOT;
-  events.forEach((event, index) => {
-    const result = step(snap, event);
-    w.ascii('{"kind":"step","step":');
-    w.uint(index);
-    w.ascii(',"from_state":"');
-    w.ascii(result.from);
-    w.ascii('","to_state":"');
-    w.ascii(result.to);
-    w.ascii('","event":');
-    writeEvent(w, event);
-    writeStepTail(w, renderer, result);
-    w.byte(0x0a);
-    snap = result.after;
-  });
-  writeSummaryLine(w, seed, events.length);
-  return w.text();
-}
+/** Step lines for `events` run through the reducer from the empty snapshot, plus a summary. */
+const renderEvents = (events: readonly PeeringEvent[], seed: bigint): string => eventsTraceText(events, seed);
 
 interface Run {
   readonly code: number | null;

@@ -3,24 +3,10 @@
  * one): the fuzz driver's minimiser removes events from a failing trace and
  * rebuilds every snapshot through the reducer.
  */
-import { EMPTY_SNAPSHOT, step, type PeeringEvent, type StepResult } from '../reducer/index.js';
+import { EMPTY_SNAPSHOT, step, type PeeringEvent } from '../reducer/index.js';
 import { ByteWriter } from './byte-writer.js';
-import { writeEvent, writeSummaryLine } from './encode.js';
-import { SnapshotRenderer, writeStepTail } from './trace.js';
-
-/** One complete step line, newline included. */
-export function writeStepLine(w: ByteWriter, renderer: SnapshotRenderer, index: number, event: PeeringEvent, result: StepResult): void {
-  w.ascii('{"kind":"step","step":');
-  w.uint(index);
-  w.ascii(',"from_state":"');
-  w.ascii(result.from);
-  w.ascii('","to_state":"');
-  w.ascii(result.to);
-  w.ascii('","event":');
-  writeEvent(w, event);
-  writeStepTail(w, renderer, result);
-  w.byte(0x0a);
-}
+import { writeSummaryLine } from './encode.js';
+import { SnapshotRenderer, writeStepLine } from './trace.js';
 
 export function renderEvents(events: readonly PeeringEvent[], seed: bigint, w: ByteWriter): void {
   const renderer = new SnapshotRenderer();

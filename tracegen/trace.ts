@@ -116,6 +116,20 @@ export function writeStepTail(w: ByteWriter, renderer: SnapshotRenderer, result:
   w.byte(0x7d);
 }
 
+/** One complete step line, newline included. */
+export function writeStepLine(w: ByteWriter, renderer: SnapshotRenderer, index: number, event: PeeringEvent, result: StepResult): void {
+  w.token('{"kind":"step","step":');
+  w.uint(index);
+  w.token(',"from_state":"');
+  w.token(result.from);
+  w.token('","to_state":"');
+  w.token(result.to);
+  w.token('","event":');
+  writeEvent(w, event);
+  writeStepTail(w, renderer, result);
+  w.byte(0x0a);
+}
+
 /**
  * Renders a trace in upstream's format into `w`. Returns the total event
  * count (the summary's `events`).
@@ -128,16 +142,7 @@ export function renderTrace(options: TraceOptions, format: Format, w: ByteWriter
       w.ascii(legacyState(result.after, renderer.checks(result.after)));
       return;
     }
-    w.token('{"kind":"step","step":');
-    w.uint(index);
-    w.token(',"from_state":"');
-    w.token(result.from);
-    w.token('","to_state":"');
-    w.token(result.to);
-    w.token('","event":');
-    writeEvent(w, event);
-    writeStepTail(w, renderer, result);
-    w.byte(0x0a);
+    writeStepLine(w, renderer, index, event, result);
   });
   if (format === 'jsonl') writeSummaryLine(w, options.seed, total);
   return total;
