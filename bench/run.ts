@@ -132,8 +132,11 @@ async function replay(): Promise<void> {
 }
 
 async function fuzz(): Promise<void> {
-  const cycles = Number(process.env.BENCH_FUZZ_CYCLES ?? 120);
-  const base = ['--profile', 'lean-core', '--cycles', String(cycles), '--event-range', '32', '1024', '--campaign-seed', '7', '--require-cpp-image-invariant', '--no-progress'];
+  // Long enough that each worker's JIT warm-up (paid once per worker) is a
+  // small part of the run, as in a real campaign; BENCH_FUZZ_* override it.
+  const cycles = Number(process.env.BENCH_FUZZ_CYCLES ?? 160);
+  const [minEvents, maxEvents] = (process.env.BENCH_FUZZ_EVENTS ?? '1024 16384').split(/\s+/);
+  const base = ['--profile', 'lean-core', '--cycles', String(cycles), '--event-range', minEvents!, maxEvents!, '--campaign-seed', '7', '--require-cpp-image-invariant', '--no-progress'];
   process.stdout.write(`\n# fuzz: replay-fuzz ${base.join(' ')} --jobs 1 vs --jobs 2\n`);
   const fuzzBin = join(DIST, 'scripts', 'replay-fuzz.js');
   const run = (jobs: number) => async () => {
