@@ -5,12 +5,11 @@
  * an over-long line generated at test time.
  */
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { fixture, readJson, ROOT } from './helpers.js';
+import { fixture, readJson, ROOT, runBin, type BinRun } from './helpers.js';
 
 const CLI = join(ROOT, 'dist', 'replay', 'cli.js');
 const CORPUS = fixture('bad-input');
@@ -28,29 +27,11 @@ interface CorpusCase {
   readonly notes?: readonly string[];
 }
 
-interface Run {
-  readonly code: number | null;
-  readonly stdout: string;
-  readonly stderr: string;
-}
 
-/** Runs the bin with `args`, feeding `input` on stdin (closed at once when absent). */
-function replay(args: readonly string[], input?: string | Buffer): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI, ...args], { stdio: ['pipe', 'pipe', 'pipe'] });
-    const out: Buffer[] = [];
-    const err: Buffer[] = [];
-    child.stdout.on('data', (d: Buffer) => out.push(d));
-    child.stderr.on('data', (d: Buffer) => err.push(d));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8') }));
-    // The bin may exit before reading all of stdin.
-    child.stdin.on('error', () => undefined);
-    child.stdin.end(input);
-  });
-}
+/** Runs the bin with `args`, feeding `input` on stdin. */
+const replay = (args: readonly string[], input?: string | Buffer): Promise<BinRun> => runBin(CLI, args, input);
 
-const stderrLines = (r: Run): string[] => r.stderr.split('\n').filter((l) => l !== '');
+const stderrLines = (r: BinRun): string[] => r.stderr.split('\n').filter((l) => l !== '');
 
 /** The line number an error message names (0 when it names none). */
 function namedLine(message: string): number {
@@ -59,7 +40,7 @@ function namedLine(message: string): number {
 }
 
 /** Checks an exit-3/4/2 style failure: nothing on stdout, one error line, no stack. */
-function assertOneErrorLine(r: Run, code: number): string {
+function assertOneErrorLine(r: BinRun, code: number): string {
   assert.equal(r.code, code, `exit status (stderr: ${r.stderr.slice(0, 300)})`);
   assert.equal(r.stdout, '', 'nothing on stdout');
   assert.doesNotMatch(r.stderr, /^ {4}at /m, 'no stack trace');

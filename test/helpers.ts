@@ -1,4 +1,5 @@
 /** Shared test helpers: project paths and fixture loading. */
+import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -27,3 +28,25 @@ export function requireGolden(): string {
 
 /** The published `cross-validate` bin: a single-file bundle of tracegen/cli.ts. */
 export const CROSS_VALIDATE = join(ROOT, 'dist', 'bin', 'cross-validate.js');
+
+export interface BinRun {
+  readonly code: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/** Runs a built bin script with node, feeding `input` on stdin (closed at once when absent). */
+export function runBin(script: string, args: readonly string[], input?: string | Buffer): Promise<BinRun> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [script, ...args], { stdio: ['pipe', 'pipe', 'pipe'] });
+    const out: Buffer[] = [];
+    const err: Buffer[] = [];
+    child.stdout.on('data', (d: Buffer) => out.push(d));
+    child.stderr.on('data', (d: Buffer) => err.push(d));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8') }));
+    // The bin may exit before reading all of stdin.
+    child.stdin.on('error', () => undefined);
+    child.stdin.end(input);
+  });
+}

@@ -6,7 +6,6 @@
  * 2^53 carried through a trace made consistent by the reducer.
  */
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -29,9 +28,10 @@ import {
 } from '../replay/index.js';
 import { sameJson } from '../replay/project.js';
 import { eventsTraceText, runTrace, traceText, type Profile } from '../tracegen/index.js';
-import { requireGolden, ROOT } from './helpers.js';
+import { requireGolden, ROOT, runBin } from './helpers.js';
 
 const CLI = join(ROOT, 'dist', 'replay', 'cli.js');
+const runCli = (args: readonly string[]) => runBin(CLI, args);
 
 // ── Helpers ──────────────────────────────────────────────────────────────
 
@@ -86,23 +86,6 @@ function makeTrace(profile: Profile, seed: bigint, events: number): Trace {
 /** Step lines for `events` run through the reducer from the empty snapshot, plus a summary. */
 const renderEvents = (events: readonly PeeringEvent[], seed: bigint): string => eventsTraceText(events, seed);
 
-interface Run {
-  readonly code: number | null;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
-function runCli(args: readonly string[]): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
-    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
 
 const hasDiff = (r: FailureReport, path: string, expected?: string, actual?: string): boolean =>
   r.diff.some((d) => d.path === path && (expected === undefined || d.expected === expected) && (actual === undefined || d.actual === actual));

@@ -4,7 +4,6 @@
  * against stored upstream traces, and the bin's exit codes.
  */
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,9 +13,10 @@ import { gunzipSync } from 'node:zlib';
 import { diffTraces, parseJson, ReplayFailure, stringifyJson, type JsonObject, type JsonValue } from '../replay/index.js';
 import { sameJson } from '../replay/project.js';
 import { traceText, type Profile } from '../tracegen/index.js';
-import { requireGolden, ROOT } from './helpers.js';
+import { requireGolden, ROOT, runBin } from './helpers.js';
 
 const DIFF_CLI = join(ROOT, 'dist', 'replay', 'diff-cli.js');
+const runDiff = (args: readonly string[], input?: string) => runBin(DIFF_CLI, args, input);
 
 const J = (v: JsonValue | undefined): JsonObject => v as JsonObject;
 const A = (v: JsonValue | undefined): JsonValue[] => v as JsonValue[];
@@ -147,25 +147,6 @@ describe('diffTraces', () => {
   });
 });
 
-interface Run {
-  readonly code: number | null;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
-function runDiff(args: readonly string[], input?: string): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [DIFF_CLI, ...args], { stdio: ['pipe', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
-    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-    child.stdin.on('error', () => undefined);
-    child.stdin.end(input);
-  });
-}
 
 describe('peering-trace-diff bin', { concurrency: 3 }, () => {
   let dir = '';
