@@ -20,8 +20,6 @@ import {
   type PGInfo,
 } from './types.js';
 
-export const EMPTY_IMAGE: ObjectImage = EMPTY;
-
 export function emptyPeerInfo(osd: OsdId = -1): PeerInfo {
   return {
     osd,

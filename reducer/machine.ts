@@ -101,12 +101,8 @@ export function isActive(m: Machine): boolean {
 export function countActingWithInfo(acting: ActingSet, peerInfo: PeerInfoMap): number {
   let available = 0;
   const osds = acting.osds;
-  for (let i = 0; i < osds.length; i++) if (osds[i]! >= 0 && mapHasOsd(peerInfo, osds[i]!)) available++;
+  for (let i = 0; i < osds.length; i++) if (osds[i]! >= 0 && mapHas(peerInfo, osds[i]!)) available++;
   return available;
-}
-
-export function mapHasOsd(peerInfo: PeerInfoMap, osd: OsdId): boolean {
-  return mapHas(peerInfo, osd);
 }
 
 export function lookupPeer(peerInfo: PeerInfoMap, osd: OsdId): PeerInfo | undefined {

@@ -203,20 +203,6 @@ export type PeeringEvent =
 
 export type EventType = PeeringEvent['type'];
 
-export const EVENT_TYPES: readonly EventType[] = [
-  'Initialize',
-  'AdvanceMap',
-  'PeerInfoReceived',
-  'PeerQueryTimeout',
-  'UpThruUpdated',
-  'ActivateCommitted',
-  'RecoveryComplete',
-  'AllReplicasRecovered',
-  'ReplicaActivate',
-  'ReplicaRecoveryComplete',
-  'DeleteStart',
-  'DeleteComplete',
-];
 
 // ── Effects ──────────────────────────────────────────────────────────
 
@@ -354,20 +340,3 @@ export type PeeringEffect =
 
 export type EffectType = PeeringEffect['type'];
 
-export const EFFECT_TYPES: readonly EffectType[] = [
-  'SendQuery',
-  'SendNotify',
-  'SendActivate',
-  'ActivatePG',
-  'DeactivatePG',
-  'ScheduleRecovery',
-  'CancelRecovery',
-  'MarkClean',
-  'PersistState',
-  'RequestUpThru',
-  'RequestActingChange',
-  'UpdateHeartbeats',
-  'PublishStats',
-  'DeletePG',
-  'LogTransition',
-];

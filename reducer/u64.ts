@@ -9,9 +9,6 @@
 export type U64 = number | bigint;
 
 export const U64_MAX = 0xffff_ffff_ffff_ffffn;
-export const U32_MAX = 0xffff_ffff;
-export const I32_MIN = -0x8000_0000;
-export const I32_MAX = 0x7fff_ffff;
 
 /** Brings a non-negative integer into canonical form; throws outside uint64. */
 export function u64(value: number | bigint): U64 {
@@ -32,20 +29,4 @@ export function parseU64Decimal(text: string): U64 | undefined {
   const big = BigInt(text);
   if (big > U64_MAX) return undefined;
   return u64(big);
-}
-
-export function isU64(value: unknown): value is U64 {
-  if (typeof value === 'number') return Number.isSafeInteger(value) && value >= 0;
-  if (typeof value === 'bigint') {
-    return value > BigInt(Number.MAX_SAFE_INTEGER) && value <= U64_MAX;
-  }
-  return false;
-}
-
-export function maxU64(a: U64, b: U64): U64 {
-  return b > a ? b : a;
-}
-
-export function compareU64(a: U64, b: U64): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }

@@ -1,5 +1,5 @@
 /** Human and machine renderings of a replay outcome. */
-import type { LeniencyNotes, ReplayStats } from './checker.js';
+import type { LeniencyNotes } from './checker.js';
 import type { FailureReport } from './failure.js';
 
 /** Exit statuses of `peering-replay-ts` (0/1/2 as Lean's `peering-replay`). */
@@ -52,5 +52,3 @@ export interface JsonReport {
 export function jsonReport(report: JsonReport): string {
   return JSON.stringify(report);
 }
-
-export type { ReplayStats };

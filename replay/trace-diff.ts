@@ -8,7 +8,7 @@
 import { isUtf8 } from 'node:buffer';
 import type { Readable } from 'node:stream';
 import { diffEffectMultisets, diffJson, type DiffEntry } from './diff.js';
-import { malformed, type FailureReport } from './failure.js';
+import { malformed } from './failure.js';
 import { isJsonObject, JsonSyntaxError, parseJson, type JsonObject, type JsonValue } from './json-lossless.js';
 import { DEFAULT_MAX_LINE_BYTES, LineTooLongError, readLines } from './line-reader.js';
 import { projectChecks, projectEffects, projectSnapshot, sameJson, type CompareMode } from './project.js';
@@ -119,5 +119,3 @@ export async function diffTraces(a: Readable, b: Readable, mode: CompareMode = '
     };
   }
 }
-
-export type { FailureReport };

@@ -612,6 +612,5 @@ function toText<T>(write: (w: W, value: T) => void, value: T): string {
 
 export const encodeSnapshot = (s: Snapshot): string => toText(writeSnapshot, s);
 export const encodeChecks = (c: SnapshotChecks): string => toText(writeChecks, c);
-export const encodeEvent = (e: PeeringEvent): string => toText(writeEvent, e);
 export const encodeEffect = (f: PeeringEffect): string => toText(writeEffect, f);
 export const encodeEffects = (f: readonly PeeringEffect[]): string => toText(writeEffects, f);
