@@ -96,7 +96,7 @@ describe('argv semantics', () => {
   };
 
   it('uses upstream defaults', () => {
-    assert.deepEqual(ok([]), { seed: 42n, events: 30, format: 'jsonl', profile: 'full' });
+    assert.deepEqual(ok([]), { seed: 42n, events: 30, format: 'jsonl', profile: 'full', emit: 'trace' });
   });
   it('accepts --name=value, any order, negative and empty values', () => {
     assert.deepEqual(ok(['--events=-5', '--profile=lean-core', '--seed', '']), {
@@ -104,6 +104,7 @@ describe('argv semantics', () => {
       events: -5,
       format: 'jsonl',
       profile: 'lean-core',
+      emit: 'trace',
     });
     assert.equal(ok(['--events', '']).events, 0);
     assert.equal(ok(['--seed=', '7']).seed, 7n);

@@ -10,6 +10,7 @@
  */
 import { parseCliInt, parseCliUnsigned } from './c-integer.js';
 import { PROFILES, type Profile } from './generator.js';
+import { EMITS, type Emit } from './event-stream.js';
 import { FORMATS, type Format } from './trace.js';
 
 export interface CliOptions {
@@ -17,6 +18,8 @@ export interface CliOptions {
   readonly events: number;
   readonly format: Format;
   readonly profile: Profile;
+  /** Ours, not upstream's: `events` writes only the event stream (docs/protocol.md). */
+  readonly emit: Emit;
 }
 
 /** Exit statuses, numerically identical to CLI11's. */
@@ -34,7 +37,7 @@ export type CliParse =
   | { readonly kind: 'error'; readonly exitCode: number; readonly message: string };
 
 interface OptionSpec {
-  readonly name: '--seed' | '--events' | '--format' | '--profile';
+  readonly name: '--seed' | '--events' | '--format' | '--profile' | '--emit';
   readonly typeName: string;
   readonly choices?: readonly string[];
 }
@@ -44,9 +47,10 @@ const OPTIONS: readonly OptionSpec[] = [
   { name: '--events', typeName: 'INT' },
   { name: '--format', typeName: 'TEXT:{jsonl,legacy}', choices: FORMATS },
   { name: '--profile', typeName: 'TEXT:{full,lean-core}', choices: PROFILES },
+  { name: '--emit', typeName: 'TEXT:{trace,events}', choices: EMITS },
 ];
 
-const DEFAULTS: CliOptions = { seed: 42n, events: 30, format: 'jsonl', profile: 'full' };
+const DEFAULTS: CliOptions = { seed: 42n, events: 30, format: 'jsonl', profile: 'full', emit: 'trace' };
 
 const validFirst = (ch: string | undefined): boolean => ch !== undefined && /[A-Za-z0-9_?@]/.test(ch);
 
@@ -137,11 +141,15 @@ export function parseCliArgs(argv: readonly string[]): CliParse {
       case '--profile':
         options = { ...options, profile: value as Profile };
         break;
+      case '--emit':
+        options = { ...options, emit: value as Emit };
+        break;
     }
   }
 
   if (extras.length === 1) return fail(EXIT.extras, `The following argument was not expected: ${extras[0]}`);
   if (extras.length > 1) return fail(EXIT.extras, `The following arguments were not expected: ${extras.join(' ')}`);
+  if (options.emit === 'events' && options.format !== 'jsonl') return fail(EXIT.validation, '--emit events needs --format jsonl');
   return { kind: 'run', options };
 }
 
@@ -165,6 +173,11 @@ Options:
   --profile TEXT:{full,lean-core} [full]
                           Event profile: lean-core is the proof-aligned subset,
                           full adds deletes and sparse activation payloads
+  --emit TEXT:{trace,events} [trace]
+                          Not in upstream: events writes only the event stream
+                          (one event per line, then the summary line), the
+                          input of an implementation under test; see
+                          docs/protocol.md in peering-crossval
 
 Numbers are read like C's strtoull/strtoll with base 0, as upstream does:
 0x10 is 16, 010 is 8, 0b101 is 5, and '_', "'" and ',' group separators are
@@ -176,7 +189,7 @@ stderr gets two banner lines: the effective settings, then the event total.
 Exit status:
   0    success (or --help)
   104  a value could not be converted (e.g. --events abc, --seed -1)
-  105  a value is not allowed (e.g. --profile foo)
+  105  a value is not allowed (e.g. --profile foo, --emit events --format legacy)
   109  unexpected arguments
   114  a value is missing, or an option was given twice
   141  stdout was closed early (broken pipe)

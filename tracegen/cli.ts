@@ -3,6 +3,7 @@
 import { writeSync } from 'node:fs';
 import { ByteWriter } from './byte-writer.js';
 import { EXIT, HELP_TEXT, parseCliArgs } from './cli-args.js';
+import { renderEventStream } from './event-stream.js';
 import { renderTrace } from './trace.js';
 
 const BROKEN_PIPE = 141;
@@ -53,10 +54,10 @@ function main(argv: readonly string[]): void {
     return;
   }
 
-  const { seed, events, format, profile } = parsed.options;
+  const { seed, events, format, profile, emit } = parsed.options;
   writeStderr(`Cross-validation driver: seed=${seed} events=${events} format=${format} profile=${profile}\n`);
   const out = new ByteWriter(CHUNK, writeAll);
-  const total = renderTrace({ seed, events, profile }, format, out);
+  const total = emit === 'events' ? renderEventStream({ seed, events, profile }, out) : renderTrace({ seed, events, profile }, format, out);
   writeStderr(`Done. Total events: ${total}\n`);
   out.flush();
   process.exitCode = EXIT.ok;

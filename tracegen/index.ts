@@ -10,3 +10,4 @@ export { ByteWriter } from './byte-writer.js';
 export { parseCliArgs, EXIT, type CliOptions, type CliParse } from './cli-args.js';
 export { parseCliInt, parseCliUnsigned } from './c-integer.js';
 export { renderEvents, eventsTraceText } from './render-events.js';
+export { renderEventStream, eventStreamText, EMITS, type Emit } from './event-stream.js';
