@@ -1,5 +1,5 @@
 /**
- * Conformance against upstream `cross_validate` output (../shared/golden):
+ * Conformance against upstream `cross_validate` output (test/fixtures/golden):
  * every manifest row through the real `cross-validate` bin (stdout sha256,
  * exit code, stderr), and every stored trace line by line in-process so a
  * failure names the first differing step.

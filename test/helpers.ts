@@ -7,8 +7,8 @@ import { fileURLToPath } from 'node:url';
 /** The project root (tests run from dist/test). */
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
-/** Where the upstream conformance vectors live; `GOLDEN_DIR` overrides. */
-export const GOLDEN_DIR = process.env.GOLDEN_DIR ?? resolve(ROOT, '..', 'shared', 'golden');
+/** Where the upstream conformance vectors live (a copy ships in test/fixtures/golden); `GOLDEN_DIR` overrides. */
+export const GOLDEN_DIR = process.env.GOLDEN_DIR ?? join(ROOT, 'test', 'fixtures', 'golden');
 
 export function fixture(name: string): string {
   return join(ROOT, 'test', 'fixtures', name);
