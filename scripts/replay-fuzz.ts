@@ -83,7 +83,7 @@ async function runMain(argv: string[]): Promise<number> {
     .option('--event <n>', 'fixed maximum number of generated events per cycle', positive('--event'), 25)
     .option('--event-range <min-max...>', 'inclusive random range for events per cycle: --event-range MIN MAX')
     .option('--seed <uint64>', 'fixed cross-validate seed for every cycle (default: a fresh seed per cycle)', uint64('--seed'))
-    .addOption(new Option('--profile <profile>', 'event profile to exercise').choices(['lean-core', 'full']).default('lean-core'))
+    .addOption(new Option('--profile <profile>', 'event profile to exercise').choices(['lean-core', 'full', 'explore']).default('lean-core'))
     .option('--jobs <n>', 'cycles to run in parallel', positive('--jobs'), 1)
     .option('--stop-on-first-failure', 'stop scheduling after the first failure (running cycles finish)')
     .option('--save-failure-traces <dir>', 'write failing traces and failures.json here')

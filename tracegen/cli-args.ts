@@ -9,7 +9,7 @@
  * order after `--help`), and exact argv compatibility is the point here.
  */
 import { parseCliInt, parseCliUnsigned } from './c-integer.js';
-import { PROFILES, type Profile } from './generator.js';
+import { PROFILES, UPSTREAM_PROFILES, type Profile } from './generator.js';
 import { EMITS, type Emit } from './event-stream.js';
 import { FORMATS, type Format } from './trace.js';
 
@@ -40,13 +40,15 @@ interface OptionSpec {
   readonly name: '--seed' | '--events' | '--format' | '--profile' | '--emit';
   readonly typeName: string;
   readonly choices?: readonly string[];
+  /** Choices named in the error message, when it must read as upstream's. */
+  readonly listed?: readonly string[];
 }
 
 const OPTIONS: readonly OptionSpec[] = [
   { name: '--seed', typeName: 'UINT' },
   { name: '--events', typeName: 'INT' },
   { name: '--format', typeName: 'TEXT:{jsonl,legacy}', choices: FORMATS },
-  { name: '--profile', typeName: 'TEXT:{full,lean-core}', choices: PROFILES },
+  { name: '--profile', typeName: 'TEXT:{full,lean-core}', choices: PROFILES, listed: UPSTREAM_PROFILES },
   { name: '--emit', typeName: 'TEXT:{trace,events}', choices: EMITS },
 ];
 
@@ -115,7 +117,7 @@ export function parseCliArgs(argv: readonly string[]): CliParse {
     if (given === undefined) continue;
     for (const value of given) {
       if (spec.choices !== undefined && !spec.choices.includes(value)) {
-        return fail(EXIT.validation, `${spec.name}: ${value} not in {${spec.choices.join(',')}}`);
+        return fail(EXIT.validation, `${spec.name}: ${value} not in {${(spec.listed ?? spec.choices).join(',')}}`);
       }
     }
     if (given.length > 1) {
@@ -172,7 +174,9 @@ Options:
                           legacy line-oriented text
   --profile TEXT:{full,lean-core} [full]
                           Event profile: lean-core is the proof-aligned subset,
-                          full adds deletes and sparse activation payloads
+                          full adds deletes and sparse activation payloads;
+                          explore (this toolkit's own, not upstream's) draws
+                          inputs where the C++ and Lean models disagree
   --emit TEXT:{trace,events} [trace]
                           Not in upstream: events writes only the event stream
                           (one event per line, then the summary line), the

@@ -128,7 +128,7 @@ export function writeImage(w: W, image: ObjectImage): void {
   w.byte(0x5d);
 }
 
-function writeAuthority(w: W, auth: AuthorityImage): void {
+export function writeAuthority(w: W, auth: AuthorityImage): void {
   w.byte(0x5b);
   for (let i = 0; i < auth.length; i++) {
     const item = auth[i]![1];

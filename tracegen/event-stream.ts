@@ -8,6 +8,8 @@
 import { ByteWriter } from './byte-writer.js';
 import { writeEvent, writeSummaryLine } from './encode.js';
 import { runTrace, type TraceOptions } from './trace.js';
+import { runExploreTrace } from './explore/trace.js';
+import { writeExploreEvent } from './explore/wire-encode.js';
 
 /** What `cross-validate` writes: the whole trace, or only its event stream. */
 export type Emit = 'trace' | 'events';
@@ -16,10 +18,16 @@ export const EMITS: readonly Emit[] = ['trace', 'events'];
 /** Writes the event lines and the summary line; returns the event count. */
 export function renderEventStream(options: TraceOptions, w: ByteWriter): number {
   // The reducer still runs: each generated event depends on the snapshot before it.
-  const total = runTrace(options, (_index, event) => {
-    writeEvent(w, event);
-    w.byte(0x0a);
-  });
+  const total =
+    options.profile === 'explore'
+      ? runExploreTrace(options, (_index, event) => {
+          writeExploreEvent(w, event);
+          w.byte(0x0a);
+        })
+      : runTrace(options, (_index, event) => {
+          writeEvent(w, event);
+          w.byte(0x0a);
+        });
   writeSummaryLine(w, options.seed, total);
   return total;
 }

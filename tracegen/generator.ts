@@ -21,8 +21,12 @@ import { Mt19937 } from './rng/mt19937.js';
 import { shuffleInPlace } from './rng/shuffle.js';
 import { uniformInt } from './rng/uniform-int.js';
 
-export type Profile = 'full' | 'lean-core';
-export const PROFILES: readonly Profile[] = ['full', 'lean-core'];
+/** Upstream's profiles, whose traces are byte-identical to upstream's. */
+export type UpstreamProfile = 'full' | 'lean-core';
+export const UPSTREAM_PROFILES: readonly UpstreamProfile[] = ['full', 'lean-core'];
+/** `explore` is this toolkit's own (tracegen/explore/). */
+export type Profile = UpstreamProfile | 'explore';
+export const PROFILES: readonly Profile[] = [...UPSTREAM_PROFILES, 'explore'];
 
 export interface GeneratorConfig {
   readonly numOsds: number;
@@ -45,7 +49,7 @@ export class EventGenerator {
 
   constructor(
     seed: bigint,
-    readonly profile: Profile,
+    readonly profile: UpstreamProfile,
   ) {
     this.rng = new Mt19937(seed);
   }

@@ -2,7 +2,8 @@
 export { Mt19937 } from './rng/mt19937.js';
 export { uniformInt, uniformBigInt } from './rng/uniform-int.js';
 export { shuffleInPlace } from './rng/shuffle.js';
-export { EventGenerator, PROFILES, type Profile, type GeneratorConfig } from './generator.js';
+export { EventGenerator, PROFILES, UPSTREAM_PROFILES, type Profile, type UpstreamProfile, type GeneratorConfig } from './generator.js';
+export * from './explore/index.js';
 export { runTrace, renderTrace, traceText, writeStepLine, writeStepTail, SnapshotRenderer, FORMATS, type Format, type TraceOptions, type StepSink } from './trace.js';
 export * from './encode.js';
 export { legacyEvent, legacyState } from './legacy.js';

@@ -18,6 +18,7 @@ import { ByteWriter } from './byte-writer.js';
 import { writeChecks, writeEffects, writeEvent, writeSummaryLine } from './encode.js';
 import { SnapshotEncoder } from './snapshot-encoder.js';
 import { EventGenerator, type Profile } from './generator.js';
+import { renderExploreTrace, runExploreTrace } from './explore/trace.js';
 import { legacyEvent, legacyState } from './legacy.js';
 
 export type Format = 'jsonl' | 'legacy';
@@ -39,6 +40,7 @@ export type StepSink = (index: number, event: PeeringEvent, result: StepResult) 
  * events processed including Initialize.
  */
 export function runTrace(options: TraceOptions, sink: StepSink): number {
+  if (options.profile === 'explore') return runExploreTrace(options, (index, event, result) => sink(index, event.event, result));
   const gen = new EventGenerator(options.seed, options.profile);
   const init = gen.genInitialize();
   let result = step(EMPTY_SNAPSHOT, init);
@@ -135,6 +137,7 @@ export function writeStepLine(w: ByteWriter, renderer: SnapshotRenderer, index: 
  * count (the summary's `events`).
  */
 export function renderTrace(options: TraceOptions, format: Format, w: ByteWriter): number {
+  if (options.profile === 'explore') return renderExploreTrace(options, format, w);
   const renderer = new SnapshotRenderer();
   const total = runTrace(options, (index, event, result) => {
     if (format === 'legacy') {

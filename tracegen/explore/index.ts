@@ -1,0 +1,7 @@
+/** The explore profile: this toolkit's own generator of inputs where the C++ and Lean models part ways. */
+export { EXPLORE_FEATURES, FeatureSet, drawFeatures, type ExploreFeature } from './features.js';
+export { ExploreGenerator } from './generator.js';
+export { runExploreTrace, renderExploreTrace, writeExploreStepLine, type ExploreTraceOptions, type ExploreStepSink } from './trace.js';
+export { writeExploreEvent } from './wire-encode.js';
+export { cppImage, type IllFormedTag, type RawImage, type ImageEntry } from './images.js';
+export type { ExploreEvent, WireDetails } from './wire.js';
