@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { decodeEvent, isJsonObject, parseJson, replayText, type JsonObject } from '../replay/index.js';
 import type { PeeringEvent } from '../reducer/index.js';
-import { EXPLORE_FEATURES, ByteWriter, runExploreTrace, traceText, writeEvent, writeExploreEvent, type ExploreEvent } from '../tracegen/index.js';
+import { EXPLORE_FEATURES, ByteWriter, eventStreamText, runExploreTrace, traceText, writeEvent, writeExploreEvent, type ExploreEvent } from '../tracegen/index.js';
 import { CROSS_VALIDATE, runBin } from './helpers.js';
 
 const RUNS = Math.max(20, Math.min(200, Number(process.env.PROPERTY_RUNS ?? 200)));
@@ -101,6 +101,15 @@ describe('cross-validate --profile explore', () => {
         const decoded = decodeEvent(parseJson(JSON.stringify(eventJson(ev)).replaceAll(',"final_len":null', '')));
         assert.equal(encodeEvent(decoded), encodeEvent(ev.event), `seed ${seed}`);
       });
+    }
+  });
+
+  it('--emit events writes each step line\'s event member byte for byte', () => {
+    for (const seed of [1n, 2n, 3n, 4n]) {
+      const steps = traceText({ seed, events: 150, profile: 'explore' }).trimEnd().split('\n').slice(0, -1);
+      const events = eventStreamText({ seed, events: 150, profile: 'explore' }).trimEnd().split('\n');
+      assert.equal(events.pop(), `{"kind":"summary","seed":${seed},"events":${steps.length}}`);
+      assert.deepEqual(events, steps.map((l) => l.slice(l.indexOf('"event":') + 8, l.indexOf(',"before":'))));
     }
   });
 
