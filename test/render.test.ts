@@ -6,12 +6,14 @@
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
+import { gunzipSync } from 'node:zlib';
 import { EventLineReader, ProtocolError } from '../replay/protocol.js';
 import { TraceRenderer } from '../replay/render.js';
 import { ByteWriter, eventStreamText, traceText, type Profile } from '../tracegen/index.js';
-import { CROSS_VALIDATE, readJson, requireGolden, ROOT, runBin } from './helpers.js';
+import { CROSS_VALIDATE, fixture, readJson, requireGolden, ROOT, runBin } from './helpers.js';
 
 const RENDER = join(ROOT, 'dist', 'scripts', 'peering-render.js');
 
@@ -114,6 +116,22 @@ describe('peering-render --model cpp reproduces cross-validate', () => {
     assert.equal(r.code, 0, r.stderr);
     assert.equal(r.stdout, trace);
   });
+});
+
+describe('peering-render agrees with upstream\'s C++ reducer beyond the generator', () => {
+  for (const name of ['odd-primary', 'odd-replica']) {
+    it(`${name}: writes the adapter's bytes (fixtures from adapters/cpp)`, async () => {
+      const events = readFileSync(fixture(`protocol/${name}.events.jsonl`));
+      const expected = gunzipSync(readFileSync(fixture(`protocol/${name}.cpp-trace.jsonl.gz`))).toString('utf8');
+      const r = await runBin(RENDER, ['--model', 'cpp'], events);
+      assert.equal(r.code, 0, r.stderr);
+      const got = r.stdout.split('\n');
+      const want = expected.split('\n');
+      const first = want.findIndex((line, i) => got[i] !== line);
+      assert.equal(first, -1, `first difference at output line ${first + 1}`);
+      assert.equal(got.length, want.length);
+    });
+  }
 });
 
 describe('peering-render input handling', () => {
