@@ -58,19 +58,26 @@ export function inShard(cycle: number, shard: Shard): boolean {
   return (cycle - 1) % shard.count === shard.index - 1;
 }
 
-/** The cycles this shard runs, in campaign order. */
+/** How many cycles this shard runs. */
+export function shardSize(plan: CampaignPlan): number {
+  const { index, count } = plan.shard;
+  return plan.cycles < index ? 0 : Math.floor((plan.cycles - index) / count) + 1;
+}
+
+/** The `k`-th (0-based) cycle this shard runs; computed on demand, so a huge campaign costs nothing up front. */
+export function shardCycle(plan: CampaignPlan, k: number): CycleConfig {
+  const cycle = plan.shard.index + k * plan.shard.count;
+  return {
+    cycle,
+    profile: plan.profile,
+    seed: plan.fixedSeed ?? cycleSeed(plan.campaignSeed, cycle),
+    events: cycleEvents(plan.campaignSeed, cycle, plan.events.min, plan.events.max),
+  };
+}
+
+/** The cycles this shard runs, in campaign order (small plans and tests; the driver walks them lazily). */
 export function planCycles(plan: CampaignPlan): CycleConfig[] {
-  const out: CycleConfig[] = [];
-  for (let cycle = 1; cycle <= plan.cycles; cycle++) {
-    if (!inShard(cycle, plan.shard)) continue;
-    out.push({
-      cycle,
-      profile: plan.profile,
-      seed: plan.fixedSeed ?? cycleSeed(plan.campaignSeed, cycle),
-      events: cycleEvents(plan.campaignSeed, cycle, plan.events.min, plan.events.max),
-    });
-  }
-  return out;
+  return Array.from({ length: shardSize(plan) }, (_, k) => shardCycle(plan, k));
 }
 
 export function parseShard(text: string): Shard | undefined {

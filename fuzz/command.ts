@@ -1,7 +1,8 @@
 /**
  * External commands named on the command line (`--cross-validate`,
- * `--replayer`). A command is split into words (quotes group words) and run
- * without a shell.
+ * `--replayer`): the value is one path (spaces and quotes are part of it, as
+ * upstream takes it), and arguments come from a repeatable `--NAME-arg`
+ * option. Run without a shell.
  */
 import { accessSync, constants, statSync } from 'node:fs';
 import { delimiter, isAbsolute, join, resolve } from 'node:path';
@@ -11,30 +12,9 @@ export interface Command {
   readonly args: readonly string[];
 }
 
-export function splitCommand(text: string): string[] {
-  const words: string[] = [];
-  let current = '';
-  let quote: string | undefined;
-  let started = false;
-  for (const ch of text) {
-    if (quote !== undefined) {
-      if (ch === quote) quote = undefined;
-      else current += ch;
-    } else if (ch === '"' || ch === "'") {
-      quote = ch;
-      started = true;
-    } else if (/\s/.test(ch)) {
-      if (started) words.push(current);
-      current = '';
-      started = false;
-    } else {
-      current += ch;
-      started = true;
-    }
-  }
-  if (quote !== undefined) throw new Error(`unbalanced quote in command: ${text}`);
-  if (started) words.push(current);
-  return words;
+/** Commander parser for a repeatable option (`--replayer-arg A --replayer-arg B`). */
+export function collect(value: string, previous: readonly string[] = []): string[] {
+  return [...previous, value];
 }
 
 function isExecutableFile(path: string): boolean {
@@ -47,18 +27,22 @@ function isExecutableFile(path: string): boolean {
   }
 }
 
-/** Parses and checks a command; throws with a one-line reason when unusable. */
-export function resolveCommand(text: string, label: string): Command {
-  const [file, ...args] = splitCommand(text);
-  if (file === undefined) throw new Error(`${label}: empty command`);
-  if (file.includes('/')) {
-    const path = isAbsolute(file) ? file : resolve(file);
-    if (!isExecutableFile(path)) throw new Error(`${label} is not an executable file: ${path}`);
-    return { file: path, args };
+/**
+ * Checks a command given as one path (or a name on PATH) plus its
+ * arguments; throws with a one-line reason when unusable. `option` is the
+ * flag it came from, for the hint.
+ */
+export function resolveCommand(path: string, args: readonly string[], label: string, option: string): Command {
+  if (path.trim() === '') throw new Error(`${label}: empty command`);
+  const hint = /\s/.test(path) ? ` (the value is one path; pass arguments with ${option}-arg)` : '';
+  if (path.includes('/')) {
+    const full = isAbsolute(path) ? path : resolve(path);
+    if (!isExecutableFile(full)) throw new Error(`${label} is not an executable file: ${full}${hint}`);
+    return { file: full, args };
   }
-  const found = (process.env.PATH ?? '').split(delimiter).some((dir) => dir !== '' && isExecutableFile(join(dir, file)));
-  if (!found) throw new Error(`${label} not found on PATH: ${file}`);
-  return { file, args };
+  const found = (process.env.PATH ?? '').split(delimiter).some((dir) => dir !== '' && isExecutableFile(join(dir, path)));
+  if (!found) throw new Error(`${label} not found on PATH: ${path}${hint}`);
+  return { file: path, args };
 }
 
 /** Shell-quoted rendering, for reproduce commands in reports. */

@@ -4,10 +4,11 @@
  * generator is deterministic, so a failing trace is written out by
  * generating it again.
  */
-import { closeSync, openSync, writeSync } from 'node:fs';
+import { closeSync, openSync, rmSync } from 'node:fs';
 import { DEFAULT_MAX_LINE_BYTES, failureText, LineSplitter, REPLAY_EXIT, ReplayChecker, ReplayFailure, type CompareMode } from '../replay/index.js';
 import { ByteWriter, renderTrace } from '../tracegen/index.js';
 import type { CycleConfig } from './campaign.js';
+import { REAL_IO, writeAll, type FileIo } from './durable.js';
 import { invariantBreak, invariantReason, type CycleOutcome, type InvariantBreak } from './outcome.js';
 
 export interface InProcessOptions {
@@ -56,17 +57,17 @@ export function runInProcessCycle(config: CycleConfig, options: InProcessOptions
   };
 }
 
-/** Writes the cycle's trace (regenerated) to `path`. */
-export function writeTrace(config: CycleConfig, path: string): void {
+/** Writes the cycle's trace (regenerated) to `path`; on failure (a full disk) no file is left. */
+export function writeTrace(config: CycleConfig, path: string, io: FileIo = REAL_IO): void {
   const fd = openSync(path, 'w', 0o644);
   try {
-    const w = new ByteWriter(1 << 20, (chunk) => {
-      let off = 0;
-      while (off < chunk.length) off += writeSync(fd, chunk, off, chunk.length - off);
-    });
+    const w = new ByteWriter(1 << 20, (chunk) => writeAll(fd, chunk, io));
     renderTrace(config, 'jsonl', w);
     w.flush();
-  } finally {
+  } catch (err) {
     closeSync(fd);
+    rmSync(path, { force: true });
+    throw err;
   }
+  closeSync(fd);
 }

@@ -1,6 +1,7 @@
 /** What one fuzz cycle produced. */
 import type { FailureReport } from '../replay/index.js';
 import type { CycleConfig } from './campaign.js';
+import type { CapturedStream } from './capture.js';
 
 export interface CycleOutcome {
   readonly config: CycleConfig;
@@ -17,6 +18,10 @@ export interface CycleOutcome {
   readonly replayFailure?: FailureReport;
   /** A fully written (not yet durable) temporary file holding the trace. */
   readonly traceTemp?: string;
+  /** Why there is no trace to keep (a full disk while capturing it). */
+  readonly traceError?: string;
+  /** External processes' stderr, whole, when it is more than the index shows. */
+  readonly captures?: { readonly generator: CapturedStream; readonly replayer: CapturedStream };
 }
 
 /** Where in a trace line the producer says the image invariant broke. */

@@ -2,9 +2,7 @@
  * The campaign report (`--report FILE`) and the merge of shard reports into
  * one campaign-wide view.
  */
-import { readFileSync } from 'node:fs';
-import { parseJsonWithFractions } from '../replay/index.js';
-import type { FailureRecord } from './store.js';
+import { readJsonFile, type FailureRecord } from './store.js';
 
 export interface ReportConfig {
   readonly profile: string;
@@ -33,6 +31,8 @@ export interface CampaignReport {
   readonly duration_s: number;
   readonly interrupted: boolean;
   readonly cycles: { readonly planned: number; readonly run: number; readonly passed: number; readonly failed: number };
+  /** Failing cycles whose record could not be written (a full disk). */
+  readonly unrecorded_failures?: number;
   readonly events: number;
   readonly events_per_second: number;
   readonly cycles_per_second: number;
@@ -51,8 +51,8 @@ export interface MergeResult {
 }
 
 export function readReport(path: string): CampaignReport {
-  const value = parseJsonWithFractions(readFileSync(path, 'utf8')) as unknown as CampaignReport;
-  if (value === null || typeof value !== 'object' || value.tool !== 'replay-fuzz') throw new Error(`${path}: not a replay-fuzz report`);
+  const value = readJsonFile(path, 'the report') as CampaignReport;
+  if (value === null || typeof value !== 'object' || Array.isArray(value) || value.tool !== 'replay-fuzz') throw new Error(`${path}: not a replay-fuzz report`);
   return value;
 }
 

@@ -3,22 +3,24 @@
  * failure durably before reporting it, optionally shrinks failing traces,
  * and always ends with a report, also when interrupted.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync } from 'node:fs';
+import { setMaxListeners } from 'node:events';
 import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
 import { REPLAY_EXIT, ReplayFailure, replayText, type CompareMode } from '../replay/index.js';
-import { planCycles, type CampaignPlan, type CycleConfig } from './campaign.js';
+import { shardCycle, shardSize, type CampaignPlan, type CycleConfig } from './campaign.js';
+import { ChildGroups } from './child.js';
 import { showCommand, type Command } from './command.js';
-import { commitFile, tempPathIn, writeFileDurably } from './durable.js';
-import { runExternalCycle, generatorArgs } from './external.js';
+import { commitFile, REAL_IO, tempPathIn, writeFileDurably, type FileIo } from './durable.js';
+import { runExternalCycle, generatorArgs, SetupError } from './external.js';
 import { prettyJson } from './json-out.js';
 import { extractEvents, minimizeEvents } from './minimize.js';
 import { invariantBreak, type CycleOutcome } from './outcome.js';
 import { WorkerSlot } from './pool.js';
 import { ProgressBar } from './progress.js';
 import type { CampaignReport } from './report.js';
+import { createScratch, removeScratch, removeStaleScratch, type Scratch } from './scratch.js';
 import { fileDigest, FailureStore, type FailureRecord, type MinimizedRecord } from './store.js';
 
 const DIST = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -46,13 +48,24 @@ export interface FuzzSettings {
   readonly err: NodeJS.WriteStream;
   /** Aborting it stops the campaign cleanly (the CLI wires SIGINT to it). */
   readonly signal: AbortSignal;
+  /** Process groups of running tools (the CLI kills them on a second Ctrl-C). */
+  readonly groups?: ChildGroups;
+  /** File operations for traces and the index (tests inject a full disk). */
+  readonly io?: FileIo;
+  /** Called once set-up (failure directory, scratch) has succeeded. */
+  readonly started?: () => void;
 }
 
 export interface CampaignResult {
   readonly report: CampaignReport;
   readonly failures: readonly FailureRecord[];
   readonly interrupted: boolean;
+  /** Failing cycles whose record could not be written (a full disk). */
+  readonly unrecorded: number;
 }
+
+/** setTimeout's limit: longer delays fire at once. */
+export const MAX_TIMER_MS = 2 ** 31 - 1;
 
 function traceBaseName(c: CycleConfig): string {
   return `failure-cycle-${String(c.cycle).padStart(4, '0')}-seed-${c.seed}`;
@@ -62,12 +75,23 @@ export async function runCampaign(s: FuzzSettings): Promise<CampaignResult> {
   const external = s.generator !== undefined || s.replayer !== undefined;
   const generator = s.generator ?? DEFAULT_GENERATOR;
   const replayer = s.replayer ?? DEFAULT_REPLAYER;
-  const store = new FailureStore(s.saveDir);
+  const io = s.io ?? REAL_IO;
+  const groups = s.groups ?? new ChildGroups();
+  // Every slot listens for the abort (up to two processes each).
+  setMaxListeners(Math.max(10, 3 * s.jobs + 10), s.signal);
+  removeStaleScratch();
+  const store = new FailureStore(s.saveDir, io);
+  let scratch: Scratch;
+  try {
+    scratch = createScratch();
+  } catch (err) {
+    store.close();
+    throw err;
+  }
+  s.started?.();
   const needTrace = s.saveDir !== undefined || s.minimize;
-  const scratch = mkdtempSync(join(tmpdir(), 'replay-fuzz-'));
-  const tempDir = s.saveDir ?? scratch;
-  const queue = planCycles(s.plan);
-  const total = queue.length;
+  const tempDir = s.saveDir ?? scratch.dir;
+  const total = shardSize(s.plan);
   const started = new Date();
   const startNs = process.hrtime.bigint();
   const slots = Array.from({ length: s.jobs }, () => new WorkerSlot());
@@ -78,6 +102,8 @@ export async function runCampaign(s: FuzzSettings): Promise<CampaignResult> {
   let done = 0;
   let passed = 0;
   let events = 0;
+  let unrecorded = 0;
+  let setupError: Error | undefined;
   let persisting: Promise<void> = Promise.resolve();
   const elapsed = () => Number(process.hrtime.bigint() - startNs) / 1e9;
 
@@ -94,6 +120,8 @@ export async function runCampaign(s: FuzzSettings): Promise<CampaignResult> {
         timeoutMs: s.timeoutMs,
         traceTemp,
         signal: s.signal,
+        groups,
+        io,
       });
       if (s.signal.aborted) {
         rmSync(traceTemp, { force: true });
@@ -119,7 +147,7 @@ export async function runCampaign(s: FuzzSettings): Promise<CampaignResult> {
         // Keep what the failing cycle would have produced, but never a partial file.
         let saved = false;
         if (needTrace) {
-          const regenerate = s.timeoutMs > 0 ? Math.max(10 * s.timeoutMs, 60_000) : 0;
+          const regenerate = s.timeoutMs > 0 ? Math.min(Math.max(10 * s.timeoutMs, 60_000), MAX_TIMER_MS) : 0;
           saved = (await slot.run({ kind: 'write-trace', config, path: traceTemp }, regenerate, s.signal)).kind === 'done';
           if (!saved) rmSync(traceTemp, { force: true });
         }
@@ -139,28 +167,63 @@ export async function runCampaign(s: FuzzSettings): Promise<CampaignResult> {
     }
   }
 
+  /** The whole stderr of a tool beside the trace, when the index only shows part of it. */
+  function keepStderr(outcome: CycleOutcome, tracePath: string | null): { [key: string]: string } {
+    const out: { [key: string]: string } = {};
+    const c = outcome.captures;
+    if (c === undefined) return out;
+    for (const [label, key, capture] of [
+      ['cross-validate', 'cross_validate_stderr_path', c.generator],
+      ['replayer', 'replayer_stderr_path', c.replayer],
+    ] as const) {
+      const spill = capture.finishFile();
+      if (tracePath === null || s.saveDir === undefined || capture.tailIsWhole) {
+        capture.discardFile();
+        continue;
+      }
+      const path = tracePath.replace(/\.jsonl$/, `.${label}-stderr.txt`);
+      try {
+        if (spill !== undefined) commitFile(spill, path, io);
+        else writeFileDurably(path, capture.memory, io);
+        out[key] = path;
+      } catch {
+        capture.discardFile(); // a full disk: the index keeps the tail
+      }
+    }
+    return out;
+  }
+
   async function persist(outcome: CycleOutcome): Promise<FailureRecord> {
     const config = outcome.config;
     let tracePath: string | null = null;
     let digest: { sha256: string; bytes: number } | undefined;
+    let traceError = outcome.traceError;
     const temp = outcome.traceTemp;
     if (temp !== undefined && s.saveDir !== undefined) {
-      tracePath = store.freeName(traceBaseName(config), '.jsonl');
-      commitFile(temp, tracePath);
-      digest = await fileDigest(tracePath);
+      const finalPath = store.freeName(traceBaseName(config), '.jsonl');
+      try {
+        commitFile(temp, finalPath, io);
+        tracePath = finalPath;
+        digest = await fileDigest(tracePath);
+      } catch (err) {
+        traceError = `the trace could not be saved: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`;
+      }
     }
     let minimized: FailureRecord['minimized'];
-    if (s.minimize && temp !== undefined) {
+    if (s.minimize && temp !== undefined && traceError === undefined) {
       minimized = await shrink(outcome, tracePath ?? temp, config);
     }
     if (temp !== undefined && tracePath === null) rmSync(temp, { force: true });
+    const stderrPaths = keepStderr(outcome, tracePath);
+    const reason = [outcome.reason, traceError].filter((x) => x !== undefined).join('; ');
     const record: FailureRecord = {
       config: { cycle: config.cycle, profile: config.profile, seed: config.seed, event: config.events },
       cross_validate_returncode: outcome.generatorExit,
       replayer_returncode: outcome.replayerExit,
       cross_validate_stderr: outcome.generatorStderr,
       replayer_stderr: outcome.replayerStderr,
-      failure_reason: outcome.reason ?? null,
+      ...stderrPaths,
+      failure_reason: reason === '' ? null : reason,
       trace_path: tracePath,
       ...(digest === undefined ? {} : { trace_sha256: digest.sha256, trace_bytes: digest.bytes }),
       reproduce: reproduce(config),
@@ -209,7 +272,7 @@ export async function runCampaign(s: FuzzSettings): Promise<CampaignResult> {
     let sha: string | undefined;
     if (s.saveDir !== undefined) {
       minPath = store.freeName(traceBaseName(config), '.min.jsonl');
-      writeFileDurably(minPath, result.text);
+      writeFileDurably(minPath, result.text, io);
       sha = (await fileDigest(minPath)).sha256;
     }
     const record: MinimizedRecord = {
@@ -228,10 +291,18 @@ export async function runCampaign(s: FuzzSettings): Promise<CampaignResult> {
   }
 
   async function slotLoop(slot: WorkerSlot): Promise<void> {
-    while (!stop && !s.signal.aborted && next < queue.length) {
-      const config = queue[next++]!;
+    while (!stop && !s.signal.aborted && next < total) {
+      const config = shardCycle(s.plan, next++);
       announce(config);
-      const outcome = await runOne(config, slot);
+      let outcome: CycleOutcome | undefined;
+      try {
+        outcome = await runOne(config, slot);
+      } catch (err) {
+        if (!(err instanceof SetupError)) throw err;
+        setupError ??= err;
+        stop = true;
+        return;
+      }
       if (outcome === undefined) return;
       done++;
       events += outcome.events;
@@ -241,9 +312,17 @@ export async function runCampaign(s: FuzzSettings): Promise<CampaignResult> {
         if (s.progress === 'lines') s.out(`  ok [${config.cycle}/${s.plan.cycles}]\n`);
       } else {
         // Durable first, reported second: a crash after this line loses nothing.
-        persisting = persisting.then(() => persist(outcome).then(() => undefined));
-        await persisting;
-        if (s.progress === 'lines') s.out(`  failure [${config.cycle}/${s.plan.cycles}]\n`);
+        const recorded = persisting.then(() => persist(outcome)).then(
+          () => true,
+          (err: unknown) => {
+            unrecorded++;
+            s.err.write(`replay-fuzz: cycle ${config.cycle} failed but its record could not be written: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}\n`);
+            return false;
+          },
+        );
+        persisting = recorded.then(() => undefined);
+        const ok = await recorded;
+        if (s.progress === 'lines') s.out(ok ? `  failure [${config.cycle}/${s.plan.cycles}]\n` : `  failure [${config.cycle}/${s.plan.cycles}] (not recorded)\n`);
         if (s.stopOnFirstFailure) stop = true;
       }
       bar?.update(done, done - passed, events / Math.max(elapsed(), 1e-3));
@@ -256,9 +335,10 @@ export async function runCampaign(s: FuzzSettings): Promise<CampaignResult> {
   } finally {
     bar?.finish();
     await Promise.all(slots.map((slot) => slot.close()));
-    rmSync(scratch, { recursive: true, force: true });
+    removeScratch(scratch);
     store.close();
   }
+  if (setupError !== undefined) throw setupError;
 
   const duration = elapsed();
   const failures = store.added;
@@ -287,13 +367,14 @@ export async function runCampaign(s: FuzzSettings): Promise<CampaignResult> {
     duration_s: duration,
     interrupted: s.signal.aborted,
     cycles: { planned: total, run: done, passed, failed: done - passed },
+    ...(unrecorded > 0 ? { unrecorded_failures: unrecorded } : {}),
     events,
     events_per_second: duration > 0 ? events / duration : 0,
     cycles_per_second: duration > 0 ? done / duration : 0,
     failures,
   };
   if (s.reportPath !== undefined) writeFileDurably(s.reportPath, prettyJson(report));
-  return { report, failures, interrupted: s.signal.aborted };
+  return { report, failures, interrupted: s.signal.aborted, unrecorded };
 }
 
 /** Upstream's end-of-run listing. */

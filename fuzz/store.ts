@@ -4,11 +4,12 @@
  * failure is reported. An existing index is extended, never replaced, so
  * failures from earlier runs into the same directory are kept.
  */
-import { createReadStream, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createReadStream, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { parseJsonWithFractions, type FailureReport } from '../replay/index.js';
-import { removeStaleTemps, writeFileDurably } from './durable.js';
+import { REAL_IO, removeStaleTemps, writeFileDurably, type FileIo } from './durable.js';
+import { acquireLock, LockBusyError, releaseLock, type HeldLock } from './lock.js';
 import { prettyJson } from './json-out.js';
 
 export interface MinimizedRecord {
@@ -27,6 +28,9 @@ export interface FailureRecord {
   readonly replayer_returncode: number | null;
   readonly cross_validate_stderr: string;
   readonly replayer_stderr: string;
+  /** The whole stderr beside the trace, when the index holds only its tail. */
+  readonly cross_validate_stderr_path?: string;
+  readonly replayer_stderr_path?: string;
   readonly failure_reason: string | null;
   readonly trace_path: string | null;
   readonly trace_sha256?: string;
@@ -40,56 +44,61 @@ export interface FailureRecord {
 export const INDEX_NAME = 'failures.json';
 export const LOCK_NAME = '.replay-fuzz.lock';
 
-function alive(pid: number): boolean {
+/**
+ * Parses a JSON file we wrote earlier; a damaged one is named in the error.
+ * Big numbers are never echoed in full.
+ */
+export function readJsonFile(path: string, what: string): unknown {
+  let text: string;
   try {
-    process.kill(pid, 0);
-    return true;
+    text = readFileSync(path, 'utf8');
   } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
+    const e = err as NodeJS.ErrnoException;
+    throw new Error(`cannot read ${what} ${path}: ${e.code === 'ENOENT' ? 'no such file' : e.code === 'EISDIR' ? 'is a directory' : (e.code ?? e.message)}`);
+  }
+  try {
+    return parseJsonWithFractions(text);
+  } catch (err) {
+    throw new Error(`${path}: ${what} is not valid JSON (${clip((err as Error).message)})`);
   }
 }
 
-/**
- * One driver per failure directory: a second one would delete the first
- * one's in-progress temporaries and rewrite the index from its own records.
- * A lock left by a driver that died (kill -9) is taken over.
- */
-function lockDirectory(dir: string): string {
-  const path = join(dir, LOCK_NAME);
-  for (let attempt = 0; attempt < 2; attempt++) {
-    try {
-      writeFileSync(path, `${process.pid}\n`, { flag: 'wx' });
-      return path;
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
-      const owner = Number(readFileSync(path, 'utf8').trim());
-      if (Number.isSafeInteger(owner) && owner > 0 && owner !== process.pid && alive(owner)) {
-        throw new Error(`${dir} is in use by another replay-fuzz (pid ${owner}); use a different --save-failure-traces directory`);
-      }
-      rmSync(path, { force: true });
-    }
-  }
-  throw new Error(`cannot lock ${dir}`);
+/** At most `max` characters of a message, so a hostile value is never echoed in full. */
+export function clip(text: string, max = 200): string {
+  return text.length <= max ? text : `${text.slice(0, max)}... (${text.length - max} more characters)`;
 }
 
 export class FailureStore {
   private readonly records: FailureRecord[] = [];
-  private lock: string | undefined;
+  private lock: HeldLock | undefined;
   readonly earlier: number;
 
-  constructor(readonly dir: string | undefined) {
+  constructor(
+    readonly dir: string | undefined,
+    private readonly io: FileIo = REAL_IO,
+  ) {
     if (dir === undefined) {
       this.earlier = 0;
       return;
     }
     mkdirSync(dir, { recursive: true });
-    this.lock = lockDirectory(dir);
-    removeStaleTemps(dir);
-    const index = join(dir, INDEX_NAME);
-    if (existsSync(index)) {
-      const previous = parseJsonWithFractions(readFileSync(index, 'utf8'));
-      if (!Array.isArray(previous)) throw new Error(`${index} is not a failure list; move it away first`);
-      this.records.push(...(previous as unknown as FailureRecord[]));
+    try {
+      this.lock = acquireLock(join(dir, LOCK_NAME));
+    } catch (err) {
+      if (err instanceof LockBusyError) throw new Error(`${dir} is in use by another replay-fuzz (${err.message.replace(/^locked by /, '')}); use a different --save-failure-traces directory`);
+      throw err;
+    }
+    try {
+      removeStaleTemps(dir);
+      const index = join(dir, INDEX_NAME);
+      if (existsSync(index)) {
+        const previous = readJsonFile(index, 'the failure index');
+        if (!Array.isArray(previous)) throw new Error(`${index} is not a failure list; move it away first`);
+        this.records.push(...(previous as FailureRecord[]));
+      }
+    } catch (err) {
+      this.close(); // a setup error must not leave the directory locked
+      throw err;
     }
     this.earlier = this.records.length;
   }
@@ -103,15 +112,21 @@ export class FailureStore {
     return this.records.slice(this.earlier);
   }
 
-  /** Records a failure; returns once the index is durable. */
+  /** Records a failure; returns once the index is durable, throws (recording nothing) when it cannot be written. */
   add(record: FailureRecord): void {
     this.records.push(record);
-    if (this.dir !== undefined) writeFileDurably(join(this.dir, INDEX_NAME), prettyJson(this.records));
+    if (this.dir === undefined) return;
+    try {
+      writeFileDurably(join(this.dir, INDEX_NAME), prettyJson(this.records), this.io);
+    } catch (err) {
+      this.records.pop();
+      throw err;
+    }
   }
 
   /** Releases the directory. */
   close(): void {
-    if (this.lock !== undefined) rmSync(this.lock, { force: true });
+    if (this.lock !== undefined) releaseLock(this.lock);
     this.lock = undefined;
   }
 

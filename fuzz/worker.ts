@@ -16,7 +16,14 @@ parentPort?.on('message', (request: WorkerRequest) => {
     }
     const outcome = runInProcessCycle(request.config, request.options);
     if (!outcome.ok && request.traceTemp !== undefined) {
-      writeTrace(request.config, request.traceTemp);
+      try {
+        writeTrace(request.config, request.traceTemp);
+      } catch (err) {
+        // A full disk is an error of the record, never of the cycle.
+        const code = (err as NodeJS.ErrnoException).code ?? (err as Error).message;
+        parentPort!.postMessage({ kind: 'outcome', outcome: { ...outcome, traceError: `the trace could not be saved: ${code}` } });
+        return;
+      }
       parentPort!.postMessage({ kind: 'outcome', outcome: { ...outcome, traceTemp: request.traceTemp } });
       return;
     }

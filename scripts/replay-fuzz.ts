@@ -14,11 +14,14 @@ import { execa } from 'execa';
 import { parseU64Decimal } from '../reducer/index.js';
 import type { Profile } from '../tracegen/index.js';
 import { parseShard, WHOLE, type CampaignPlan } from '../fuzz/campaign.js';
-import { resolveCommand, type Command } from '../fuzz/command.js';
+import { ChildGroups } from '../fuzz/child.js';
+import { collect, resolveCommand, type Command } from '../fuzz/command.js';
+import { checkOutputPath } from '../fuzz/output-path.js';
+import { clip } from '../fuzz/store.js';
 import { writeFileDurably } from '../fuzz/durable.js';
 import { prettyJson } from '../fuzz/json-out.js';
 import { mergeReports, readReport } from '../fuzz/report.js';
-import { failureListing, runCampaign } from '../fuzz/runner.js';
+import { failureListing, MAX_TIMER_MS, runCampaign } from '../fuzz/runner.js';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
@@ -27,10 +30,18 @@ const EXIT = { ok: 0, failures: 1, usage: 2, interrupted: 130 } as const;
 
 class UsageError extends Error {}
 
-function positive(name: string) {
+/** More cycles in flight than this only costs memory (each is a worker thread or two processes). */
+export const MAX_JOBS = 64;
+/** The longest --timeout a timer can hold, in seconds. */
+const MAX_TIMEOUT_S = Math.floor(MAX_TIMER_MS / 1000);
+
+function positive(name: string, max = Number.MAX_SAFE_INTEGER, why = '') {
   return (text: string): number => {
     const n = Number(text);
-    if (!/^\d+$/.test(text.trim()) || !Number.isSafeInteger(n) || n <= 0) throw new UsageError(`${name} must be a positive integer, got ${JSON.stringify(text)}`);
+    if (!/^\d+$/.test(text.trim()) || !Number.isSafeInteger(n) || n <= 0 || n > max) {
+      const range = max === Number.MAX_SAFE_INTEGER ? 'a positive integer' : `an integer in 1..${max}${why}`;
+      throw new UsageError(`${name} must be ${range}, got ${JSON.stringify(clip(text, 40))}`);
+    }
     return n;
   };
 }
@@ -38,7 +49,7 @@ function positive(name: string) {
 function uint64(name: string) {
   return (text: string): bigint => {
     const v = parseU64Decimal(text.trim());
-    if (v === undefined) throw new UsageError(`${name} must be an integer in 0..18446744073709551615, got ${JSON.stringify(text)}`);
+    if (v === undefined) throw new UsageError(`${name} must be an integer in 0..18446744073709551615, got ${JSON.stringify(clip(text, 40))}`);
     return BigInt(v);
   };
 }
@@ -58,7 +69,9 @@ DIR/failures.json before they are reported; the index is extended, never
 replaced.
 
 Exit status: 0 all cycles passed, 1 failures found, 2 usage or setup error,
-130 interrupted (the report is still written).
+130 interrupted (the report is still written). A closed stdout (| head) does
+not change the status: the campaign runs on, writes its report and exits
+with its verdict.
 
 Examples:
   replay-fuzz --profile lean-core --cycles 200 --event-range 32 1024 --jobs 2 --require-image-invariant
@@ -84,19 +97,21 @@ async function runMain(argv: string[]): Promise<number> {
     .option('--event-range <min-max...>', 'inclusive random range for events per cycle: --event-range MIN MAX')
     .option('--seed <uint64>', 'fixed cross-validate seed for every cycle (default: a fresh seed per cycle)', uint64('--seed'))
     .addOption(new Option('--profile <profile>', 'event profile to exercise').choices(['lean-core', 'full', 'explore']).default('lean-core'))
-    .option('--jobs <n>', 'cycles to run in parallel', positive('--jobs'), 1)
+    .option('--jobs <n>', `cycles to run in parallel (at most ${MAX_JOBS})`, positive('--jobs', MAX_JOBS, ' (each job is a worker thread or two processes)'), 1)
     .option('--stop-on-first-failure', 'stop scheduling after the first failure (running cycles finish)')
     .option('--save-failure-traces <dir>', 'write failing traces and failures.json here')
     .option('--rebuild', 'rebuild the toolkit (and lean/, when it holds a Lean package) first')
     .option('--require-cpp-image-invariant', 'fail a cycle when a step reports after_checks.image_invariant = false')
     .option('--require-image-invariant', 'alias of --require-cpp-image-invariant')
-    .option('--cross-validate <cmd>', 'generator executable (e.g. an upstream C++ build); default: ours')
-    .option('--replayer <cmd>', 'checker with the peering-replay interface (e.g. the Lean one); default: the TS checker')
+    .option('--cross-validate <path>', 'generator executable (e.g. an upstream C++ build), one path; default: ours')
+    .option('--cross-validate-arg <arg>', 'an argument for --cross-validate, before its --profile/--seed/--events (repeatable)', collect, [])
+    .option('--replayer <path>', 'checker with the peering-replay interface (e.g. the Lean one), one path; default: the TS checker')
+    .option('--replayer-arg <arg>', "an argument for --replayer, before its '-' (repeatable)", collect, [])
     .option('--strict', 'run the TS checker in strict mode')
     .option('--shard <i/n>', 'run only shard i of n (1-based) of the campaign; needs --campaign-seed')
     .option('--campaign-seed <uint64>', 'seed from which every cycle seed is derived (default: random, printed)', uint64('--campaign-seed'))
     .option('--report <file>', 'write a JSON report of the run here')
-    .option('--timeout <seconds>', 'kill a cycle (generator or checker) that runs longer', positive('--timeout'))
+    .option('--timeout <seconds>', `kill a cycle (generator or checker) that runs longer (1..${MAX_TIMEOUT_S})`, positive('--timeout', MAX_TIMEOUT_S))
     .option('--minimize', 'shrink each failing trace to a minimal failing event list')
     .option('--minimize-budget <runs>', 'checker runs allowed per minimization', positive('--minimize-budget'), 300)
     .option('--no-progress', 'never draw the progress bar')
@@ -119,7 +134,9 @@ async function runMain(argv: string[]): Promise<number> {
     requireCppImageInvariant?: boolean;
     requireImageInvariant?: boolean;
     crossValidate?: string;
+    crossValidateArg: string[];
     replayer?: string;
+    replayerArg: string[];
     strict?: boolean;
     shard?: string;
     campaignSeed?: bigint;
@@ -145,8 +162,17 @@ async function runMain(argv: string[]): Promise<number> {
   let generator: Command | undefined;
   let replayer: Command | undefined;
   try {
-    if (o.crossValidate !== undefined) generator = resolveCommand(o.crossValidate, 'cross_validate');
-    if (o.replayer !== undefined) replayer = resolveCommand(o.replayer, 'replayer');
+    if (o.crossValidate !== undefined) generator = resolveCommand(o.crossValidate, o.crossValidateArg, 'cross_validate', '--cross-validate');
+    if (o.replayer !== undefined) replayer = resolveCommand(o.replayer, o.replayerArg, 'replayer', '--replayer');
+    if (o.crossValidate === undefined && o.crossValidateArg.length > 0) throw new Error('--cross-validate-arg needs --cross-validate');
+    if (o.replayer === undefined && o.replayerArg.length > 0) throw new Error('--replayer-arg needs --replayer');
+  } catch (err) {
+    throw new UsageError((err as Error).message);
+  }
+  const saveDir = o.saveFailureTraces === undefined ? undefined : resolve(o.saveFailureTraces);
+  let reportPath: string | undefined;
+  try {
+    if (o.report !== undefined) reportPath = checkOutputPath(o.report, '--report', saveDir);
   } catch (err) {
     throw new UsageError((err as Error).message);
   }
@@ -157,23 +183,26 @@ async function runMain(argv: string[]): Promise<number> {
   const campaignSeed = o.campaignSeed ?? randomBytes(8).readBigUInt64BE();
   const plan: CampaignPlan = { campaignSeed, cycles: o.cycles, profile: o.profile, ...(o.seed === undefined ? {} : { fixedSeed: o.seed }), events, shard };
   const controller = new AbortController();
+  const groups = new ChildGroups();
+  // However the driver ends, no tool it started outlives it (a SIGTERM-ignoring one included).
+  process.on('exit', () => groups.signalAll('SIGKILL'));
   let interrupts = 0;
   const onSignal = (): void => {
-    if (++interrupts > 1) process.exit(EXIT.interrupted);
+    if (++interrupts > 1) {
+      groups.signalAll('SIGKILL');
+      process.exit(EXIT.interrupted);
+    }
     process.stderr.write('\nreplay-fuzz: interrupted, stopping running cycles and writing the report (Ctrl-C again to quit now)\n');
     controller.abort();
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
 
-  process.stderr.write(
-    `replay-fuzz: campaign seed ${campaignSeed}, shard ${shard.index}/${shard.count}, ${o.cycles} cycles, profile ${o.profile}, jobs ${o.jobs}\n`,
-  );
   const result = await runCampaign({
     plan,
     jobs: o.jobs,
     stopOnFirstFailure: o.stopOnFirstFailure ?? false,
-    ...(o.saveFailureTraces === undefined ? {} : { saveDir: resolve(o.saveFailureTraces) }),
+    ...(saveDir === undefined ? {} : { saveDir }),
     requireInvariant: (o.requireCppImageInvariant ?? false) || (o.requireImageInvariant ?? false),
     ...(generator === undefined ? {} : { generator }),
     ...(replayer === undefined ? {} : { replayer }),
@@ -181,24 +210,31 @@ async function runMain(argv: string[]): Promise<number> {
     minimize: o.minimize ?? false,
     minimizeBudget: o.minimizeBudget,
     mode: o.strict ? 'strict' : 'lean',
-    ...(o.report === undefined ? {} : { reportPath: resolve(o.report) }),
+    ...(reportPath === undefined ? {} : { reportPath }),
     progress: o.progress && process.stderr.isTTY ? 'bar' : 'lines',
     argv,
     out,
     err: process.stderr,
     signal: controller.signal,
+    groups,
+    // Said once the failure directory is ours, so a setup error stays the only line.
+    started: () =>
+      void process.stderr.write(
+        `replay-fuzz: campaign seed ${campaignSeed}, shard ${shard.index}/${shard.count}, ${o.cycles} cycles, profile ${o.profile}, jobs ${o.jobs}\n`,
+      ),
   });
   process.off('SIGINT', onSignal);
   process.off('SIGTERM', onSignal);
 
   const r = result.report;
   const rate = `${Math.round(r.events_per_second).toLocaleString('en-US')} events/s, ${r.cycles_per_second.toFixed(2)} cycles/s`;
-  if (result.failures.length > 0) out(failureListing(result.failures, o.saveFailureTraces === undefined ? undefined : resolve(o.saveFailureTraces)));
+  if (result.failures.length > 0) out(failureListing(result.failures, saveDir));
+  if (result.unrecorded > 0) process.stderr.write(`replay-fuzz: ${result.unrecorded} failing cycle(s) could not be recorded (see above)\n`);
   if (result.interrupted) {
     out(`\nInterrupted after ${r.cycles.run} of ${r.cycles.planned} cycles (${r.cycles.failed} failed; ${rate}).\n`);
     return EXIT.interrupted;
   }
-  if (result.failures.length > 0) {
+  if (r.cycles.failed > 0) {
     out(`\n${r.cycles.failed} of ${r.cycles.run} cycles failed (${rate}).\n`);
     return EXIT.failures;
   }
@@ -214,6 +250,12 @@ async function runMerge(argv: string[]): Promise<number> {
     .exitOverride()
     .configureOutput({ writeErr: () => undefined, writeOut: (t) => process.stdout.write(t) });
   program.parse(argv, { from: 'user' });
+  const output = program.opts<{ output?: string }>().output;
+  try {
+    if (output !== undefined) checkOutputPath(output, '--output');
+  } catch (err) {
+    throw new UsageError((err as Error).message);
+  }
   const reports = program.args.map((p) => {
     try {
       return readReport(p);
@@ -222,7 +264,6 @@ async function runMerge(argv: string[]): Promise<number> {
     }
   });
   const { report, problems } = mergeReports(reports);
-  const output = program.opts<{ output?: string }>().output;
   if (output === undefined) process.stdout.write(prettyJson(report));
   else writeFileDurably(output, prettyJson(report));
   for (const p of problems) process.stderr.write(`replay-fuzz merge: ${p}\n`);
@@ -247,11 +288,13 @@ async function main(argv: string[]): Promise<number> {
       return EXIT.usage;
     }
     const e = err as Error & { shortMessage?: string };
-    process.stderr.write(`replay-fuzz: ${(e.shortMessage ?? e.message).split('\n')[0]}\n`);
+    process.stderr.write(`replay-fuzz: ${clip((e.shortMessage ?? e.message).split('\n')[0]!, 400)}\n`);
     return EXIT.usage;
   }
 }
 
-// A closed stdout (`replay-fuzz --help | head -1`) is not an error worth a stack trace.
-process.stdout.on('error', (err: NodeJS.ErrnoException) => process.exit(err.code === 'EPIPE' ? 0 : EXIT.usage));
+// A closed stdout or stderr (`| head`) only loses output: the campaign goes on,
+// writes its report, releases its lock and exits with its verdict.
+process.stdout.on('error', () => undefined);
+process.stderr.on('error', () => undefined);
 process.exitCode = await main(process.argv.slice(2));

@@ -13,6 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it, type TestContext } from 'node:test';
 import { cycleSeed, parseShard, planCycles, WHOLE, type CampaignPlan, type CycleConfig, type Shard } from '../fuzz/campaign.js';
+import { ownIdentity } from '../fuzz/lock.js';
 import { extractEvents, minimizeEvents, type ExtractedTrace } from '../fuzz/minimize.js';
 import type { FailureRecord, MinimizedRecord } from '../fuzz/store.js';
 import type { PeeringEvent } from '../reducer/index.js';
@@ -24,8 +25,8 @@ const BIN = join(ROOT, 'dist', 'scripts', 'replay-fuzz.js');
 const REPLAY = join(ROOT, 'dist', 'replay', 'cli.js');
 const FAKES = fixture('fuzz');
 const fake = (name: string): string => join(FAKES, name);
-/** `--replayer` value for the fake checker that fails on more than `n` steps. */
-const stepLimit = (n: number): string => `${fake('step-limit-checker.js')} ${n}`;
+/** `--replayer` options for the fake checker that fails on more than `n` steps. */
+const stepLimit = (n: number): string[] => ['--replayer', fake('step-limit-checker.js'), '--replayer-arg', String(n)];
 
 const TWO_63 = 1n << 63n;
 const U64_MAX = (1n << 64n) - 1n;
@@ -393,7 +394,7 @@ describe('replay-fuzz with external tools', () => {
   it('saves each failing trace durably, indexes it with its sha256 and size, and a working reproduce command', async (t) => {
     const dir = tempDir(t);
     // --event 5 gives traces of exactly 6 steps: all fail "more than 5".
-    const r = await fuzz(['--replayer', stepLimit(5), '--cycles', '3', '--jobs', '2', '--event', '5', '--campaign-seed', '11', '--save-failure-traces', 'out'], dir);
+    const r = await fuzz([...stepLimit(5), '--cycles', '3', '--jobs', '2', '--event', '5', '--campaign-seed', '11', '--save-failure-traces', 'out'], dir);
     assert.equal(r.code, 1, show(r));
     assert.match(r.stdout, /3 of 3 cycles failed/);
     const records = readRecords(join(dir, 'out'));
@@ -424,7 +425,7 @@ describe('replay-fuzz with external tools', () => {
 
   it('--minimize shrinks a failing trace to exactly N+1 steps, valid for the TS checker and still failing', async (t) => {
     const dir = tempDir(t);
-    const r = await fuzz(['--replayer', stepLimit(3), '--cycles', '1', '--event', '12', '--minimize', '--save-failure-traces', 'out'], dir);
+    const r = await fuzz([...stepLimit(3), '--cycles', '1', '--event', '12', '--minimize', '--save-failure-traces', 'out'], dir);
     assert.equal(r.code, 1, show(r));
     const [f] = readRecords(join(dir, 'out'));
     assert.ok(f !== undefined);
@@ -450,7 +451,7 @@ describe('replay-fuzz with external tools', () => {
 
   it('--minimize-budget bounds the checker runs and records an incomplete minimization', async (t) => {
     const dir = tempDir(t);
-    const r = await fuzz(['--replayer', stepLimit(3), '--cycles', '1', '--event', '12', '--minimize', '--minimize-budget', '2', '--save-failure-traces', 'out'], dir);
+    const r = await fuzz([...stepLimit(3), '--cycles', '1', '--event', '12', '--minimize', '--minimize-budget', '2', '--save-failure-traces', 'out'], dir);
     assert.equal(r.code, 1, show(r));
     const [f] = readRecords(join(dir, 'out'));
     const m = asMinimized(f?.minimized);
@@ -506,7 +507,7 @@ describe('replay-fuzz with external tools', () => {
 
   it('--stop-on-first-failure stops scheduling after the first failure', async (t) => {
     const dir = tempDir(t);
-    const r = await fuzz(['--replayer', stepLimit(0), '--cycles', '6', '--jobs', '1', '--event', '3', '--stop-on-first-failure', '--report', 'r.json'], dir);
+    const r = await fuzz([...stepLimit(0), '--cycles', '6', '--jobs', '1', '--event', '3', '--stop-on-first-failure', '--report', 'r.json'], dir);
     assert.equal(r.code, 1, show(r));
     assert.deepEqual(
       announced(r.stdout).map((c) => c.cycle),
@@ -521,7 +522,7 @@ describe('replay-fuzz with external tools', () => {
     const dir = tempDir(t);
     // With at most 50 events a trace has exactly events + 1 steps, so the
     // failing cycles (more than 30 steps) follow from the plan.
-    const args = ['--replayer', stepLimit(30), '--campaign-seed', '2024', '--cycles', '10', '--event-range', '10', '50'];
+    const args = [...stepLimit(30), '--campaign-seed', '2024', '--cycles', '10', '--event-range', '10', '50'];
     const plan = planCycles({ campaignSeed: 2024n, cycles: 10, profile: 'lean-core', events: { min: 10, max: 50 }, shard: WHOLE });
     const expected = plan.filter((c) => c.events + 1 > 30).map((c) => seedKey({ cycle: c.cycle, seed: c.seed, event: c.events }));
     assert.ok(expected.length > 0 && expected.length < plan.length, 'the campaign mixes passing and failing cycles');
@@ -543,7 +544,7 @@ describe('replay-fuzz with external tools', () => {
 
   it('accepts any uint64 seed and records it exactly', async (t) => {
     const dir = tempDir(t);
-    const r = await fuzz(['--replayer', stepLimit(2), '--seed', '18446744073709551615', '--campaign-seed', '18446744073709551615', '--cycles', '2', '--event', '4', '--save-failure-traces', 'out', '--report', 'r.json'], dir);
+    const r = await fuzz([...stepLimit(2), '--seed', '18446744073709551615', '--campaign-seed', '18446744073709551615', '--cycles', '2', '--event', '4', '--save-failure-traces', 'out', '--report', 'r.json'], dir);
     assert.equal(r.code, 1, show(r));
     assert.deepEqual(
       announced(r.stdout).map((c) => c.seed),
@@ -613,7 +614,7 @@ describe('replay-fuzz --shard and merge', () => {
 
   it('merge reports a missing shard (exit 2), and sums failures of failing shards (exit 1)', async (t) => {
     const dir = tempDir(t);
-    const args = ['--replayer', stepLimit(12), '--campaign-seed', '5', '--cycles', '6', '--event-range', '4', '20'];
+    const args = [...stepLimit(12), '--campaign-seed', '5', '--cycles', '6', '--event-range', '4', '20'];
     for (const i of [1, 2, 3]) {
       const r = await fuzz([...args, '--shard', `${i}/3`, '--report', `s${i}.json`], dir);
       assert.ok(r.code === 0 || r.code === 1, show(r));
@@ -647,7 +648,7 @@ describe('replay-fuzz under kill -9 and signals', () => {
     const dir = tempDir(t);
     const out = join(dir, 'out');
     const driver = launch(
-      ['--cross-validate', fake('slow-generator.js'), '--replayer', stepLimit(2), '--cycles', '100', '--jobs', '2', '--event', '20', '--campaign-seed', '3', '--save-failure-traces', 'out'],
+      ['--cross-validate', fake('slow-generator.js'), ...stepLimit(2), '--cycles', '100', '--jobs', '2', '--event', '20', '--campaign-seed', '3', '--save-failure-traces', 'out'],
       dir,
       { SLOW_LINE_MS: '15' },
     );
@@ -677,7 +678,7 @@ describe('replay-fuzz under kill -9 and signals', () => {
     // A torn temporary, as a write cut short would leave.
     writeFileSync(join(out, '.tmp-0123456789ab-failure-cycle-0099-seed-1.jsonl'), '{"kind":"step","st');
 
-    const second = await fuzz(['--replayer', stepLimit(2), '--cycles', '2', '--event', '3', '--campaign-seed', '4', '--save-failure-traces', 'out'], dir);
+    const second = await fuzz([...stepLimit(2), '--cycles', '2', '--event', '3', '--campaign-seed', '4', '--save-failure-traces', 'out'], dir);
     assert.equal(second.code, 1, show(second));
     const after = check();
     assert.equal(after.length, before.length + 2, 'the index is extended');
@@ -754,8 +755,8 @@ describe('replay-fuzz usage errors', () => {
     const dir = tempDir(t);
     const out = join(dir, 'out');
     mkdirSync(out);
-    // A live process (this test runner) holds the lock.
-    writeFileSync(join(out, '.replay-fuzz.lock'), `${process.pid}\n`);
+    // A live driver (played by this test runner, with its real identity) holds the lock.
+    writeFileSync(join(out, '.replay-fuzz.lock'), `${JSON.stringify(ownIdentity())}\n`);
     const refused = await fuzz(['--cycles', '1', '--event', '5', '--save-failure-traces', out], dir);
     assert.equal(refused.code, 2, show(refused));
     assert.match(refused.stderr, /is in use by another replay-fuzz \(pid \d+\)/);
