@@ -440,16 +440,24 @@ describe('replay-fuzz under kill -9', () => {
   it('loses nothing: every failure printed is in the index, every listed trace is whole and matches its sha256', async (t) => {
     const dir = tempDir(t);
     const out = join(dir, 'out');
-    // Kill moments spread over start-up, capture, commit and index writes.
-    const delays = [60, 350, 700, 1100, 1600];
+    // Kill moments spread over start-up, capture, commit and index writes:
+    // after `after` failures were printed, plus a delay.
+    const moments = [
+      { after: 0, delay: 60 },
+      { after: 1, delay: 0 },
+      { after: 2, delay: 37 },
+      { after: 1, delay: 260 },
+      { after: 2, delay: 113 },
+    ];
     let printedTotal = 0;
-    for (const [round, delay] of delays.entries()) {
+    for (const [round, { after, delay }] of moments.entries()) {
       const seed = String(100 + round);
       const driver = launch(
         ['--cross-validate', fake('slow-generator.js'), ...stepLimit(2), '--cycles', '40', '--jobs', String(1 + (round % 3)), '--event', '12', '--campaign-seed', seed, '--save-failure-traces', 'out'],
         dir,
         { SLOW_LINE_MS: '3' },
       );
+      await waitFor(`${after} failures`, () => [...driver.stdout().matchAll(/^ {2}failure /gm)].length >= after, 60_000);
       await new Promise((r) => setTimeout(r, delay));
       process.kill(driver.child.pid!, 'SIGKILL');
       const killed = await driver.done;
@@ -466,7 +474,7 @@ describe('replay-fuzz under kill -9', () => {
       const mine = new Set(records.filter((f) => String(f.campaign_seed) === seed).map((f) => f.config.cycle));
       for (const c of printed) assert.ok(mine.has(c), `round ${round}: printed failure of cycle ${c} is in the index`);
     }
-    assert.ok(printedTotal >= 3, `the rounds reported failures before being killed (${printedTotal})`);
+    assert.ok(printedTotal >= 6, `the rounds reported failures before being killed (${printedTotal})`);
     // A last, complete run into the same directory extends the index and leaves no temporaries.
     const before = existsSync(join(out, 'failures.json')) ? readRecords(out).length : 0;
     const last = await fuzz([...stepLimit(2), '--cycles', '2', '--event', '3', '--campaign-seed', '7', '--save-failure-traces', 'out'], dir);
