@@ -7,7 +7,7 @@
 import { isUtf8 } from 'node:buffer';
 import type { PeeringEvent } from '../reducer/index.js';
 import { decodeEvent } from './decode.js';
-import { isJsonObject, JsonSyntaxError, parseJson, type JsonObject, type JsonValue } from './json-lossless.js';
+import { isJsonObject, JsonSyntaxError, parseJson, stringifyJson, type JsonObject, type JsonValue } from './json-lossless.js';
 import { schemaError, validators } from './schema.js';
 
 /** The protocol version documented in docs/protocol.md. */
@@ -15,7 +15,8 @@ export const PROTOCOL_VERSION = 1;
 
 export type ProtocolLine =
   | { readonly kind: 'blank' }
-  | { readonly kind: 'event'; readonly event: PeeringEvent }
+  /** `wire`: the event as received, compact, to be echoed in the step line. */
+  | { readonly kind: 'event'; readonly event: PeeringEvent; readonly wire: string }
   | { readonly kind: 'end'; readonly seed: bigint; readonly events: number };
 
 /** A line that breaks the protocol; names the 1-based input line. */
@@ -41,6 +42,22 @@ const decoder = new TextDecoder('utf-8');
 
 function isSpace(c: number): boolean {
   return c === 0x20 || c === 0x09 || c === 0x0d;
+}
+
+/**
+ * `"final_len": null` means an unknown final length, as if the member were
+ * left out (C++ reads it into an empty optional); the schema only knows the
+ * omitted form.
+ */
+function withoutNullFinalLens(value: JsonValue): JsonValue {
+  if (value === null || typeof value !== 'object') return value;
+  if (Array.isArray(value)) return value.map(withoutNullFinalLens);
+  const out: JsonObject = {};
+  for (const [k, v] of Object.entries(value)) {
+    if (k === 'final_len' && v === null) continue;
+    out[k] = withoutNullFinalLens(v);
+  }
+  return out;
 }
 
 function isCount(v: JsonValue | undefined): v is number {
@@ -93,13 +110,14 @@ export class EventLineReader {
 
   private event(value: JsonValue | undefined, lineNo: number, where: string): ProtocolLine {
     if (!isJsonObject(value)) throw new ProtocolError(lineNo, `${where || 'the line'} is not an event object`);
-    const problem = schemaError(validators(false).event, value, where === '' ? '' : `/${where}`);
+    const event = withoutNullFinalLens(value) as JsonObject;
+    const problem = schemaError(validators(false).event, event, where === '' ? '' : `/${where}`);
     if (problem !== undefined) {
       const unknown = typeof value.type === 'string' && /\/type: must be equal to one of the allowed values/.test(problem);
       throw new ProtocolError(lineNo, unknown ? `unknown event type ${JSON.stringify(value.type)}` : `not a valid event: ${problem}`);
     }
     this.eventCount++;
-    return { kind: 'event', event: decodeEvent(value) };
+    return { kind: 'event', event: decodeEvent(event), wire: stringifyJson(value) };
   }
 
   private summary(value: JsonObject, lineNo: number): ProtocolLine {

@@ -4,7 +4,7 @@
  * per event in upstream's exact bytes.
  */
 import { EMPTY_SNAPSHOT, step, type PeeringEvent, type Snapshot } from '../reducer/index.js';
-import { ByteWriter, SnapshotRenderer, writeStepLine, writeSummaryLine } from '../tracegen/index.js';
+import { ByteWriter, SnapshotRenderer, writeStepTail, writeSummaryLine } from '../tracegen/index.js';
 
 export type RenderModel = 'cpp';
 export const RENDER_MODELS: readonly RenderModel[] = ['cpp'];
@@ -23,15 +23,28 @@ export class TraceRenderer {
     return this.steps;
   }
 
-  /** Applies one event and writes its step line. */
-  apply(event: PeeringEvent, w: ByteWriter): void {
+  /**
+   * Applies one event and writes its step line, echoing the event as
+   * received (`wire`): a checker then replays what this renderer was given,
+   * not its reading of it, and generator-made wire forms survive unchanged.
+   */
+  apply(event: PeeringEvent, wire: string, w: ByteWriter): void {
     let result;
     try {
       result = step(this.snapshot, event);
     } catch (err) {
       throw new UnhandledEvent(`the ${this.model} model cannot apply ${event.type}: ${(err as Error).message}`);
     }
-    writeStepLine(w, this.renderer, this.steps, event, result);
+    w.token('{"kind":"step","step":');
+    w.uint(this.steps);
+    w.token(',"from_state":"');
+    w.token(result.from);
+    w.token('","to_state":"');
+    w.token(result.to);
+    w.token('","event":');
+    w.utf8(wire);
+    writeStepTail(w, this.renderer, result);
+    w.byte(0x0a);
     this.snapshot = result.after;
     this.steps++;
   }

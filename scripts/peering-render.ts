@@ -103,7 +103,7 @@ async function render(model: RenderModel, maxLineBytes: number): Promise<void> {
     if (line.kind === 'end') trace.end(line.seed, out);
     if (line.kind !== 'event') return;
     try {
-      trace.apply(line.event, out);
+      trace.apply(line.event, line.wire, out);
     } catch (err) {
       if (err instanceof UnhandledEvent) throw new Exit(EXIT.unhandled, `line ${lineNo}: ${err.message}`);
       throw err;

@@ -35,7 +35,7 @@ function renderText(stream: string): string {
   const w = new ByteWriter(1 << 16);
   stream.split('\n').forEach((line, i) => {
     const got = reader.read(Buffer.from(line), i + 1);
-    if (got.kind === 'event') trace.apply(got.event, w);
+    if (got.kind === 'event') trace.apply(got.event, got.wire, w);
     if (got.kind === 'end') trace.end(got.seed, w);
   });
   return w.text();

@@ -4,7 +4,8 @@
 //
 // stdin:  one event per line (the trace format's `event` member), blank
 //         lines ignored, optionally a final {"kind":"summary",...} line.
-// stdout: one trace step line per event, flushed at once; the summary line.
+// stdout: one trace step line per event, flushed at once, echoing the event
+//         as received (minified); the summary line.
 //
 // Only upstream's public headers are used: PeeringStateMachine::snapshot()
 // and the static PeeringStateMachine::step(), state_name(), and the inline
@@ -262,44 +263,6 @@ struct ChecksOut {
   bool image_recovering{};
 };
 
-struct InitializeOut {
-  std::string type;
-  uint64_t pgid{};
-  int32_t whoami{};
-  uint32_t epoch{};
-  ActingJson acting;
-  ActingJson up;
-  int32_t pool_size{};
-  int32_t pool_min_size{};
-  PGInfoOut local_info;
-  std::vector<int32_t> prior_osds;
-};
-
-struct PeerInfoReceivedOut {
-  std::string type;
-  int32_t from{};
-  PeerInfoOut info;
-  uint32_t query_epoch{};
-};
-
-struct ReplicaActivateOut {
-  std::string type;
-  int32_t from{};
-  PeerInfoOut auth_info;
-  std::vector<SourcedExtentJson> auth_sources;
-  std::vector<SealJson> auth_blob_meta;
-  uint64_t authoritative_seq{};
-  uint32_t activation_epoch{};
-};
-
-struct ReplicaRecoveryCompleteOut {
-  std::string type;
-  uint64_t new_committed_seq{};
-  uint64_t new_committed_length{};
-  std::vector<ExtentJson> recovered_image;
-  uint32_t activation_epoch{};
-};
-
 // Effects.
 struct TargetEpochOut {
   std::string type;
@@ -399,34 +362,6 @@ struct LogTransitionOut {
   std::string from;
   std::string to;
   std::string reason;
-};
-
-// Event types without a dedicated Out struct reuse these shapes.
-struct PeerEpochOut {
-  std::string type;
-  int32_t peer{};
-  uint32_t epoch{};
-};
-
-struct AllReplicasRecoveredOut {
-  std::string type;
-  uint32_t epoch{};
-  std::vector<int32_t> peers;
-};
-
-struct PeerOut {
-  std::string type;
-  int32_t peer{};
-};
-
-struct AdvanceMapOut {
-  std::string type;
-  uint32_t new_epoch{};
-  ActingJson new_acting;
-  ActingJson new_up;
-  int32_t new_pool_size{};
-  int32_t new_pool_min_size{};
-  std::vector<int32_t> prior_osds;
 };
 
 struct StepOut {
@@ -678,42 +613,6 @@ template <class... Fs> struct Cases : Fs... {
   using Fs::operator()...;
 };
 
-std::string event_json(const pg::PeeringEvent &event) {
-  namespace ev = pg::event;
-  return std::visit(
-      Cases{
-          [](const ev::Initialize &e) {
-            return json(InitializeOut{"Initialize", e.pgid, e.whoami, e.epoch, acting_json(e.acting), acting_json(e.up),
-                                      e.pool_size, e.pool_min_size, pg_info_json(e.local_info), e.prior_osds});
-          },
-          [](const ev::AdvanceMap &e) {
-            return json(AdvanceMapOut{"AdvanceMap", e.new_epoch, acting_json(e.new_acting), acting_json(e.new_up),
-                                      e.new_pool_size, e.new_pool_min_size, e.prior_osds});
-          },
-          [](const ev::PeerInfoReceived &e) {
-            return json(PeerInfoReceivedOut{"PeerInfoReceived", e.from, peer_info_json(e.info), e.query_epoch});
-          },
-          [](const ev::PeerQueryTimeout &e) { return json(PeerOut{"PeerQueryTimeout", e.peer}); },
-          [](const ev::UpThruUpdated &e) { return json(EpochOut{"UpThruUpdated", e.epoch}); },
-          [](const ev::ActivateCommitted &) { return json(TypeOnlyIn{"ActivateCommitted"}); },
-          [](const ev::RecoveryComplete &e) { return json(PeerEpochOut{"RecoveryComplete", e.peer, e.epoch}); },
-          [](const ev::AllReplicasRecovered &e) {
-            return json(AllReplicasRecoveredOut{"AllReplicasRecovered", e.epoch, e.peers});
-          },
-          [](const ev::ReplicaActivate &e) {
-            return json(ReplicaActivateOut{"ReplicaActivate", e.from, peer_info_json(e.auth_info), sourced(e.auth_sources),
-                                           seals(e.auth_blob_meta), e.authoritative_seq, e.activation_epoch});
-          },
-          [](const ev::ReplicaRecoveryComplete &e) {
-            return json(ReplicaRecoveryCompleteOut{"ReplicaRecoveryComplete", e.new_committed_seq, e.new_committed_length,
-                                                   extents(e.recovered_image), e.activation_epoch});
-          },
-          [](const ev::DeleteStart &) { return json(TypeOnlyIn{"DeleteStart"}); },
-          [](const ev::DeleteComplete &) { return json(TypeOnlyIn{"DeleteComplete"}); },
-      },
-      event);
-}
-
 std::string effect_json(const pg::PeeringEffect &effect) {
   namespace fx = pg::effect;
   return std::visit(
@@ -927,7 +826,9 @@ public:
       return;
     }
     if (!head.type) throw Refusal{kExitMalformed, "not a valid event: missing member \"type\""};
-    step(event_from(*head.type, text));
+    std::string wire;
+    glz::minify_json(text, wire);
+    step(event_from(*head.type, text), std::move(wire));
   }
 
 private:
@@ -935,7 +836,9 @@ private:
   int64_t steps_ = 0;
   bool ended_ = false;
 
-  void step(const pg::PeeringEvent &event) {
+  // The step echoes the event as received (minified): a checker then replays
+  // what the reducer was given, not this adapter's reading of it.
+  void step(const pg::PeeringEvent &event, std::string wire) {
     Machine::SnapshotStepResult result;
     try {
       result = Machine::step(snapshot_, event);
@@ -947,7 +850,7 @@ private:
         .step = steps_,
         .from_state = pg::state_name(result.from),
         .to_state = pg::state_name(result.to),
-        .event = {event_json(event)},
+        .event = {std::move(wire)},
         .before = {snapshot_json(result.before)},
         .before_checks = {checks_json(result.before)},
         .after = {snapshot_json(result.after)},
