@@ -110,6 +110,16 @@ describe('peering-render --model cpp reproduces cross-validate', () => {
     }
   });
 
+  it('for --profile explore too: wire forms are echoed, snapshots follow the C++ reading', async () => {
+    for (const seed of [1n, 2n, 3n, 4n, 5n, 6n]) {
+      const options = { seed, events: 150, profile: 'explore' as Profile };
+      assert.equal(renderText(eventStreamText(options)), traceText(options), `explore seed ${seed}`);
+    }
+    const r = await pipeline(['--profile', 'explore', '--seed', '5', '--events', '200'], ['--model', 'cpp']);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.stdout.toString(), traceText({ seed: 5n, events: 200, profile: 'explore' }));
+  });
+
   it('takes a trace as input too and renders it back unchanged', async () => {
     const trace = traceText({ seed: 4n, events: 60, profile: 'full' });
     const r = await runBin(RENDER, [], trace);
@@ -143,6 +153,19 @@ describe('peering-render input handling', () => {
     const r = await runBin(RENDER, ['--model', 'cpp'], input);
     assert.equal(r.code, 0, r.stderr);
     assert.deepEqual(r.stdout.split('\n').filter(Boolean), steps.slice(0, 4));
+  });
+
+  it('reads "final_len": null as unknown and echoes the event as received, compact', async () => {
+    const init = events[0]!;
+    const peer = '{ "type":"PeerInfoReceived", "from":1, "query_epoch":0, "info":{"osd":1,"committed_seq":3,"committed_length":3,"image":[{"obj":4,"len":3},{"obj":4,"len":2}],"blob_meta":[{"obj":4,"sealed":true,"final_len":null}],"last_epoch_started":0,"last_interval_started":0,"extra":[1,{"x":null}]} }';
+    const same = peer.replace(',"final_len":null', '').replace('{"obj":4,"len":3},', '');
+    const a = await runBin(RENDER, [], `${init}\n${peer}\n`);
+    const b = await runBin(RENDER, [], `${init}\n${same}\n`);
+    assert.equal(a.code, 0, a.stderr);
+    const [stepA, stepB] = [a.stdout.split('\n')[1]!, b.stdout.split('\n')[1]!];
+    const compact = peer.replace(/ /g, '');
+    assert.ok(stepA.includes(`"event":${compact},"before":`), stepA.slice(0, 300));
+    assert.equal(stepA.slice(stepA.indexOf(',"before":')), stepB.slice(stepB.indexOf(',"before":')), 'same step either way');
   });
 
   it('writes no summary when the input has none', async () => {
