@@ -16,6 +16,7 @@ import { CapturedStream } from './capture.js';
 import { startChild, type ChildEnd, type ChildGroups } from './child.js';
 import type { Command } from './command.js';
 import { REAL_IO, writeAll, type FileIo } from './durable.js';
+import { CoverageCollector } from './coverage.js';
 import { invariantBreak, invariantReason, type CycleOutcome, type InvariantBreak } from './outcome.js';
 
 export interface ExternalOptions {
@@ -73,8 +74,12 @@ export async function runExternalCycle(config: CycleConfig, o: ExternalOptions):
   let steps = 0;
   let broken: InvariantBreak | undefined;
   let scanning = true;
+  const coverage = new CoverageCollector();
   const splitter = new LineSplitter((line) => {
-    if (line[0] === 0x7b && line[9] === 0x73) steps++; // {"kind":"s(tep)
+    if (line[0] === 0x7b && line[9] === 0x73 && line[10] === 0x74) {
+      steps++; // {"kind":"s(tep)
+      coverage.feedLine(line);
+    }
     if (o.requireInvariant && broken === undefined) broken = invariantBreak(line);
   }, DEFAULT_MAX_LINE_BYTES);
 
@@ -155,7 +160,7 @@ export async function runExternalCycle(config: CycleConfig, o: ExternalOptions):
   const ok = g.exitCode === 0 && r.exitCode === 0 && reasons.length === 0;
   if (ok) {
     cleanup();
-    return { config, ok, events: steps, generatorExit: 0, replayerExit: 0, generatorStderr: '', replayerStderr: '' };
+    return { config, ok, events: steps, coverage: coverage.result(), generatorExit: 0, replayerExit: 0, generatorStderr: '', replayerStderr: '' };
   }
   const checkerOut = r.exitCode === 0 ? '' : repOut.tail();
   return {
@@ -166,6 +171,7 @@ export async function runExternalCycle(config: CycleConfig, o: ExternalOptions):
     replayerExit: r.exitCode,
     generatorStderr: genErr.tail(),
     replayerStderr: `${checkerOut}${checkerOut !== '' && !checkerOut.endsWith('\n') ? '\n' : ''}${repErr.tail()}`,
+    coverage: coverage.result(),
     ...(reasons.length === 0 ? {} : { reason: reasons.join('; ') }),
     ...(traceError === undefined ? { traceTemp: o.traceTemp } : { traceError }),
     captures: { generator: genErr, replayer: repErr },

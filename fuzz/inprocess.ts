@@ -9,6 +9,7 @@ import { DEFAULT_MAX_LINE_BYTES, failureText, LineSplitter, REPLAY_EXIT, ReplayC
 import { ByteWriter, renderTrace } from '../tracegen/index.js';
 import type { CycleConfig } from './campaign.js';
 import { REAL_IO, writeAll, type FileIo } from './durable.js';
+import { CoverageCollector } from './coverage.js';
 import { invariantBreak, invariantReason, type CycleOutcome, type InvariantBreak } from './outcome.js';
 
 export interface InProcessOptions {
@@ -19,7 +20,14 @@ export interface InProcessOptions {
 export function runInProcessCycle(config: CycleConfig, options: InProcessOptions): CycleOutcome {
   const checker = new ReplayChecker({ mode: options.mode });
   let broken: InvariantBreak | undefined;
+  const coverage = new CoverageCollector();
+  let steps = 0;
   const splitter = new LineSplitter((bytes, lineNo, terminated) => {
+    // Counted before checking, so a failing step is covered like the others.
+    if (bytes[0] === 0x7b && bytes[9] === 0x73 && bytes[10] === 0x74) {
+      steps++; // {"kind":"s(tep)
+      coverage.feedLine(bytes);
+    }
     if (options.requireInvariant && broken === undefined) broken = invariantBreak(bytes);
     checker.feedLine(bytes, lineNo, terminated);
   }, DEFAULT_MAX_LINE_BYTES);
@@ -36,7 +44,8 @@ export function runInProcessCycle(config: CycleConfig, options: InProcessOptions
     return {
       config,
       ok: false,
-      events: events || splitter.linesSeen,
+      events: steps,
+      coverage: coverage.result(),
       generatorExit: 0,
       replayerExit: err.report.kind === 'malformed' ? REPLAY_EXIT.malformed : REPLAY_EXIT.mismatch,
       generatorStderr: '',
@@ -49,6 +58,7 @@ export function runInProcessCycle(config: CycleConfig, options: InProcessOptions
     config,
     ok: broken === undefined,
     events,
+    coverage: coverage.result(),
     generatorExit: 0,
     replayerExit: 0,
     generatorStderr: '',

@@ -2,12 +2,15 @@
 import type { FailureReport } from '../replay/index.js';
 import type { CycleConfig } from './campaign.js';
 import type { CapturedStream } from './capture.js';
+import type { Coverage } from './coverage.js';
 
 export interface CycleOutcome {
   readonly config: CycleConfig;
   readonly ok: boolean;
   /** Trace steps seen (for events/s). */
   readonly events: number;
+  /** What the cycle's trace exercised, up to where checking stopped. */
+  readonly coverage?: Coverage;
   readonly generatorExit: number | null;
   readonly replayerExit: number | null;
   readonly generatorStderr: string;

@@ -2,6 +2,8 @@
  * The campaign report (`--report FILE`) and the merge of shard reports into
  * one campaign-wide view.
  */
+import { mergeDivergences, type DivergenceEntry } from './catalogue.js';
+import { EMPTY_COVERAGE, mergeCoverage, type Coverage } from './coverage.js';
 import { readJsonFile, type FailureRecord } from './store.js';
 
 export interface ReportConfig {
@@ -37,6 +39,10 @@ export interface CampaignReport {
   readonly events_per_second: number;
   readonly cycles_per_second: number;
   readonly failures: readonly FailureRecord[];
+  /** What the campaign exercised; its transition counts sum to `events`. */
+  readonly coverage: Coverage;
+  /** Under `--model both`: findings grouped by signature, most frequent first. */
+  readonly divergences?: readonly DivergenceEntry[];
   /** Present on merged reports: the shards combined. */
   readonly shards?: readonly string[];
   readonly complete?: boolean;
@@ -103,6 +109,8 @@ export function mergeReports(reports: readonly CampaignReport[]): MergeResult {
     events_per_second: duration > 0 ? events / duration : 0,
     cycles_per_second: duration > 0 ? run / duration : 0,
     failures: reports.flatMap((r) => r.failures).sort((a, b) => a.config.cycle - b.config.cycle),
+    coverage: mergeCoverage(reports.map((r) => r.coverage ?? EMPTY_COVERAGE)),
+    ...(reports.some((r) => r.divergences !== undefined) ? { divergences: mergeDivergences(reports.map((r) => r.divergences ?? [])) } : {}),
     shards: [...shards].sort(),
     complete: problems.length === 0,
   };

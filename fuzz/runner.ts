@@ -12,6 +12,7 @@ import { REPLAY_EXIT, ReplayFailure, replayText, type CompareMode } from '../rep
 import { shardCycle, shardSize, type CampaignPlan, type CycleConfig } from './campaign.js';
 import { ChildGroups } from './child.js';
 import { showCommand, type Command } from './command.js';
+import { EMPTY_COVERAGE, mergeCoverage, type Coverage } from './coverage.js';
 import { commitFile, REAL_IO, tempPathIn, writeFileDurably, type FileIo } from './durable.js';
 import { runExternalCycle, generatorArgs, SetupError } from './external.js';
 import { prettyJson } from './json-out.js';
@@ -104,6 +105,7 @@ export async function runCampaign(s: FuzzSettings): Promise<CampaignResult> {
   let events = 0;
   let unrecorded = 0;
   let setupError: Error | undefined;
+  let coverage: Coverage = EMPTY_COVERAGE;
   let persisting: Promise<void> = Promise.resolve();
   const elapsed = () => Number(process.hrtime.bigint() - startNs) / 1e9;
 
@@ -306,6 +308,7 @@ export async function runCampaign(s: FuzzSettings): Promise<CampaignResult> {
       if (outcome === undefined) return;
       done++;
       events += outcome.events;
+      if (outcome.coverage !== undefined) coverage = mergeCoverage([coverage, outcome.coverage]);
       if (outcome.ok) {
         passed++;
         if (outcome.traceTemp !== undefined) rmSync(outcome.traceTemp, { force: true });
@@ -372,6 +375,7 @@ export async function runCampaign(s: FuzzSettings): Promise<CampaignResult> {
     events_per_second: duration > 0 ? events / duration : 0,
     cycles_per_second: duration > 0 ? done / duration : 0,
     failures,
+    coverage,
   };
   if (s.reportPath !== undefined) writeFileDurably(s.reportPath, prettyJson(report));
   return { report, failures, interrupted: s.signal.aborted, unrecorded };

@@ -20,6 +20,8 @@ import { checkOutputPath } from '../fuzz/output-path.js';
 import { clip } from '../fuzz/store.js';
 import { writeFileDurably } from '../fuzz/durable.js';
 import { prettyJson } from '../fuzz/json-out.js';
+import { coverageSummary } from '../fuzz/coverage.js';
+import { renderHtmlReport } from '../fuzz/html.js';
 import { mergeReports, readReport } from '../fuzz/report.js';
 import { failureListing, MAX_TIMER_MS, runCampaign } from '../fuzz/runner.js';
 
@@ -111,6 +113,7 @@ async function runMain(argv: string[]): Promise<number> {
     .option('--shard <i/n>', 'run only shard i of n (1-based) of the campaign; needs --campaign-seed')
     .option('--campaign-seed <uint64>', 'seed from which every cycle seed is derived (default: random, printed)', uint64('--campaign-seed'))
     .option('--report <file>', 'write a JSON report of the run here')
+    .option('--html <file>', 'write a self-contained HTML report here (heatmap, divergences, failures, configuration)')
     .option('--timeout <seconds>', `kill a cycle (generator or checker) that runs longer (1..${MAX_TIMEOUT_S})`, positive('--timeout', MAX_TIMEOUT_S))
     .option('--minimize', 'shrink each failing trace to a minimal failing event list')
     .option('--minimize-budget <runs>', 'checker runs allowed per minimization', positive('--minimize-budget'), 300)
@@ -141,6 +144,7 @@ async function runMain(argv: string[]): Promise<number> {
     shard?: string;
     campaignSeed?: bigint;
     report?: string;
+    html?: string;
     timeout?: number;
     minimize?: boolean;
     minimizeBudget: number;
@@ -171,8 +175,10 @@ async function runMain(argv: string[]): Promise<number> {
   }
   const saveDir = o.saveFailureTraces === undefined ? undefined : resolve(o.saveFailureTraces);
   let reportPath: string | undefined;
+  let htmlPath: string | undefined;
   try {
     if (o.report !== undefined) reportPath = checkOutputPath(o.report, '--report', saveDir);
+    if (o.html !== undefined) htmlPath = checkOutputPath(o.html, '--html', saveDir);
   } catch (err) {
     throw new UsageError((err as Error).message);
   }
@@ -228,6 +234,8 @@ async function runMain(argv: string[]): Promise<number> {
 
   const r = result.report;
   const rate = `${Math.round(r.events_per_second).toLocaleString('en-US')} events/s, ${r.cycles_per_second.toFixed(2)} cycles/s`;
+  if (htmlPath !== undefined) writeFileDurably(htmlPath, renderHtmlReport(r));
+  out(`\n${coverageSummary(r.coverage)}`);
   if (result.failures.length > 0) out(failureListing(result.failures, saveDir));
   if (result.unrecorded > 0) process.stderr.write(`replay-fuzz: ${result.unrecorded} failing cycle(s) could not be recorded (see above)\n`);
   if (result.interrupted) {
@@ -247,12 +255,14 @@ async function runMerge(argv: string[]): Promise<number> {
     .description('Combine the JSON reports of the shards of one campaign')
     .argument('<reports...>', 'shard reports written with --report')
     .option('--output <file>', 'write the merged report here (default: stdout)')
+    .option('--html <file>', 'also write the merged report as self-contained HTML')
     .exitOverride()
     .configureOutput({ writeErr: () => undefined, writeOut: (t) => process.stdout.write(t) });
   program.parse(argv, { from: 'user' });
-  const output = program.opts<{ output?: string }>().output;
+  const { output, html } = program.opts<{ output?: string; html?: string }>();
   try {
     if (output !== undefined) checkOutputPath(output, '--output');
+    if (html !== undefined) checkOutputPath(html, '--html');
   } catch (err) {
     throw new UsageError((err as Error).message);
   }
@@ -266,6 +276,7 @@ async function runMerge(argv: string[]): Promise<number> {
   const { report, problems } = mergeReports(reports);
   if (output === undefined) process.stdout.write(prettyJson(report));
   else writeFileDurably(output, prettyJson(report));
+  if (html !== undefined) writeFileDurably(html, renderHtmlReport(report));
   for (const p of problems) process.stderr.write(`replay-fuzz merge: ${p}\n`);
   process.stderr.write(
     `replay-fuzz merge: ${report.cycles.run} cycles from ${reports.length} report(s), ${report.cycles.failed} failed, ${Math.round(report.events_per_second)} events/s\n`,

@@ -75,32 +75,52 @@ function otherObject(dice: Dice, pools: IdPools, image: ObjectImage): ObjectId {
   return absent.length > 0 ? dice.pick(absent) : 1000 + dice.int(0, 9);
 }
 
+type Defect = 'zero' | 'duplicate' | 'unsorted';
+
+function enabledDefects(features: FeatureSet, image: ObjectImage): Defect[] {
+  const out: Defect[] = [];
+  if (features.has('zero-length-entries')) out.push('zero');
+  if (features.has('duplicate-entries') && image.length > 0) out.push('duplicate');
+  if (features.has('unsorted-images')) out.push('unsorted');
+  return out;
+}
+
+/** Inserts `entry` where it keeps an ascending list ascending. */
+function insertSorted(entries: ImageEntry[], entry: ImageEntry): void {
+  let at = 0;
+  while (at < entries.length && entries[at]![0] <= entry[0]) at++;
+  entries.splice(at, 0, entry);
+}
+
 /**
  * Possibly turns a canonical image into an ill-formed wire list, as the
- * enabled features allow. Returns undefined when the image stays canonical.
+ * enabled features allow. One defect at a time, so the catalogue can tell
+ * which one a divergence needs. Returns undefined when the image stays canonical.
  */
 export function drawIllFormed(dice: Dice, features: FeatureSet, pools: IdPools, image: ObjectImage): RawImage | undefined {
-  const wantZero = features.has('zero-length-entries') && dice.percent(25);
-  const wantDuplicate = features.has('duplicate-entries') && image.length > 0 && dice.percent(25);
-  const wantUnsorted = features.has('unsorted-images') && dice.percent(25);
-  if (!wantZero && !wantDuplicate && !wantUnsorted) return undefined;
-
-  let entries: ImageEntry[] = image.slice();
-  if (wantZero) {
-    const obj = entries.length > 0 && dice.oneIn(3) ? entries[dice.int(0, entries.length - 1)]![0] : otherObject(dice, pools, image);
-    entries = entries.filter((e) => e[0] !== obj);
-    entries.splice(dice.int(0, entries.length), 0, [obj, 0]);
-  }
-  if (wantDuplicate && entries.length > 0) {
-    const at = dice.int(0, entries.length - 1);
-    const [obj, len] = entries[at]!;
-    const other = dice.percent(60) && Number(len) > 0 ? dice.int(0, Number(len) - 1) : Number(len) + dice.int(1, 50);
-    // Before or after the original: which copy a last-wins decoder keeps differs.
-    entries.splice(dice.percent(50) ? at + 1 : at, 0, [obj, other]);
-  }
-  if (wantUnsorted) {
-    if (entries.length < 2) entries.push([otherObject(dice, pools, mapFromEntries(entries)), dice.int(1, 200)]);
-    entries = entries.reverse();
+  const defects = enabledDefects(features, image);
+  if (defects.length === 0 || !dice.percent(30)) return undefined;
+  const entries: ImageEntry[] = image.slice();
+  switch (dice.pick(defects)) {
+    case 'zero': {
+      const obj = entries.length > 0 && dice.oneIn(3) ? entries[dice.int(0, entries.length - 1)]![0] : otherObject(dice, pools, image);
+      const at = entries.findIndex((e) => e[0] === obj);
+      if (at >= 0) entries.splice(at, 1);
+      insertSorted(entries, [obj, 0]);
+      break;
+    }
+    case 'duplicate': {
+      const at = dice.int(0, entries.length - 1);
+      const [obj, len] = entries[at]!;
+      const other = dice.percent(60) && Number(len) > 1 ? dice.int(1, Number(len) - 1) : Number(len) + dice.int(1, 50);
+      // Before or after the original: which copy a last-wins decoder keeps differs.
+      entries.splice(dice.percent(50) ? at + 1 : at, 0, [obj, other]);
+      break;
+    }
+    case 'unsorted':
+      if (entries.length < 2) insertSorted(entries, [otherObject(dice, pools, image), dice.int(1, 200)]);
+      entries.reverse();
+      break;
   }
   const tags = illFormedTags(entries);
   return tags.length === 0 ? undefined : { entries, tags };

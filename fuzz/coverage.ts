@@ -1,0 +1,170 @@
+/**
+ * What a campaign exercised: every (from state, event, to state) transition
+ * with its count, effect types, combinations of the four after-step checks,
+ * and (explore profile) the features each trace switched on.
+ *
+ * It is read off the trace lines themselves with a few byte searches, not a
+ * JSON parse, so it costs little and works for any generator, ours or not.
+ */
+import { STATES } from '../reducer/index.js';
+
+export interface Transition {
+  readonly from: string;
+  readonly event: string;
+  readonly to: string;
+  readonly count: number;
+}
+
+export interface CheckCombination {
+  readonly have_enough_info: boolean;
+  readonly image_invariant: boolean;
+  readonly image_clean: boolean;
+  readonly image_recovering: boolean;
+  readonly count: number;
+}
+
+export interface Coverage {
+  /** Counts sum to the number of step lines seen (the report's `events`). */
+  readonly transitions: readonly Transition[];
+  readonly effects: readonly { readonly type: string; readonly count: number }[];
+  /** After-step checks as reported by the trace. */
+  readonly checks: readonly CheckCombination[];
+  /** Explore features: in how many traces each was on. */
+  readonly features: readonly { readonly feature: string; readonly traces: number }[];
+  /** Traces whose first step named their explore features. */
+  readonly explore_traces: number;
+}
+
+export const EMPTY_COVERAGE: Coverage = { transitions: [], effects: [], checks: [], features: [], explore_traces: 0 };
+
+const CHECK_NAMES = ['have_enough_info', 'image_invariant', 'image_clean', 'image_recovering'] as const;
+
+const HEAD = /"from_state"\s*:\s*"(\w+)"[\s\S]*?"to_state"\s*:\s*"(\w+)"[\s\S]*?"event"\s*:\s*\{\s*"type"\s*:\s*"(\w+)"/;
+const FEATURES = /"explore_features"\s*:\s*\[([^\]]*)\]/;
+const EFFECT_TYPE = /"type"\s*:\s*"(\w+)"/g;
+const AFTER_CHECKS = Buffer.from('"after_checks"');
+const EFFECTS = Buffer.from('"effects"');
+const BEFORE = Buffer.from('"before"');
+
+/** Accumulates coverage line by line; cheap enough to run on every line of a campaign. */
+export class CoverageCollector {
+  private readonly transitions = new Map<string, number>();
+  private readonly effects = new Map<string, number>();
+  private readonly checks = new Map<string, number>();
+  private readonly features = new Map<string, number>();
+  private exploreTraces = 0;
+
+  /** One trace line (a step line or anything else, which is ignored). */
+  feedLine(line: Uint8Array): void {
+    const buf = Buffer.from(line.buffer, line.byteOffset, line.byteLength);
+    const head = HEAD.exec(buf.subarray(0, 400).toString('latin1'));
+    if (head === null || !buf.subarray(0, 40).toString('latin1').includes('"step"')) return;
+    const [, from, to, event] = head as unknown as [string, string, string, string];
+    bump(this.transitions, `${from}\u0000${event}\u0000${to}`);
+
+    const effectsAt = buf.lastIndexOf(EFFECTS);
+    if (effectsAt >= 0) {
+      for (const m of buf.subarray(effectsAt).toString('latin1').matchAll(EFFECT_TYPE)) bump(this.effects, m[1]!);
+    }
+    const checksAt = buf.lastIndexOf(AFTER_CHECKS);
+    if (checksAt >= 0) {
+      const text = buf.subarray(checksAt, checksAt + 200).toString('latin1');
+      const key = CHECK_NAMES.map((n) => (new RegExp(`"${n}"\\s*:\\s*true`).test(text) ? '1' : '0')).join('');
+      bump(this.checks, key);
+    }
+    if (event === 'Initialize') {
+      const eventEnd = buf.indexOf(BEFORE);
+      const features = FEATURES.exec(buf.subarray(0, eventEnd < 0 ? buf.length : eventEnd).toString('latin1'));
+      if (features !== null) {
+        this.exploreTraces++;
+        for (const f of features[1]!.matchAll(/"([\w-]+)"/g)) bump(this.features, f[1]!);
+      }
+    }
+  }
+
+  result(): Coverage {
+    return {
+      transitions: [...this.transitions].map(([key, count]) => {
+        const [from, event, to] = key.split('\u0000') as [string, string, string];
+        return { from, event, to, count };
+      }),
+      effects: [...this.effects].map(([type, count]) => ({ type, count })),
+      checks: [...this.checks].map(([key, count]) => ({
+        have_enough_info: key[0] === '1',
+        image_invariant: key[1] === '1',
+        image_clean: key[2] === '1',
+        image_recovering: key[3] === '1',
+        count,
+      })),
+      features: [...this.features].map(([feature, traces]) => ({ feature, traces })),
+      explore_traces: this.exploreTraces,
+    };
+  }
+}
+
+function bump(map: Map<string, number>, key: string, by = 1): void {
+  map.set(key, (map.get(key) ?? 0) + by);
+}
+
+function checkKey(c: Omit<CheckCombination, 'count'>): string {
+  return CHECK_NAMES.map((n) => (c[n] ? '1' : '0')).join('');
+}
+
+/** Sums coverages (cycles, shards) into one, in a stable order. */
+export function mergeCoverage(parts: readonly Coverage[]): Coverage {
+  const transitions = new Map<string, Transition>();
+  const effects = new Map<string, number>();
+  const checks = new Map<string, CheckCombination>();
+  const features = new Map<string, number>();
+  let exploreTraces = 0;
+  for (const part of parts) {
+    for (const t of part.transitions) {
+      const key = `${t.from}\u0000${t.event}\u0000${t.to}`;
+      const had = transitions.get(key);
+      transitions.set(key, { from: t.from, event: t.event, to: t.to, count: (had?.count ?? 0) + t.count });
+    }
+    for (const e of part.effects) bump(effects, e.type, e.count);
+    for (const c of part.checks) {
+      const key = checkKey(c);
+      checks.set(key, { ...c, count: (checks.get(key)?.count ?? 0) + c.count });
+    }
+    for (const f of part.features) bump(features, f.feature, f.traces);
+    exploreTraces += part.explore_traces;
+  }
+  const stateRank = (s: string) => (STATES as readonly string[]).indexOf(s);
+  return {
+    transitions: [...transitions.values()].sort(
+      (a, b) => stateRank(a.from) - stateRank(b.from) || a.event.localeCompare(b.event) || stateRank(a.to) - stateRank(b.to),
+    ),
+    effects: [...effects].map(([type, count]) => ({ type, count })).sort((a, b) => b.count - a.count || a.type.localeCompare(b.type)),
+    checks: [...checks.values()].sort((a, b) => b.count - a.count || checkKey(a).localeCompare(checkKey(b))),
+    features: [...features].map(([feature, traces]) => ({ feature, traces })).sort((a, b) => a.feature.localeCompare(b.feature)),
+    explore_traces: exploreTraces,
+  };
+}
+
+export function transitionTotal(c: Coverage): number {
+  return c.transitions.reduce((n, t) => n + t.count, 0);
+}
+
+/** A few lines for the end of a campaign. */
+export function coverageSummary(c: Coverage): string {
+  const states = new Set<string>();
+  const events = new Set<string>();
+  for (const t of c.transitions) {
+    states.add(t.from);
+    states.add(t.to);
+    events.add(t.event);
+  }
+  const unseen = STATES.filter((s) => !states.has(s));
+  const lines = [
+    `coverage: ${transitionTotal(c)} steps, ${c.transitions.length} distinct (from, event, to) transitions, ${states.size}/${STATES.length} states, ${events.size} event types, ${c.effects.length} effect types, ${c.checks.length} check combinations`,
+  ];
+  if (unseen.length > 0) lines.push(`  states never reached: ${unseen.join(', ')}`);
+  const invariantBroken = c.checks.filter((k) => !k.image_invariant).reduce((n, k) => n + k.count, 0);
+  if (invariantBroken > 0) lines.push(`  steps reporting image_invariant=false: ${invariantBroken}`);
+  if (c.explore_traces > 0) {
+    lines.push(`  explore features (traces with it on, of ${c.explore_traces}): ${c.features.map((f) => `${f.feature} ${f.traces}`).join(', ')}`);
+  }
+  return lines.join('\n') + '\n';
+}
