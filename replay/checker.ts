@@ -187,7 +187,8 @@ export class ReplayChecker {
       throw malformed(lineNo, terminated ? `invalid JSON: ${detail}` : `truncated final line (no newline; torn write?): ${detail}`);
     }
     if (!isJsonObject(value)) throw malformed(lineNo, 'a trace line must be a JSON object');
-    const problem = schemaError(this.schema.line, value);
+    // A summary needs only its own validator: the step-line code stays unloaded on the fast path.
+    const problem = schemaError(value.kind === 'summary' ? this.schema.summary : this.schema.line, value);
     if (problem !== undefined) throw malformed(lineNo, `schema: ${describeSchemaProblem(problem, value)}`);
 
     if (value.kind === 'summary') {

@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
+import type { Ajv2020, ErrorObject, ValidateFunction } from 'ajv/dist/2020.js';
 import type { JsonValue } from './json-lossless.js';
 
 /** Absolute path of the schema file shipped with the package. */
@@ -40,6 +40,8 @@ export function strictSchema(base: SchemaNode): SchemaNode {
 
 export interface TraceValidators {
   readonly line: ValidateFunction;
+  /** A summary line (as `line` checks it, without loading the step-line code). */
+  readonly summary: ValidateFunction;
   readonly event: ValidateFunction;
   /** One validator per event type (`$defs/event<Type>`), for the fast path. */
   readonly eventByType: ReadonlyMap<string, ValidateFunction>;
@@ -51,8 +53,16 @@ function eventTypes(schema: SchemaNode): string[] {
   return ((((schema.$defs as SchemaNode).event as SchemaNode).properties as SchemaNode).type as { enum: string[] }).enum;
 }
 
+const requireHere = createRequire(import.meta.url);
+
+/**
+ * ajv itself is loaded only when a schema is compiled (build time, tests):
+ * checkers use the pre-generated validators, and loading ajv costs every
+ * process and fuzz worker tens of milliseconds of start-up.
+ */
 function newAjv(): Ajv2020 {
-  return new Ajv2020({ allErrors: false, strict: true, strictRequired: false, allowUnionTypes: true, code: { source: true } });
+  const { Ajv2020: AjvClass } = requireHere('ajv/dist/2020.js') as typeof import('ajv/dist/2020.js');
+  return new AjvClass({ allErrors: false, strict: true, strictRequired: false, allowUnionTypes: true, code: { source: true } });
 }
 
 /** Schema references of every validator we use, by export name. */
@@ -60,33 +70,55 @@ export function validatorRefs(strict: boolean): { schema: SchemaNode; refs: { [n
   const base = loadSchema();
   const schema = strict ? strictSchema(base) : base;
   const id = String(schema.$id);
-  const refs: { [name: string]: string } = { line: id, event: `${id}#/$defs/event` };
+  const refs: { [name: string]: string } = { line: id, summary: `${id}#/$defs/summaryLine`, event: `${id}#/$defs/event` };
   for (const t of eventTypes(schema)) refs[`event${t}`] = `${id}#/$defs/event${t}`;
   return { schema, refs };
 }
 
-/**
- * Build-time generated validators (`validators.generated.cjs`, written by
- * build-validators.ts with ajv's standalone code), when present; compiling
- * the schema at start-up costs a few hundred milliseconds per process or
- * worker thread.
- */
-function pregenerated(strict: boolean): TraceValidators | undefined {
-  let mod: { [name: string]: ValidateFunction };
+/** The generated validator files of one mode: events and summaries (fast path), then whole lines. */
+export type GeneratedPart = 'events' | 'line';
+
+export function generatedValidatorsFile(strict: boolean, part: GeneratedPart): string {
+  return `validators.${strict ? 'strict' : 'lean'}.${part}.generated.cjs`;
+}
+
+type ValidatorModule = { [name: string]: ValidateFunction };
+
+function loadGenerated(strict: boolean, part: GeneratedPart): ValidatorModule | undefined {
   try {
-    mod = createRequire(import.meta.url)('./validators.generated.cjs') as { [name: string]: ValidateFunction };
+    return requireHere(`./${generatedValidatorsFile(strict, part)}`) as ValidatorModule;
   } catch {
     return undefined;
   }
-  const prefix = strict ? 'strict_' : 'lean_';
-  const line = mod[`${prefix}line`];
-  const event = mod[`${prefix}event`];
-  if (line === undefined || event === undefined) return undefined;
+}
+
+/**
+ * Build-time generated validators (written by build-validators.ts with ajv's
+ * standalone code), when present: compiling the schema at start-up costs a
+ * few hundred milliseconds per process or worker thread. The files are split
+ * by mode and part so a checker loads only what it runs: the event
+ * validators at once (every fast-path line uses them), the whole-line
+ * validator on the first line that needs it.
+ */
+function pregenerated(strict: boolean): TraceValidators | undefined {
+  const events = loadGenerated(strict, 'events');
+  const event = events?.event;
+  const summary = events?.summary;
+  if (events === undefined || event === undefined || summary === undefined) return undefined;
   const byType = new Map<string, ValidateFunction>();
-  for (const [name, fn] of Object.entries(mod)) {
-    if (name.startsWith(`${prefix}event`) && name !== `${prefix}event`) byType.set(name.slice(prefix.length + 5), fn);
+  for (const [name, fn] of Object.entries(events)) {
+    if (name.startsWith('event') && name !== 'event') byType.set(name.slice(5), fn);
   }
-  return { line, event, eventByType: byType };
+  let line: ValidateFunction | undefined;
+  return {
+    get line(): ValidateFunction {
+      line ??= loadGenerated(strict, 'line')?.line ?? compileNow(strict).line;
+      return line;
+    },
+    summary,
+    event,
+    eventByType: byType,
+  };
 }
 
 function compileNow(strict: boolean): TraceValidators {
@@ -96,6 +128,7 @@ function compileNow(strict: boolean): TraceValidators {
   const get = (ref: string) => ajv.getSchema(ref) as ValidateFunction;
   return {
     line: get(refs.line!),
+    summary: get(refs.summary!),
     event: get(refs.event!),
     eventByType: new Map(eventTypes(schema).map((t) => [t, get(refs[`event${t}`]!)])),
   };
@@ -111,16 +144,17 @@ export function validators(strict: boolean): TraceValidators {
   return v;
 }
 
-/** Source of a CommonJS module exporting every validator of both modes. */
-export function generateValidatorModule(standalone: (ajv: Ajv2020, refs: { [name: string]: string }) => string): string {
+/** Source of a CommonJS module exporting one part of one mode's validators. */
+export function generateValidatorModule(
+  strict: boolean,
+  part: GeneratedPart,
+  standalone: (ajv: Ajv2020, refs: { [name: string]: string }) => string,
+): string {
   const ajv = newAjv();
-  const all: { [name: string]: string } = {};
-  for (const strict of [false, true]) {
-    const { schema, refs } = validatorRefs(strict);
-    ajv.addSchema(schema);
-    for (const [name, ref] of Object.entries(refs)) all[`${strict ? 'strict_' : 'lean_'}${name}`] = ref;
-  }
-  return standalone(ajv, all);
+  const { schema, refs } = validatorRefs(strict);
+  ajv.addSchema(schema);
+  const wanted = Object.entries(refs).filter(([name]) => (part === 'line' ? name === 'line' : name !== 'line'));
+  return standalone(ajv, Object.fromEntries(wanted));
 }
 
 /** Validators compiled from the schema file right now (tests compare them with the generated ones). */

@@ -151,6 +151,25 @@ describe('invalid lines are rejected with a useful message', () => {
     assert.match(problem(lean.line, { kind: 'steps' }), /^\/kind: must be equal to one of the allowed values \(step, summary\)$/);
   });
 
+  it('the summary validator (loaded without the step-line code) judges summaries exactly as the line validator', () => {
+    const summaries: JsonObject[] = [
+      { kind: 'summary', seed: 1, events: 3 },
+      { kind: 'summary', seed: 18446744073709551615n, events: 0 },
+      { kind: 'summary', seed: 1 },
+      { kind: 'summary', events: 1 },
+      { kind: 'summary', seed: '1', events: 1 },
+      { kind: 'summary', seed: -1, events: 1 },
+      { kind: 'summary', seed: 1, events: -1 },
+      { kind: 'summary', seed: 1, events: 2147483648 },
+      { kind: 'summary', seed: 1.5, events: 1 },
+      { kind: 'summary', seed: 1, events: 3, host: 'ci' },
+      { kind: 'summary', seed: null, events: [] },
+    ];
+    for (const v of [lean, strict]) {
+      for (const value of summaries) assert.equal(schemaError(v.summary, value), schemaError(v.line, value), stringifyJson(value));
+    }
+  });
+
   it('a real step line with a hand-written bad event, snapshot or effect', () => {
     const cases: [(j: JsonObject) => void, string][] = [
       [(j) => (j.event = { type: 'UpThruUpdated' }), '/event: missing member "epoch"'],
