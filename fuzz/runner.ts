@@ -7,7 +7,6 @@ import { rmSync } from 'node:fs';
 import { setMaxListeners } from 'node:events';
 import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { execa } from 'execa';
 import { REPLAY_EXIT, ReplayFailure, replayText, type CompareMode } from '../replay/index.js';
 import { shardCycle, shardSize, type CampaignPlan, type CycleConfig } from './campaign.js';
 import { ChildGroups } from './child.js';
@@ -260,6 +259,8 @@ export async function runCampaign(s: FuzzSettings): Promise<CampaignResult> {
           return code === wantReplayer;
         }
       }
+      // execa loads only when a minimization runs an external checker.
+      const { execa } = await import('execa');
       const r = await execa(replayer.file, [...replayer.args, '-'], {
         input: text,
         reject: false,

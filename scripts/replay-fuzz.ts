@@ -10,7 +10,6 @@ import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Command as Cli, CommanderError, Option } from 'commander';
-import { execa } from 'execa';
 import { parseU64Decimal } from '../reducer/index.js';
 import type { Profile } from '../tracegen/index.js';
 import { parseShard, WHOLE, type CampaignPlan } from '../fuzz/campaign.js';
@@ -82,6 +81,7 @@ Examples:
   replay-fuzz merge shard*.json --output campaign.json`;
 
 async function rebuild(out: (t: string) => void): Promise<void> {
+  const { execa } = await import('execa');
   out('Rebuilding the TypeScript toolkit...\n');
   await execa('npm', ['run', 'build'], { cwd: ROOT, stdio: 'inherit' });
   const lean = join(ROOT, 'lean');
