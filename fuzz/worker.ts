@@ -2,10 +2,14 @@
 import { parentPort } from 'node:worker_threads';
 import type { CycleConfig } from './campaign.js';
 import { runInProcessCycle, writeTrace, type InProcessOptions } from './inprocess.js';
+import { tuneV8ForShortRuns } from '../tracegen/v8-tuning.js';
 
 export type WorkerRequest =
   | { readonly kind: 'cycle'; readonly config: CycleConfig; readonly options: InProcessOptions; readonly traceTemp?: string }
   | { readonly kind: 'write-trace'; readonly config: CycleConfig; readonly path: string };
+
+// Flags are process-wide: the driver has set them already; a worker started another way sets them itself.
+tuneV8ForShortRuns();
 
 parentPort?.on('message', (request: WorkerRequest) => {
   try {

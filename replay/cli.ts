@@ -9,6 +9,7 @@ import type { CompareMode } from './project.js';
 import { failureText, jsonReport, leniencyLines, okLine, REPLAY_EXIT } from './report.js';
 import { ReplayFailure } from './failure.js';
 import { replayStream } from './run.js';
+import { tuneV8ForShortRuns } from '../tracegen/v8-tuning.js';
 
 const HELP_AFTER = `
 Compares every step of the trace with the TS reducer, starting from the empty
@@ -98,4 +99,5 @@ async function main(argv: string[]): Promise<void> {
 
 // A reader that stops early (`| head`) is not an error worth a stack trace.
 process.stdout.on('error', (err: NodeJS.ErrnoException) => process.exit(err.code === 'EPIPE' ? 0 : REPLAY_EXIT.io));
+tuneV8ForShortRuns();
 main(process.argv.slice(2)).catch((err: unknown) => fail(REPLAY_EXIT.io, err instanceof Error ? err.message : String(err)));

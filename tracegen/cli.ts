@@ -5,6 +5,7 @@ import { ByteWriter } from './byte-writer.js';
 import { EXIT, HELP_TEXT, parseCliArgs } from './cli-args.js';
 import { renderEventStream } from './event-stream.js';
 import { renderTrace } from './trace.js';
+import { tuneV8ForShortRuns } from './v8-tuning.js';
 
 const BROKEN_PIPE = 141;
 const CHUNK = 1 << 20;
@@ -63,4 +64,5 @@ function main(argv: readonly string[]): void {
   process.exitCode = EXIT.ok;
 }
 
+tuneV8ForShortRuns();
 main(process.argv.slice(2));
