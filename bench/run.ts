@@ -7,7 +7,8 @@
  *    names it, and always a JSON round-trip yardstick over the same bytes;
  *  - batch: in-process, against the same yardstick in-process;
  *  - replay: MB/s, steps/s and peak RSS on a >= 100 MB trace;
- *  - fuzz: cycles/s of --jobs 2 over --jobs 1.
+ *  - fuzz: --jobs 2 over --jobs 1 on a short and a long campaign, peak RSS,
+ *    and the short campaign's --jobs 1 against warm in-process throughput.
  * Set BENCH_ROUNDS to change the number of interleaved rounds (default 7).
  */
 import { spawnSync } from 'node:child_process';
@@ -52,7 +53,8 @@ async function generator(): Promise<void> {
   if (CPP) {
     const cpp = summarize(results.get('cpp')!.map((s) => s.ms));
     line('C++ cross_validate (min / median)', `${fmt(cpp.min)} / ${fmt(cpp.median)} ms (${fmt(events / (cpp.min / 1000))} events/s)`);
-    line('ratio TS / C++', `${fmt(ts.min / cpp.min, 2)} (min), ${fmt(ts.median / cpp.median, 2)} (median)`);
+    const ratio = pairedMedian(results.get('ts')!.map((x) => x.ms), results.get('cpp')!.map((x) => x.ms));
+    line('ratio TS / C++', `${fmt(ratio, 2)} (median of pairs), ${fmt(ts.min / cpp.min, 2)} (min)`);
   } else {
     line('C++ baseline', 'set PEERING_CPP_CROSS_VALIDATE=/path/to/cross_validate to time it here');
   }
@@ -131,34 +133,75 @@ async function replay(): Promise<void> {
   line('JSON round-trip yardstick', `${fmt(y.min)} / ${fmt(y.median)} ms (${fmt(bytes / 1e6 / (y.min / 1000), 1)} MB/s)`);
 }
 
-async function fuzz(): Promise<void> {
-  // Long enough that each worker's JIT warm-up (paid once per worker) is a
-  // small part of the run, as in a real campaign; BENCH_FUZZ_* override it.
-  const cycles = Number(process.env.BENCH_FUZZ_CYCLES ?? 160);
-  const [minEvents, maxEvents] = (process.env.BENCH_FUZZ_EVENTS ?? '1024 16384').split(/\s+/);
-  const base = ['--profile', 'lean-core', '--cycles', String(cycles), '--event-range', minEvents!, maxEvents!, '--campaign-seed', '7', '--require-cpp-image-invariant', '--no-progress'];
-  process.stdout.write(`\n# fuzz: replay-fuzz ${base.join(' ')} --jobs 1 vs --jobs 2\n`);
+interface CampaignRun {
+  readonly ms: number;
+  readonly events: number;
+  readonly cycles: number;
+  readonly maxRssKiB: number;
+}
+
+/** One whole `replay-fuzz` command, timed from outside; peak RSS measured inside. */
+async function runCampaign(args: readonly string[], jobs: number): Promise<CampaignRun> {
+  const report = join(work, `fuzz-${jobs}.json`);
+  const rssFile = join(work, `fuzz-${jobs}.rss`);
   const fuzzBin = join(DIST, 'scripts', 'replay-fuzz.js');
-  const run = (jobs: number) => async () => {
-    const report = join(work, `fuzz-${jobs}.json`);
-    const t = await timeCommand(process.execPath, [fuzzBin, ...base, '--jobs', String(jobs), '--report', report]);
+  process.env.BENCH_RSS_FILE = rssFile;
+  try {
+    const t = await timeCommand(process.execPath, [join(HERE, 'child-rss.js'), fuzzBin, ...args, '--jobs', String(jobs), '--report', report]);
     const r = JSON.parse(readFileSync(report, 'utf8')) as { events: number; cycles: { run: number } };
-    return { ms: t.ms, events: r.events, cycles: r.cycles.run };
-  };
-  const rounds = Math.max(2, Math.ceil(ROUNDS / 3));
-  const one: { ms: number; events: number; cycles: number }[] = [];
-  const two: { ms: number; events: number; cycles: number }[] = [];
+    return { ms: t.ms, events: r.events, cycles: r.cycles.run, maxRssKiB: Number(readFileSync(rssFile, 'utf8')) };
+  } finally {
+    delete process.env.BENCH_RSS_FILE;
+  }
+}
+
+/** Median of the run-by-run ratios a[i] / b[i] (pairs share the machine's mood). */
+function pairedMedian(a: readonly number[], b: readonly number[]): number {
+  return summarize(a.map((x, i) => x / b[i]!)).median;
+}
+
+/**
+ * --jobs 2 against --jobs 1 on the same campaign, interleaved; for the short
+ * campaign also against the warm in-process throughput of the same cycles.
+ */
+async function campaign(title: string, cycles: number, minEvents: string, maxEvents: string, rounds: number, warm: boolean): Promise<void> {
+  const args = ['--profile', 'lean-core', '--cycles', String(cycles), '--event-range', minEvents, maxEvents, '--campaign-seed', '7', '--require-cpp-image-invariant', '--no-progress'];
+  process.stdout.write(`\n# ${title}: replay-fuzz ${args.join(' ')} --jobs 1 vs --jobs 2 (${rounds} interleaved rounds)\n`);
+  const one: CampaignRun[] = [];
+  const two: CampaignRun[] = [];
   for (let r = 0; r < rounds; r++) {
-    one.push(await run(1)());
-    two.push(await run(2)());
+    one.push(await runCampaign(args, 1));
+    two.push(await runCampaign(args, 2));
   }
   const s1 = summarize(one.map((x) => x.ms));
   const s2 = summarize(two.map((x) => x.ms));
   const events = one[0]!.events;
+  const rss = (runs: CampaignRun[]) => fmt(Math.max(...runs.map((x) => x.maxRssKiB)) / 1024, 1);
   line('campaign', `${fmt(cycles)} cycles, ${fmt(events)} events (same cycles for both)`);
-  line('--jobs 1 (min / median)', `${fmt(s1.min)} / ${fmt(s1.median)} ms, ${fmt(cycles / (s1.min / 1000), 1)} cycles/s, ${fmt(events / (s1.min / 1000))} events/s`);
-  line('--jobs 2 (min / median)', `${fmt(s2.min)} / ${fmt(s2.median)} ms, ${fmt(cycles / (s2.min / 1000), 1)} cycles/s, ${fmt(events / (s2.min / 1000))} events/s`);
-  line('speed-up jobs 2 / jobs 1', `${fmt(s1.min / s2.min, 2)} (min), ${fmt(s1.median / s2.median, 2)} (median)`);
+  line('--jobs 1 (min / median)', `${fmt(s1.min)} / ${fmt(s1.median)} ms, ${fmt(events / (s1.median / 1000))} events/s (median), peak RSS ${rss(one)} MiB`);
+  line('--jobs 2 (min / median)', `${fmt(s2.min)} / ${fmt(s2.median)} ms, ${fmt(events / (s2.median / 1000))} events/s (median), peak RSS ${rss(two)} MiB`);
+  line('speed-up jobs 2 / jobs 1', `${fmt(pairedMedian(one.map((x) => x.ms), two.map((x) => x.ms)), 2)} (median of pairs), ${fmt(s1.min / s2.min, 2)} (min)`);
+  if (!warm) return;
+  const warmRuns: number[] = [];
+  for (let r = 0; r < Math.max(2, Math.ceil(rounds / 2)); r++) {
+    const child = spawnSync(process.execPath, [join(HERE, 'child-fuzz-warm.js'), 'lean-core', '7', String(cycles), minEvents, maxEvents], { encoding: 'utf8' });
+    if (child.status !== 0) throw new Error(`warm fuzz child failed: ${child.stderr}`);
+    const w = JSON.parse(child.stdout) as { ms: number; events: number };
+    warmRuns.push(w.events / (w.ms / 1000));
+  }
+  const warmRate = summarize(warmRuns).median;
+  const jobs1Rate = events / (s1.median / 1000);
+  line('warm in-process (same cycles)', `${fmt(warmRate)} events/s (median; second pass in one thread)`);
+  line('warm / --jobs 1 throughput', `${fmt(warmRate / jobs1Rate, 2)} (whole command, start-up included)`);
+}
+
+async function fuzz(): Promise<void> {
+  // The issue's short campaign (where per-worker warm-up shows), then a long
+  // one (where it is amortized); BENCH_FUZZ_* override the long one.
+  await campaign('fuzz, short campaign', 200, '32', '1024', Math.max(3, ROUNDS), true);
+  const cycles = Number(process.env.BENCH_FUZZ_CYCLES ?? 160);
+  const [minEvents, maxEvents] = (process.env.BENCH_FUZZ_EVENTS ?? '1024 16384').split(/\s+/);
+  await campaign('fuzz, long campaign', cycles, minEvents!, maxEvents!, Math.max(2, Math.ceil(ROUNDS / 3)), false);
 }
 
 const sections: { [name: string]: () => Promise<void> } = { generator, batch, replay, fuzz };
