@@ -23,6 +23,7 @@ import { coverageSummary } from '../fuzz/coverage.js';
 import { renderHtmlReport } from '../fuzz/html.js';
 import { mergeReports, readReport } from '../fuzz/report.js';
 import { failureListing, MAX_TIMER_MS, runCampaign } from '../fuzz/runner.js';
+import { tuneV8ForShortRuns } from '../tracegen/v8-tuning.js';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
@@ -308,4 +309,5 @@ async function main(argv: string[]): Promise<number> {
 // writes its report, releases its lock and exits with its verdict.
 process.stdout.on('error', () => undefined);
 process.stderr.on('error', () => undefined);
+tuneV8ForShortRuns();
 process.exitCode = await main(process.argv.slice(2));
