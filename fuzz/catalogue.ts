@@ -130,15 +130,18 @@ export function illFormedTags(line: Uint8Array | string): string[] {
 export class Catalogue {
   private readonly bySignature = new Map<string, DivergenceEntry>();
 
-  /** Counts a finding; returns true when its signature is new (the caller then owns the example). */
+  /**
+   * Counts a finding. Returns true when its example becomes the signature's
+   * example (a new signature, or an earlier cycle than the one kept), so the
+   * caller fills in its trace; the earliest cycle wins whatever --jobs did.
+   */
   add(finding: DivergenceFinding, example: DivergenceExample): boolean {
     const signature = signatureOf(finding);
     const had = this.bySignature.get(signature);
     if (had !== undefined) {
-      // Keep the example of the earliest cycle, so --jobs does not change the report.
-      const first = example.cycle < had.example.cycle ? example : had.example;
-      this.bySignature.set(signature, { ...had, count: had.count + 1, example: first });
-      return false;
+      const earlier = example.cycle < had.example.cycle;
+      this.bySignature.set(signature, { ...had, count: had.count + 1, example: earlier ? example : had.example });
+      return earlier;
     }
     this.bySignature.set(signature, {
       signature,

@@ -9,6 +9,7 @@ import { DEFAULT_MAX_LINE_BYTES, failureText, LineSplitter, REPLAY_EXIT, ReplayC
 import { ByteWriter, renderTrace } from '../tracegen/index.js';
 import type { CycleConfig } from './campaign.js';
 import { REAL_IO, writeAll, type FileIo } from './durable.js';
+import { illFormedTags } from './catalogue.js';
 import { CoverageCollector } from './coverage.js';
 import { invariantBreak, invariantReason, type CycleOutcome, type InvariantBreak } from './outcome.js';
 
@@ -22,6 +23,7 @@ export function runInProcessCycle(config: CycleConfig, options: InProcessOptions
   let broken: InvariantBreak | undefined;
   const coverage = new CoverageCollector();
   let steps = 0;
+  let failingTags: string[] = [];
   const splitter = new LineSplitter((bytes, lineNo, terminated) => {
     // Counted before checking, so a failing step is covered like the others.
     if (bytes[0] === 0x7b && bytes[9] === 0x73 && bytes[10] === 0x74) {
@@ -29,7 +31,13 @@ export function runInProcessCycle(config: CycleConfig, options: InProcessOptions
       coverage.feedLine(bytes);
     }
     if (options.requireInvariant && broken === undefined) broken = invariantBreak(bytes);
-    checker.feedLine(bytes, lineNo, terminated);
+    try {
+      checker.feedLine(bytes, lineNo, terminated);
+    } catch (err) {
+      // The catalogue keeps findings on ill-formed input apart.
+      failingTags = illFormedTags(bytes);
+      throw err;
+    }
   }, DEFAULT_MAX_LINE_BYTES);
   const w = new ByteWriter(1 << 16, (chunk) => splitter.push(Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength)));
 
@@ -52,6 +60,7 @@ export function runInProcessCycle(config: CycleConfig, options: InProcessOptions
       replayerStderr: failureText(err.report),
       ...(broken === undefined ? {} : { reason: invariantReason(broken) }),
       replayFailure: err.report,
+      ...(failingTags.length === 0 ? {} : { illFormed: failingTags }),
     };
   }
   return {

@@ -17,6 +17,8 @@ export interface CycleOutcome {
   readonly replayerStderr: string;
   /** Why the cycle failed beyond the exit codes (invariant, timeout, crash). */
   readonly reason?: string;
+  /** The `ill_formed` tags of the failing step's event (explore traces). */
+  readonly illFormed?: readonly string[];
   /** The in-process checker's structured report, when it failed. */
   readonly replayFailure?: FailureReport;
   /** A fully written (not yet durable) temporary file holding the trace. */

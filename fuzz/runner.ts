@@ -11,6 +11,7 @@ import { REPLAY_EXIT, ReplayFailure, replayText, type CompareMode } from '../rep
 import { shardCycle, shardSize, type CampaignPlan, type CycleConfig } from './campaign.js';
 import { ChildGroups } from './child.js';
 import { showCommand, type Command } from './command.js';
+import { DivergenceRecorder } from './catalogue-run.js';
 import { EMPTY_COVERAGE, mergeCoverage, type Coverage } from './coverage.js';
 import { commitFile, REAL_IO, tempPathIn, writeFileDurably, type FileIo } from './durable.js';
 import { runExternalCycle, generatorArgs, SetupError } from './external.js';
@@ -105,6 +106,7 @@ export async function runCampaign(s: FuzzSettings): Promise<CampaignResult> {
   let unrecorded = 0;
   let setupError: Error | undefined;
   let coverage: Coverage = EMPTY_COVERAGE;
+  const divergences = new DivergenceRecorder({ minimize: s.minimize, minimizeBudget: s.minimizeBudget });
   let persisting: Promise<void> = Promise.resolve();
   const elapsed = () => Number(process.hrtime.bigint() - startNs) / 1e9;
 
@@ -210,8 +212,10 @@ export async function runCampaign(s: FuzzSettings): Promise<CampaignResult> {
         traceError = `the trace could not be saved: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`;
       }
     }
+    // A two-model finding is minimized once per signature, by the catalogue.
+    const finding = divergences.record(outcome, reproduce(config), tracePath);
     let minimized: FailureRecord['minimized'];
-    if (s.minimize && temp !== undefined && traceError === undefined) {
+    if (s.minimize && !finding && temp !== undefined && traceError === undefined) {
       minimized = await shrink(outcome, tracePath ?? temp, config);
     }
     if (temp !== undefined && tracePath === null) rmSync(temp, { force: true });
@@ -377,6 +381,7 @@ export async function runCampaign(s: FuzzSettings): Promise<CampaignResult> {
     cycles_per_second: duration > 0 ? done / duration : 0,
     failures,
     coverage,
+    ...(divergences.entries().length > 0 ? { divergences: divergences.entries() } : {}),
   };
   if (s.reportPath !== undefined) writeFileDurably(s.reportPath, prettyJson(report));
   return { report, failures, interrupted: s.signal.aborted, unrecorded };

@@ -19,6 +19,7 @@ import { checkOutputPath } from '../fuzz/output-path.js';
 import { clip } from '../fuzz/store.js';
 import { writeFileDurably } from '../fuzz/durable.js';
 import { prettyJson } from '../fuzz/json-out.js';
+import { catalogueTable } from '../fuzz/catalogue.js';
 import { coverageSummary } from '../fuzz/coverage.js';
 import { renderHtmlReport } from '../fuzz/html.js';
 import { mergeReports, readReport } from '../fuzz/report.js';
@@ -237,6 +238,7 @@ async function runMain(argv: string[]): Promise<number> {
   const rate = `${Math.round(r.events_per_second).toLocaleString('en-US')} events/s, ${r.cycles_per_second.toFixed(2)} cycles/s`;
   if (htmlPath !== undefined) writeFileDurably(htmlPath, renderHtmlReport(r));
   out(`\n${coverageSummary(r.coverage)}`);
+  if (r.divergences !== undefined) out(`\n${catalogueTable(r.divergences)}`);
   if (result.failures.length > 0) out(failureListing(result.failures, saveDir));
   if (result.unrecorded > 0) process.stderr.write(`replay-fuzz: ${result.unrecorded} failing cycle(s) could not be recorded (see above)\n`);
   if (result.interrupted) {

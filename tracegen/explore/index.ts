@@ -5,3 +5,4 @@ export { runExploreTrace, renderExploreTrace, writeExploreStepLine, type Explore
 export { writeExploreEvent } from './wire-encode.js';
 export { cppImage, type IllFormedTag, type RawImage, type ImageEntry } from './images.js';
 export type { ExploreEvent, WireDetails } from './wire.js';
+export { renderWireEvents, wireEventsTraceText, type WireEvent } from './wire-events.js';
