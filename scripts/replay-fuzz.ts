@@ -237,9 +237,9 @@ async function runMain(argv: string[]): Promise<number> {
   const r = result.report;
   const rate = `${Math.round(r.events_per_second).toLocaleString('en-US')} events/s, ${r.cycles_per_second.toFixed(2)} cycles/s`;
   if (htmlPath !== undefined) writeFileDurably(htmlPath, renderHtmlReport(r));
+  if (result.failures.length > 0) out(failureListing(result.failures, saveDir));
   out(`\n${coverageSummary(r.coverage)}`);
   if (r.divergences !== undefined) out(`\n${catalogueTable(r.divergences)}`);
-  if (result.failures.length > 0) out(failureListing(result.failures, saveDir));
   if (result.unrecorded > 0) process.stderr.write(`replay-fuzz: ${result.unrecorded} failing cycle(s) could not be recorded (see above)\n`);
   if (result.interrupted) {
     out(`\nInterrupted after ${r.cycles.run} of ${r.cycles.planned} cycles (${r.cycles.failed} failed; ${rate}).\n`);
