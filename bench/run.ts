@@ -17,6 +17,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ByteWriter, renderTrace } from '../tracegen/index.js';
+import { exploreBench } from './explore.js';
 import { fmt, interleave, summarize, timeCommand } from './measure.js';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
@@ -204,7 +205,8 @@ async function fuzz(): Promise<void> {
   await campaign('fuzz, long campaign', cycles, minEvents!, maxEvents!, Math.max(2, Math.ceil(ROUNDS / 3)), false);
 }
 
-const sections: { [name: string]: () => Promise<void> } = { generator, batch, replay, fuzz };
+const explore = (): Promise<void> => exploreBench(CROSS_VALIDATE, ROUNDS, line);
+const sections: { [name: string]: () => Promise<void> } = { generator, batch, replay, fuzz, explore };
 const chosen = process.argv.slice(2).filter((a) => a in sections);
 process.stdout.write(`node ${process.version}, ${process.platform}/${process.arch}\n`);
 try {
