@@ -26,6 +26,7 @@ h1{font-size:22px;margin:0 0 4px}h2{font-size:17px;margin:28px 0 8px;border-bott
 table{border-collapse:collapse;margin:6px 0}th,td{border:1px solid #d0d7de;padding:3px 7px;text-align:left;vertical-align:top}
 th{background:#f6f8fa;font-weight:600}td.n{text-align:right;font-variant-numeric:tabular-nums}
 code{font:12px ui-monospace,SFMono-Regular,Menlo,monospace;word-break:break-all}
+td.sig>code{white-space:nowrap;word-break:normal}div.cmd{margin-top:3px}div.cmd code{font-size:11px;color:#57606a}
 table.heat td{width:54px;text-align:right;font:12px ui-monospace,monospace}table.heat th.rot{writing-mode:vertical-rl;transform:rotate(180deg);white-space:nowrap;height:150px}
 .none{color:#8c959f}.note{color:#57606a;font-size:12px}
 `;
@@ -83,10 +84,10 @@ function configHtml(r: CampaignReport): string {
 function divergencesHtml(r: CampaignReport): string {
   const list = r.divergences ?? [];
   if (list.length === 0) return '<p class="none">No divergence between the models.</p>';
-  const head = '<tr><th>#</th><th>signature</th><th>count</th><th>example seed</th><th>events</th><th>reproduce</th></tr>';
+  const head = '<tr><th>#</th><th>signature (who disagrees | event | stage | fields) and reproduce command</th><th>count</th><th>example seed</th><th>steps</th></tr>';
   const rows = list.map(
     (d, i) =>
-      `<tr><td class="n">${i + 1}</td><td>${code(d.signature)}</td><td class="n">${d.count}</td>${cell(d.example.seed)}<td class="n">${escapeHtml(show(d.example.events))}</td><td>${code(d.example.reproduce)}</td></tr>`,
+      `<tr><td class="n">${i + 1}</td><td class="sig">${code(d.signature)}<div class="cmd">${code(d.example.reproduce)}</div></td><td class="n">${d.count}</td>${cell(d.example.seed)}<td class="n">${escapeHtml(show(d.example.events))}${d.example.minimized ? ' (min)' : ''}</td></tr>`,
   );
   return `<table>${head}${rows.join('')}</table>`;
 }
@@ -135,8 +136,8 @@ export function renderHtmlReport(r: CampaignReport): string {
     statBox('events/s', String(Math.round(r.events_per_second))),
     statBox('transitions', String(c.transitions.length)),
   ].join('')}</div>
-<h2>Divergences (${divergences.length})</h2>${divergencesHtml(r)}
 <h2>Transitions: state × event (${transitionTotal(c)} steps)</h2>${heatmapHtml(c)}
+<h2>Divergences (${divergences.length})</h2>${divergencesHtml(r)}
 <h2>Coverage</h2>${smallTablesHtml(c)}
 <h2>Failures (${r.failures.length})</h2>${failuresHtml(r)}
 <h2>Configuration</h2>${configHtml(r)}
