@@ -2,9 +2,10 @@
  * The campaign report (`--report FILE`) and the merge of shard reports into
  * one campaign-wide view.
  */
+import { parseShard, shardSize, type CampaignPlan } from './campaign.js';
 import { mergeDivergences, type DivergenceEntry } from './catalogue.js';
 import { EMPTY_COVERAGE, mergeCoverage, type Coverage } from './coverage.js';
-import { readJsonFile, type FailureRecord } from './store.js';
+import { clip, readJsonFile, type FailureRecord } from './store.js';
 
 export interface ReportConfig {
   readonly profile: string;
@@ -59,7 +60,49 @@ export interface MergeResult {
 export function readReport(path: string): CampaignReport {
   const value = readJsonFile(path, 'the report') as CampaignReport;
   if (value === null || typeof value !== 'object' || Array.isArray(value) || value.tool !== 'replay-fuzz') throw new Error(`${path}: not a replay-fuzz report`);
+  const problem = shapeProblem(value);
+  if (problem !== undefined) throw new Error(`${path}: not a replay-fuzz report (${problem})`);
   return value;
+}
+
+const isObject = (v: unknown): v is { [key: string]: unknown } => typeof v === 'object' && v !== null && !Array.isArray(v);
+const isCount = (v: unknown): boolean => (typeof v === 'number' && Number.isSafeInteger(v) && v >= 0) || (typeof v === 'string' && /^\d{1,15}$/.test(v));
+
+/** The members merge reads, with their types; the first that is wrong. */
+function shapeProblem(r: CampaignReport): string | undefined {
+  const v = r as unknown as { [key: string]: unknown };
+  if (!isObject(v.config)) return 'no config';
+  if (typeof v.config.shard !== 'string') return 'config.shard is not a string';
+  if (!isCount(v.config.cycles)) return 'config.cycles is not a count';
+  if (!isObject(v.cycles)) return 'no cycles';
+  for (const k of ['planned', 'run', 'passed', 'failed']) if (!isCount(v.cycles[k])) return `cycles.${k} is not a count`;
+  if (!Array.isArray(v.failures)) return 'failures is not a list';
+  if (!v.failures.every((f) => isObject(f) && isObject(f.config) && isCount(f.config.cycle))) return 'a failure record has no config.cycle';
+  if (typeof v.interrupted !== 'boolean') return 'interrupted is not true or false';
+  for (const k of ['duration_s', 'events']) if (typeof v[k] !== 'number' && !isCount(v[k])) return `${k} is not a number`;
+  for (const k of ['started_at', 'finished_at']) if (typeof v[k] !== 'string') return `${k} is not a string`;
+  return undefined;
+}
+
+/** Problems that make one shard's report an incomplete part of its campaign. */
+function shardProblems(r: CampaignReport, count: number): string[] {
+  const label = `shard ${clip(r.config.shard, 40)}`;
+  const shard = parseShard(r.config.shard);
+  if (shard === undefined) return [`${label} is not i/n with 1 <= i <= n`];
+  if (shard.count !== count) return [`${label} is not one of ${count}`];
+  const out: string[] = [];
+  const c = r.cycles;
+  const [planned, run, passed, failed, cycles] = [c.planned, c.run, c.passed, c.failed, r.config.cycles].map(Number) as [number, number, number, number, number];
+  const expected = shardSize({ cycles, shard } as CampaignPlan);
+  if (planned !== expected) out.push(`${label} planned ${planned} cycles; the campaign has ${expected} for it`);
+  if (run < planned) {
+    const why = r.interrupted ? 'interrupted' : r.config.stop_on_first_failure ? 'stopped early by --stop-on-first-failure' : 'stopped early';
+    out.push(`${label} ran ${run} of ${planned} cycles (${why})`);
+  }
+  if (run > planned) out.push(`${label} ran ${run} cycles but planned ${planned}`);
+  if (passed + failed !== run) out.push(`${label}: ${passed} passed and ${failed} failed do not add up to ${run} run`);
+  if (r.failures.length !== failed) out.push(`${label} lists ${r.failures.length} failure record(s) for ${failed} failed cycle(s)`);
+  return out;
 }
 
 export function mergeReports(reports: readonly CampaignReport[]): MergeResult {
@@ -73,16 +116,18 @@ export function mergeReports(reports: readonly CampaignReport[]): MergeResult {
     }
   }
   const shards = reports.map((r) => r.config.shard);
-  const count = Number(first.config.shard.split('/')[1]);
+  const count = parseShard(first.config.shard)?.count ?? 0;
   const seen = new Set<string>();
-  for (const s of shards) {
-    if (seen.has(s)) problems.push(`shard ${s} appears twice`);
+  for (const r of reports) {
+    const s = r.config.shard;
+    if (seen.has(s)) problems.push(`shard ${clip(s, 40)} appears twice`);
     seen.add(s);
-    if (Number(s.split('/')[1]) !== count) problems.push(`shard ${s} is not one of ${count}`);
+    problems.push(...shardProblems(r, count));
   }
   const missing: string[] = [];
-  for (let i = 1; i <= count; i++) if (!seen.has(`${i}/${count}`)) missing.push(`${i}/${count}`);
-  if (missing.length > 0) problems.push(`missing shard(s): ${missing.join(', ')}`);
+  for (let i = 1; i <= Math.min(count, 1000); i++) if (!seen.has(`${i}/${count}`)) missing.push(`${i}/${count}`);
+  if (missing.length > 0) problems.push(`missing shard(s): ${missing.slice(0, 20).join(', ')}${missing.length > 20 ? ` and ${missing.length - 20} more` : ''}`);
+  if (count > 1000 && seen.size < count) problems.push(`missing ${count - seen.size} of ${count} shards`);
   const interrupted = reports.some((r) => r.interrupted);
   if (interrupted) problems.push('some shards were interrupted');
 

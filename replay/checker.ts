@@ -7,7 +7,6 @@
  * Memory does not grow with the trace: only the current snapshot, one line
  * and one encoding buffer are held.
  */
-import { isUtf8 } from 'node:buffer';
 import {
   computeChecks,
   EMPTY_SNAPSHOT,
@@ -20,10 +19,11 @@ import {
 import { ByteWriter, encodeChecks, encodeEffects, encodeSnapshot, SnapshotRenderer, writeStepTail } from '../tracegen/index.js';
 import { decodeEvent, decodeSnapshot } from './decode.js';
 import { diffEffectLists, diffEffectMultisets, diffJson, type DiffEntry } from './diff.js';
-import { canonicalHead, needsExactParse, spells, tailEquals } from './fast-path.js';
+import { canonicalHead, spells, tailEquals } from './fast-path.js';
 import { malformed, ReplayFailure, type ReplayProgress, type Stage, type Triage } from './failure.js';
+import { classifyLine } from './line-rules.js';
 import { leniencyLines } from './report.js';
-import { isJsonObject, JsonSyntaxError, parseJson, type JsonObject, type JsonValue } from './json-lossless.js';
+import { isJsonObject, JsonSyntaxError, parseJson, stringifyJson, type JsonObject, type JsonValue } from './json-lossless.js';
 import { projectChecks, projectEffects, projectSnapshot, sameJson, type CompareMode } from './project.js';
 import { schemaError, validators, type TraceValidators } from './schema.js';
 
@@ -51,10 +51,6 @@ export interface ReplayStats {
 }
 
 const decoder = new TextDecoder('utf-8');
-
-function isSpace(c: number): boolean {
-  return c === 0x20 || c === 0x09 || c === 0x0d || c === 0x0a;
-}
 
 const CHECK_NAMES: readonly (keyof SnapshotChecks)[] = ['haveEnoughInfo', 'imageInvariant', 'imageClean', 'imageRecovering'];
 
@@ -108,29 +104,17 @@ export class ReplayChecker {
 
   private checkLine(raw: Uint8Array, lineNo: number, terminated: boolean): void {
     this.lastLine = lineNo;
-    if (!isUtf8(raw)) {
-      throw malformed(lineNo, terminated ? 'invalid UTF-8' : 'truncated final line (no newline; torn write?): ends inside a UTF-8 character or is not UTF-8');
-    }
-    if (lineNo === 1 && raw[0] === 0xef && raw[1] === 0xbb && raw[2] === 0xbf) {
-      // Lean would skip this line as not starting with "{" and then fail on the next one.
-      throw malformed(lineNo, 'the input starts with a UTF-8 byte-order mark; remove it');
-    }
-    let start = 0;
-    let end = raw.length;
-    while (start < end && isSpace(raw[start]!)) start++;
-    while (end > start && isSpace(raw[end - 1]!)) end--;
-    if (start === end) {
+    const c = classifyLine(raw, lineNo, terminated);
+    if (c.kind === 'blank') {
       this.notes.blankLines++;
       return;
     }
-    if (start !== 0 || end !== raw.length) {
-      if (this.notes.trimmedLines++ === 0) this.notes.firstTrimmedLine = lineNo;
-    }
-    const line = raw.subarray(start, end);
-    if (line[0] !== 0x7b) {
+    if (c.trimmed && this.notes.trimmedLines++ === 0) this.notes.firstTrimmedLine = lineNo;
+    if (c.kind === 'skipped') {
       if (this.notes.skippedLines++ === 0) this.notes.firstSkippedLine = lineNo;
       return;
     }
+    const line = c.line;
     if (!terminated) this.notes.unterminatedFinalLine = true;
     if (this.tryCanonicalStep(line)) return;
     this.slowLines++;
@@ -155,7 +139,7 @@ export class ReplayChecker {
     const eventText = decoder.decode(line.subarray(head.eventStart, head.eventEnd));
     let eventJson: JsonValue;
     try {
-      eventJson = needsExactParse ? parseJson(eventText) : (JSON.parse(eventText) as JsonValue);
+      eventJson = parseJson(eventText); // prototype-free objects, exact integers
     } catch {
       return false;
     }
@@ -321,15 +305,21 @@ export class ReplayChecker {
   }
 }
 
-/** Names the unknown event or effect type instead of listing all allowed ones. */
-function describeSchemaProblem(problem: string, value: JsonObject): string {
+/** Names the unknown event or effect type instead of listing all allowed ones (never echoing a huge value). */
+export function describeSchemaProblem(problem: string, value: JsonObject): string {
   if (/^\/event\/type: must be equal to one of the allowed values/.test(problem)) {
-    return `/event/type: unknown event type ${JSON.stringify((value.event as JsonObject).type)}`;
+    return `/event/type: unknown event type ${showValue((value.event as JsonObject).type)}`;
   }
   const effect = /^\/effects\/(\d+)\/type: must be equal to one of the allowed values/.exec(problem);
   if (effect) {
     const type = ((value.effects as JsonObject[])[Number(effect[1])] as JsonObject).type;
-    return `/effects/${effect[1]}/type: unknown effect type ${JSON.stringify(type)}`;
+    return `/effects/${effect[1]}/type: unknown effect type ${showValue(type)}`;
   }
   return problem;
+}
+
+/** Compact JSON of a value for a message, shortened when long. */
+export function showValue(v: JsonValue | undefined): string {
+  const text = v === undefined ? 'undefined' : stringifyJson(v);
+  return text.length <= 80 ? text : `${text.slice(0, 60)}... (${text.length} characters)`;
 }

@@ -4,6 +4,7 @@
  * `peering-replay`, with the same interface and success line.
  */
 import { createReadStream } from 'node:fs';
+import { unreadableStdin } from './stdin.js';
 import { Command, CommanderError, Option } from 'commander';
 import type { CompareMode } from './project.js';
 import { failureText, jsonReport, leniencyLines, okLine, REPLAY_EXIT } from './report.js';
@@ -23,8 +24,10 @@ Exit status:
   0  replay ok (prints "replay ok: steps=N summaries=M")
   1  the trace and the reducer disagree (first diverging step, focused diff)
   2  usage error
-  3  malformed input (one line naming the line number)
-  4  the trace file cannot be read`;
+  3  malformed input (one line naming the line number), including a torn
+     write: a cut final line or a zero-filled (NUL) region
+  4  the trace file (or stdin) cannot be read, e.g. it is a directory
+A closed stdout (| head) never changes the status.`;
 
 interface Options {
   strict?: boolean;
@@ -48,7 +51,7 @@ async function main(argv: string[]): Promise<void> {
         .default(8 << 20)
         .argParser((v) => {
           const n = Number(v);
-          if (!Number.isSafeInteger(n) || n <= 0) throw new Error(`--max-line-bytes needs a positive integer, got ${JSON.stringify(v)}`);
+          if (!/^\d+$/.test(v) || !Number.isSafeInteger(n) || n <= 0) throw new Error(`--max-line-bytes needs a positive integer, got ${JSON.stringify(v.length > 40 ? `${v.slice(0, 40)}...` : v)}`);
           return n;
         }),
     )
@@ -68,6 +71,10 @@ async function main(argv: string[]): Promise<void> {
   const options = program.opts<Options>();
   const mode: CompareMode = options.strict ? 'strict' : 'lean';
 
+  if (path === '-') {
+    const why = unreadableStdin();
+    if (why !== undefined) fail(REPLAY_EXIT.io, `cannot read stdin: ${why}`);
+  }
   const input = path === '-' ? process.stdin : createReadStream(path, { highWaterMark: 1 << 20 });
   try {
     const stats = await replayStream(input, { mode, maxLineBytes: options.maxLineBytes });
@@ -97,7 +104,8 @@ async function main(argv: string[]): Promise<void> {
   }
 }
 
-// A reader that stops early (`| head`) is not an error worth a stack trace.
-process.stdout.on('error', (err: NodeJS.ErrnoException) => process.exit(err.code === 'EPIPE' ? 0 : REPLAY_EXIT.io));
+// A reader that stops early (`| head`) loses output, nothing else: the verdict's status stands.
+process.stdout.on('error', () => undefined);
+process.stderr.on('error', () => undefined);
 tuneV8ForShortRuns();
 main(process.argv.slice(2)).catch((err: unknown) => fail(REPLAY_EXIT.io, err instanceof Error ? err.message : String(err)));

@@ -1,9 +1,10 @@
 #!/usr/bin/env node
 /** `peering-trace-diff A B`: the first diverging line of two traces, with a focused diff. */
 import { createReadStream } from 'node:fs';
+import { unreadableStdin } from './stdin.js';
 import { Command, CommanderError } from 'commander';
 import { ReplayFailure } from './failure.js';
-import { REPLAY_EXIT } from './report.js';
+import { clipText, REPLAY_EXIT } from './report.js';
 import { diffTraces } from './trace-diff.js';
 
 function fail(code: number, message: string): never {
@@ -18,7 +19,7 @@ async function main(argv: string[]): Promise<void> {
     .argument('<b>', 'second trace')
     .option('--strict', 'compare every member and order (default: what the Lean checker compares)')
     .option('--json', 'print a JSON report on stdout')
-    .addHelpText('after', '\nExit status: 0 equivalent, 1 diverging, 2 usage, 3 malformed line, 4 unreadable file')
+    .addHelpText('after', '\nExit status: 0 equivalent, 1 diverging, 2 usage, 3 malformed line (checked as peering-replay-ts does), 4 unreadable file\nA closed stdout (| head) never changes the status.')
     .exitOverride()
     .configureOutput({ writeErr: () => undefined });
   try {
@@ -29,11 +30,16 @@ async function main(argv: string[]): Promise<void> {
   }
   const [pathA, pathB] = program.args as [string, string];
   if (pathA === '-' && pathB === '-') fail(REPLAY_EXIT.usage, 'only one side can be stdin');
+  if (pathA === '-' || pathB === '-') {
+    const why = unreadableStdin();
+    if (why !== undefined) fail(REPLAY_EXIT.io, `cannot read stdin: ${why}`);
+  }
   const open = (p: string) => (p === '-' ? process.stdin : createReadStream(p, { highWaterMark: 1 << 20 }));
   const opts = program.opts<{ strict?: boolean; json?: boolean }>();
   try {
     const result = await diffTraces(open(pathA), open(pathB), opts.strict ? 'strict' : 'lean');
     if (opts.json) process.stdout.write(`${JSON.stringify({ same: result.divergence === undefined, ...result })}\n`);
+    process.exitCode = result.divergence === undefined ? REPLAY_EXIT.ok : REPLAY_EXIT.mismatch;
     if (result.divergence === undefined) {
       if (!opts.json) process.stdout.write(`traces agree: ${result.lines} lines (${result.equivalentLines} equivalent but not byte-identical)\n`);
       return;
@@ -42,7 +48,7 @@ async function main(argv: string[]): Promise<void> {
     if (!opts.json) {
       const where = [`A line ${d.lineA}`, `B line ${d.lineB}`, d.step === undefined ? '' : `step ${d.step}`, d.event ?? ''].filter(Boolean).join(', ');
       const out = [`${d.message} (${where})`];
-      for (const e of d.diff.slice(0, 40)) out.push(`  ${e.path}: A ${e.expected ?? '(absent)'}, B ${e.actual ?? '(absent)'}`);
+      for (const e of d.diff.slice(0, 40)) out.push(`  ${clipText(e.path)}: A ${clipText(e.expected ?? '(absent)')}, B ${clipText(e.actual ?? '(absent)')}`);
       if (d.diff.length > 40) out.push(`  ... ${d.diff.length - 40} more`);
       process.stdout.write(`${out.join('\n')}\n`);
     }
@@ -50,10 +56,12 @@ async function main(argv: string[]): Promise<void> {
   } catch (err) {
     if (err instanceof ReplayFailure) fail(REPLAY_EXIT.malformed, `line ${err.report.line}: ${err.report.message}`);
     const e = err as NodeJS.ErrnoException;
-    fail(REPLAY_EXIT.io, e.code === 'ENOENT' ? `cannot read ${e.path ?? 'file'}: no such file` : e.message);
+    const what = e.path ?? 'input';
+    fail(REPLAY_EXIT.io, e.code === 'ENOENT' ? `cannot read ${what}: no such file` : e.code === 'EISDIR' ? `cannot read ${what}: is a directory` : e.message);
   }
 }
 
-// A reader that stops early (`| head`) is not an error worth a stack trace.
-process.stdout.on('error', (err: NodeJS.ErrnoException) => process.exit(err.code === 'EPIPE' ? 0 : REPLAY_EXIT.io));
+// A reader that stops early (`| head`) loses output, nothing else: the verdict's status stands.
+process.stdout.on('error', () => undefined);
+process.stderr.on('error', () => undefined);
 main(process.argv.slice(2)).catch((err: unknown) => fail(REPLAY_EXIT.io, err instanceof Error ? err.message : String(err)));

@@ -6,6 +6,10 @@
  * are fractions and exponents: trace numbers are always integers, and a
  * float that happens to be integral would otherwise slip past the schema.
  * Duplicate keys keep the last value, like `JSON.parse`.
+ *
+ * Objects are created without a prototype: a member named `__proto__`,
+ * `constructor` or `toString` is an ordinary own member, never an inherited
+ * one, so untrusted input cannot change what other code reads.
  */
 
 export type JsonValue = null | boolean | number | bigint | string | JsonValue[] | { [key: string]: JsonValue };
@@ -24,13 +28,21 @@ export class JsonSyntaxError extends Error {
   }
 }
 
+/** An integer literal for a message: long ones are shortened, never echoed in full. */
+export function showInteger(literal: string): string {
+  const digits = literal.length - (literal[0] === '-' ? 1 : 0);
+  return digits <= 24 ? literal : `${literal.slice(0, literal.length - digits + 12)}...${literal.slice(-6)} (${digits} digits)`;
+}
+
 /** Parses an integer literal exactly; throws on values outside int64/uint64. */
 export function exactInteger(literal: string, offset = 0): number | bigint {
   const digits = literal.length - (literal[0] === '-' ? 1 : 0);
   if (digits <= 15) return Number(literal);
-  const big = BigInt(literal);
-  if (big > U64_MAX) throw new JsonSyntaxError(`integer ${literal} is beyond the uint64 range`, offset);
-  if (big < I64_MIN) throw new JsonSyntaxError(`integer ${literal} is beyond the int64 range`, offset);
+  const negative = literal[0] === '-';
+  // Anything longer than 20 digits is out of range; never build a huge BigInt.
+  const big = digits > 20 ? (negative ? I64_MIN - 1n : U64_MAX + 1n) : BigInt(literal);
+  if (big > U64_MAX) throw new JsonSyntaxError(`integer ${showInteger(literal)} is beyond the uint64 range`, offset);
+  if (big < I64_MIN) throw new JsonSyntaxError(`integer ${showInteger(literal)} is beyond the int64 range`, offset);
   return big >= -9007199254740991n && big <= 9007199254740991n ? Number(big) : big;
 }
 
@@ -204,7 +216,7 @@ class Parser {
 
   private object(depth: number): JsonObject {
     this.pos++;
-    const out: JsonObject = {};
+    const out: JsonObject = Object.create(null) as JsonObject;
     this.skipWhitespace();
     if (this.text[this.pos] === '}') {
       this.pos++;
@@ -219,9 +231,8 @@ class Parser {
       this.pos++;
       this.skipWhitespace();
       const value = this.value(depth + 1);
-      // An own data property even for "__proto__", as JSON.parse makes it.
-      if (key === '__proto__') Object.defineProperty(out, key, { value, enumerable: true, writable: true, configurable: true });
-      else out[key] = value;
+      // No prototype: "__proto__" is stored like any other member.
+      out[key] = value;
       this.skipWhitespace();
       const c = this.text[this.pos];
       this.pos++;

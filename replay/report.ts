@@ -30,12 +30,17 @@ export function leniencyLines(notes: LeniencyNotes, summaries: number, steps: nu
   return out;
 }
 
+/** A value for a terminal line: long ones shortened (the --json report keeps them whole). */
+export function clipText(text: string, max = 300): string {
+  return text.length <= max ? text : `${text.slice(0, max - 60)}... (${text.length} characters)`;
+}
+
 export function failureText(f: FailureReport): string {
-  if (f.kind === 'malformed') return `peering-replay-ts: ${f.line === 0 ? '' : `line ${f.line}: `}${f.message}`;
+  if (f.kind === 'malformed') return `peering-replay-ts: ${f.line === 0 ? '' : `line ${f.line}: `}${clipText(f.message, 2000)}`;
   const where = [`line ${f.line}`, f.step === undefined ? '' : `step ${f.step}`, f.event ?? ''].filter(Boolean).join(', ');
   const lines = [`replay mismatch at ${where}: ${f.message}`, `triage: ${f.triage}: ${f.triageReason}`];
   const shown = f.diff.slice(0, 40);
-  for (const d of shown) lines.push(`  ${d.path}: expected ${d.expected ?? '(absent)'}, actual ${d.actual ?? '(absent)'}`);
+  for (const d of shown) lines.push(`  ${clipText(d.path)}: expected ${clipText(d.expected ?? '(absent)')}, actual ${clipText(d.actual ?? '(absent)')}`);
   if (f.diff.length > shown.length) lines.push(`  ... ${f.diff.length - shown.length} more difference(s) (use --json for all)`);
   return lines.join('\n');
 }

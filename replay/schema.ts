@@ -170,7 +170,8 @@ export function forValidation(value: JsonValue): JsonValue {
   if (typeof value === 'bigint') return value < 0n ? -Number.MAX_SAFE_INTEGER : Number.MAX_SAFE_INTEGER;
   if (value === null || typeof value !== 'object') return value;
   if (Array.isArray(value)) return value.map(forValidation);
-  const out: { [key: string]: JsonValue } = {};
+  // No prototype, so a "__proto__" member stays a member (validated like any other).
+  const out = Object.create(null) as { [key: string]: JsonValue };
   for (const [k, v] of Object.entries(value)) out[k] = forValidation(v);
   return out;
 }

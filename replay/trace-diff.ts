@@ -5,13 +5,16 @@
  * cheaply; others are compared semantically (Lean projection by default,
  * every member in `strict` mode).
  */
-import { isUtf8 } from 'node:buffer';
 import type { Readable } from 'node:stream';
+import type { ValidateFunction } from 'ajv/dist/2020.js';
+import { describeSchemaProblem } from './checker.js';
 import { diffEffectMultisets, diffJson, type DiffEntry } from './diff.js';
-import { malformed } from './failure.js';
+import { malformed, ReplayFailure } from './failure.js';
+import { classifyLine } from './line-rules.js';
 import { isJsonObject, JsonSyntaxError, parseJson, type JsonObject, type JsonValue } from './json-lossless.js';
 import { DEFAULT_MAX_LINE_BYTES, LineTooLongError, readLines } from './line-reader.js';
 import { projectChecks, projectEffects, projectSnapshot, sameJson, type CompareMode } from './project.js';
+import { schemaError, validators } from './schema.js';
 
 export interface TraceDiffResult {
   /** Number of trace lines compared (both sides). */
@@ -28,32 +31,46 @@ export interface TraceDiffResult {
   };
 }
 
-type Line = { bytes: Buffer; lineNo: number; terminated: boolean };
+type Line = { bytes: Buffer; lineNo: number; terminated: boolean; value: JsonObject };
 
-/** Trace lines only, trimmed, as the replay checker reads them. */
-async function* traceLines(stream: Readable, maxLineBytes: number): AsyncGenerator<Line> {
+/**
+ * Trace lines only, read by the replay checker's line rules, each parsed
+ * and validated against the trace schema: a line the checker would reject
+ * is reported (exit 3), never compared.
+ */
+async function* traceLines(stream: Readable, maxLineBytes: number, side: string, mode: CompareMode): AsyncGenerator<Line> {
+  const schema = validators(mode === 'strict').line;
   try {
     for await (const line of readLines(stream, maxLineBytes)) {
-      if (!isUtf8(line.bytes)) throw malformed(line.lineNo, 'invalid UTF-8');
-      const text = line.bytes.toString('utf8').trim();
-      if (text === '' || !text.startsWith('{')) continue;
-      yield { ...line, bytes: Buffer.from(text) };
+      let c;
+      try {
+        c = classifyLine(line.bytes, line.lineNo, line.terminated);
+      } catch (err) {
+        if (err instanceof ReplayFailure) throw malformed(line.lineNo, `trace ${side}: ${err.report.message}`);
+        throw err;
+      }
+      if (c.kind !== 'trace') continue;
+      const bytes = Buffer.from(c.line);
+      yield { bytes, lineNo: line.lineNo, terminated: line.terminated, value: parseLine(bytes, line, side, schema) };
     }
   } catch (err) {
-    if (err instanceof LineTooLongError) throw malformed(err.lineNo, `line longer than the ${err.limit}-byte limit`);
+    if (err instanceof LineTooLongError) throw malformed(err.lineNo, `trace ${side}: line longer than the ${err.limit}-byte limit`);
     throw err;
   }
 }
 
-function parseLine(line: Line, side: string): JsonObject {
+function parseLine(bytes: Buffer, line: { lineNo: number; terminated: boolean }, side: string, schema: ValidateFunction): JsonObject {
+  let value: JsonValue;
   try {
-    const value = parseJson(line.bytes.toString('utf8'));
-    if (isJsonObject(value)) return value;
-    throw malformed(line.lineNo, `trace ${side}: a trace line must be a JSON object`);
+    value = parseJson(bytes.toString('utf8'));
   } catch (err) {
-    if (err instanceof JsonSyntaxError) throw malformed(line.lineNo, `trace ${side}: invalid JSON: ${err.message}`);
-    throw err;
+    if (!(err instanceof JsonSyntaxError)) throw err;
+    throw malformed(line.lineNo, `trace ${side}: ${line.terminated ? 'invalid JSON' : 'truncated final line (no newline; torn write?)'}: ${err.message}`);
   }
+  if (!isJsonObject(value)) throw malformed(line.lineNo, `trace ${side}: a trace line must be a JSON object`);
+  const problem = schemaError(schema, value);
+  if (problem !== undefined) throw malformed(line.lineNo, `trace ${side}: schema: ${describeSchemaProblem(problem, value)}`);
+  return value;
 }
 
 const snapshotView = (v: JsonValue | undefined, mode: CompareMode): JsonValue | undefined =>
@@ -75,8 +92,8 @@ export function diffLines(a: JsonObject, b: JsonObject, mode: CompareMode): Diff
 }
 
 export async function diffTraces(a: Readable, b: Readable, mode: CompareMode = 'lean', maxLineBytes = DEFAULT_MAX_LINE_BYTES): Promise<TraceDiffResult> {
-  const left = traceLines(a, maxLineBytes);
-  const right = traceLines(b, maxLineBytes);
+  const left = traceLines(a, maxLineBytes, 'A', mode);
+  const right = traceLines(b, maxLineBytes, 'B', mode);
   let lines = 0;
   let equivalentLines = 0;
   for (;;) {
@@ -97,8 +114,8 @@ export async function diffTraces(a: Readable, b: Readable, mode: CompareMode = '
     }
     lines++;
     if (x.value.bytes.equals(y.value.bytes)) continue;
-    const ja = parseLine(x.value, 'A');
-    const jb = parseLine(y.value, 'B');
+    const ja = x.value.value;
+    const jb = y.value.value;
     const diff = diffLines(ja, jb, mode);
     if (diff.length === 0 && (mode === 'lean' || sameJson(ja, jb))) {
       equivalentLines++;

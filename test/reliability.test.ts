@@ -613,3 +613,64 @@ describe('processes and limits', () => {
     assert.match(stray.stderr, /--replayer-arg needs --replayer/);
   });
 });
+
+// ---------------------------------------------------------------------------
+// Item 8: merge completeness; item 18: messages naming files
+
+describe('replay-fuzz merge', () => {
+  const campaign = ['--campaign-seed', '31', '--cycles', '6', '--event', '3'];
+
+  it('reports a shard that stopped early, an impossible shard and inconsistent counts as incomplete (exit 2)', async (t) => {
+    const dir = tempDir(t);
+    const a = await fuzz([...campaign, '--shard', '1/2', ...stepLimit(0), '--stop-on-first-failure', '--report', 'a.json'], dir);
+    assert.equal(a.code, 1, show(a));
+    const b = await fuzz([...campaign, '--shard', '2/2', '--report', 'b.json'], dir);
+    assert.equal(b.code, 0, show(b));
+    const early = await fuzz(['merge', 'a.json', 'b.json', '--output', 'm.json'], dir);
+    assert.equal(early.code, 2, show(early));
+    assert.match(early.stderr, /shard 1\/2 ran 1 of 3 cycles \(stopped early by --stop-on-first-failure\)/);
+    assert.equal((JSON.parse(readFileSync(join(dir, 'm.json'), 'utf8')) as { complete: boolean }).complete, false);
+
+    const text = readFileSync(join(dir, 'b.json'), 'utf8');
+    const variants: [string, string, RegExp][] = [
+      ['1/0', text.replace('"shard": "2/2"', '"shard": "1/0"'), /shard 1\/0 is not i\/n with 1 <= i <= n/],
+      ['0/1', text.replace('"shard": "2/2"', '"shard": "0/1"'), /shard 0\/1 is not i\/n/],
+      ['2/1', text.replace('"shard": "2/2"', '"shard": "2/1"'), /shard 2\/1 is not i\/n/],
+      ['lone 2/2', text, /missing shard\(s\): 1\/2/],
+      ['lone 1/1 with 3 of 6 planned', text.replace('"shard": "2/2"', '"shard": "1/1"'), /shard 1\/1 planned 3 cycles; the campaign has 6 for it/],
+      ['run short', text.replace('"shard": "2/2"', '"shard": "1/1"').replace('"planned": 3', '"planned": 6'), /shard 1\/1 ran 3 of 6 cycles \(stopped early\)/],
+      ['failures missing', text.replace('"failed": 0', '"failed": 1').replace('"passed": 3', '"passed": 2'), /lists 0 failure record\(s\) for 1 failed cycle\(s\)/],
+      ['shard 1/1000000000', text.replace('"shard": "2/2"', '"shard": "1/1000000000"'), /missing/],
+    ];
+    for (const [name, body, why] of variants) {
+      writeFileSync(join(dir, 'v.json'), body);
+      const r = await fuzz(['merge', 'v.json'], dir);
+      assert.equal(r.code, 2, `${name}: ${show(r)}`);
+      assert.match(r.stderr, why, name);
+      assert.match(r.stdout, /"complete": false/, name);
+    }
+  });
+
+  it('names the file whose JSON is broken or whose shape is wrong, without a stack trace', async (t) => {
+    const dir = tempDir(t);
+    const ok = await fuzz([...campaign, '--report', 'good.json'], dir);
+    assert.equal(ok.code, 0, show(ok));
+    const cases: [string, string, RegExp][] = [
+      ['cut.json', '{"tool": "replay-fuzz", "config": {', /^replay-fuzz: \S*cut\.json: the report is not valid JSON \(unexpected end of input at column \d+\)$/],
+      ['big.json', `{"tool": "replay-fuzz", "x": ${'7'.repeat(1_000_000)}}`, /^replay-fuzz: \S*big\.json: the report is not valid JSON \(integer 777777777777\.\.\.777777 \(1000000 digits\) is beyond the uint64 range\)$/],
+      ['proto.json', '{"tool": "replay-fuzz", "__proto__": {"config": {"shard": "1/1"}}}', /^replay-fuzz: \S*proto\.json: not a replay-fuzz report \(no config\)$/],
+      ['shape.json', readFileSync(join(dir, 'good.json'), 'utf8').replace('"failures": [', '"failures": 5, "x": ['), /^replay-fuzz: \S*shape\.json: not a replay-fuzz report \(failures is not a list\)$/],
+      ['list.json', '[]', /^replay-fuzz: \S*list\.json: not a replay-fuzz report$/],
+      ['dir.json', '', /^replay-fuzz: cannot read the report \S*dir\.json: is a directory$/],
+    ];
+    for (const [name, body, why] of cases) {
+      if (name === 'dir.json') mkdirSync(join(dir, name));
+      else writeFileSync(join(dir, name), body);
+      const r = await fuzz(['merge', 'good.json', name], dir);
+      assert.equal(r.code, 2, `${name}: ${show(r)}`);
+      const lines = r.stderr.split('\n').filter((l) => l !== '');
+      assert.equal(lines.length, 1, r.stderr.slice(0, 500));
+      assert.match(lines[0]!, why);
+    }
+  });
+});
