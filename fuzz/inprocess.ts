@@ -78,7 +78,7 @@ export function runInProcessCycle(config: CycleConfig, options: InProcessOptions
 
 /** Writes the cycle's trace (regenerated) to `path`; on failure (a full disk) no file is left. */
 export function writeTrace(config: CycleConfig, path: string, io: FileIo = REAL_IO): void {
-  const fd = openSync(path, 'w', 0o644);
+  const fd = openSync(path, 'wx', 0o644);
   try {
     const w = new ByteWriter(1 << 20, (chunk) => writeAll(fd, chunk, io));
     renderTrace(config, 'jsonl', w);

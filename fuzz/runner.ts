@@ -9,7 +9,8 @@ import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { REPLAY_EXIT, ReplayFailure, replayText, type CompareMode } from '../replay/index.js';
 import { shardCycle, shardSize, type CampaignPlan, type CycleConfig } from './campaign.js';
-import { ChildGroups } from './child.js';
+import { CapturedStream } from './capture.js';
+import { ChildGroups, startChild } from './child.js';
 import { showCommand, type Command } from './command.js';
 import { DivergenceRecorder } from './catalogue-run.js';
 import { EMPTY_COVERAGE, mergeCoverage, type Coverage } from './coverage.js';
@@ -63,6 +64,8 @@ export interface CampaignResult {
   readonly interrupted: boolean;
   /** Failing cycles whose record could not be written (a full disk). */
   readonly unrecorded: number;
+  /** Why `--report` could not be written, if it could not. */
+  readonly reportError?: string;
 }
 
 /** setTimeout's limit: longer delays fire at once. */
@@ -150,6 +153,7 @@ export async function runCampaign(s: FuzzSettings): Promise<CampaignResult> {
         // Keep what the failing cycle would have produced, but never a partial file.
         let saved = false;
         if (needTrace) {
+          rmSync(traceTemp, { force: true }); // what the stopped worker may have left
           const regenerate = s.timeoutMs > 0 ? Math.min(Math.max(10 * s.timeoutMs, 60_000), MAX_TIMER_MS) : 0;
           saved = (await slot.run({ kind: 'write-trace', config, path: traceTemp }, regenerate, s.signal)).kind === 'done';
           if (!saved) rmSync(traceTemp, { force: true });
@@ -263,15 +267,18 @@ export async function runCampaign(s: FuzzSettings): Promise<CampaignResult> {
           return code === wantReplayer;
         }
       }
-      // execa loads only when a minimization runs an external checker.
-      const { execa } = await import('execa');
-      const r = await execa(replayer.file, [...replayer.args, '-'], {
-        input: text,
-        reject: false,
-        cancelSignal: s.signal,
-        ...(s.timeoutMs > 0 ? { timeout: s.timeoutMs } : {}),
+      // Its own process group and deadline, like a cycle's checker.
+      const child = startChild(replayer.file, [...replayer.args, '-'], {
+        stdin: 'pipe',
+        timeoutMs: s.timeoutMs,
+        signal: s.signal,
+        groups,
+        stderr: new CapturedStream(undefined),
+        stdout: new CapturedStream(undefined),
       });
-      return r.exitCode === wantReplayer;
+      child.stdin?.end(text);
+      const r = await child.done;
+      return !r.timedOut && r.exitCode === wantReplayer;
     };
     const result = await minimizeEvents(trace, fails, s.minimizeBudget);
     if (result === undefined) return { error: 'the failure does not reproduce once the trace is rebuilt through the TS reducer' };
@@ -383,8 +390,15 @@ export async function runCampaign(s: FuzzSettings): Promise<CampaignResult> {
     coverage,
     ...(divergences.entries().length > 0 ? { divergences: divergences.entries() } : {}),
   };
-  if (s.reportPath !== undefined) writeFileDurably(s.reportPath, prettyJson(report));
-  return { report, failures, interrupted: s.signal.aborted, unrecorded };
+  let reportError: string | undefined;
+  if (s.reportPath !== undefined) {
+    try {
+      writeFileDurably(s.reportPath, prettyJson(report), io);
+    } catch (err) {
+      reportError = `cannot write the report ${s.reportPath}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`;
+    }
+  }
+  return { report, failures, interrupted: s.signal.aborted, unrecorded, ...(reportError === undefined ? {} : { reportError }) };
 }
 
 /** Upstream's end-of-run listing. */

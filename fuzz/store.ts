@@ -81,12 +81,19 @@ export class FailureStore {
       this.earlier = 0;
       return;
     }
-    mkdirSync(dir, { recursive: true });
+    try {
+      mkdirSync(dir, { recursive: true });
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      throw new Error(`--save-failure-traces ${dir}: ${code === 'EEXIST' || code === 'ENOTDIR' ? 'not a directory' : (code ?? (err as Error).message)}`);
+    }
     try {
       this.lock = acquireLock(join(dir, LOCK_NAME));
     } catch (err) {
       if (err instanceof LockBusyError) throw new Error(`${dir} is in use by another replay-fuzz (${err.message.replace(/^locked by /, '')}); use a different --save-failure-traces directory`);
-      throw err;
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code === 'EISDIR') throw new Error(`${join(dir, LOCK_NAME)} is a directory, not a lock file; remove it`);
+      throw new Error(`cannot lock ${dir}: ${code ?? (err as Error).message}`);
     }
     try {
       removeStaleTemps(dir);

@@ -175,6 +175,8 @@ async function runMain(argv: string[]): Promise<number> {
   } catch (err) {
     throw new UsageError((err as Error).message);
   }
+  if (o.saveFailureTraces === '') throw new UsageError('--save-failure-traces needs a directory name');
+  if (o.report === '') throw new UsageError('--report needs a file name');
   const saveDir = o.saveFailureTraces === undefined ? undefined : resolve(o.saveFailureTraces);
   let reportPath: string | undefined;
   let htmlPath: string | undefined;
@@ -241,6 +243,8 @@ async function runMain(argv: string[]): Promise<number> {
   out(`\n${coverageSummary(r.coverage)}`);
   if (r.divergences !== undefined) out(`\n${catalogueTable(r.divergences)}`);
   if (result.unrecorded > 0) process.stderr.write(`replay-fuzz: ${result.unrecorded} failing cycle(s) could not be recorded (see above)\n`);
+  // A lost report is an error of its own, but never hides failures or an interrupt.
+  if (result.reportError !== undefined) process.stderr.write(`replay-fuzz: ${result.reportError}\n`);
   if (result.interrupted) {
     out(`\nInterrupted after ${r.cycles.run} of ${r.cycles.planned} cycles (${r.cycles.failed} failed; ${rate}).\n`);
     return EXIT.interrupted;
@@ -250,7 +254,7 @@ async function runMain(argv: string[]): Promise<number> {
     return EXIT.failures;
   }
   out(`\nAll ${r.cycles.run} cycles passed (${rate}).\n`);
-  return EXIT.ok;
+  return result.reportError === undefined ? EXIT.ok : EXIT.usage;
 }
 
 async function runMerge(argv: string[]): Promise<number> {

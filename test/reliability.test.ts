@@ -14,6 +14,7 @@ import { CapturedStream, sanitizeTail } from '../fuzz/capture.js';
 import { ChildGroups } from '../fuzz/child.js';
 import { REAL_IO, writeFileDurably, type FileIo } from '../fuzz/durable.js';
 import { runExternalCycle } from '../fuzz/external.js';
+import { writeTrace } from '../fuzz/inprocess.js';
 import { acquireLock, LockBusyError, ownIdentity, processStartTicks, releaseLock } from '../fuzz/lock.js';
 import { DEFAULT_GENERATOR } from '../fuzz/runner.js';
 import { removeStaleScratch } from '../fuzz/scratch.js';
@@ -266,6 +267,15 @@ describe('a full disk', () => {
       if (!verdict) assert.equal(outcome.traceError, 'the trace could not be saved: ENOSPC');
       assert.equal(existsSync(traceTemp), false, 'the cut temporary is gone');
     }
+  });
+
+  it('while an in-process trace is written: no file is left behind', (t) => {
+    const dir = tempDir(t);
+    const path = join(dir, '.tmp-0123456789ab-failure-cycle-0001-seed-5.jsonl');
+    assert.throws(() => writeTrace(config, path, fullDisk(3000)), /ENOSPC/);
+    assert.equal(existsSync(path), false);
+    writeTrace(config, path);
+    assert.ok(readFileSync(path, 'utf8').endsWith('\n'));
   });
 
   it('while the index is written: nothing changes on disk and the store does not count the record', (t) => {
@@ -671,6 +681,51 @@ describe('replay-fuzz merge', () => {
       const lines = r.stderr.split('\n').filter((l) => l !== '');
       assert.equal(lines.length, 1, r.stderr.slice(0, 500));
       assert.match(lines[0]!, why);
+    }
+  });
+});
+
+describe('odd failure directories and a lost report', () => {
+  it('a failure directory that is a file, a lock that is a directory, empty names: one line, exit 2', async (t) => {
+    const dir = tempDir(t);
+    writeFileSync(join(dir, 'afile'), '');
+    mkdirSync(join(dir, 'o', '.replay-fuzz.lock'), { recursive: true });
+    const cases: [string[], RegExp][] = [
+      [['--save-failure-traces', 'afile'], /^replay-fuzz: --save-failure-traces \S*afile: not a directory$/],
+      [['--save-failure-traces', 'afile/sub'], /^replay-fuzz: --save-failure-traces \S*afile\/sub: not a directory$/],
+      [['--save-failure-traces', 'o'], /^replay-fuzz: \S*o\/\.replay-fuzz\.lock is a directory, not a lock file; remove it$/],
+      [['--save-failure-traces', ''], /^replay-fuzz: --save-failure-traces needs a directory name$/],
+      [['--report', ''], /^replay-fuzz: --report needs a file name$/],
+    ];
+    for (const [args, why] of cases) {
+      const r = await fuzz(['--cycles', '1', '--event', '3', ...args], dir);
+      assert.equal(r.code, 2, show(r));
+      assert.equal(r.stderr.split('\n').length, 2, r.stderr);
+      assert.match(r.stderr.trim(), why);
+    }
+    assert.ok(existsSync(join(dir, 'o', '.replay-fuzz.lock')), 'the user\'s directory is left alone');
+  });
+
+  it('a report that cannot be written at the end is an error, and never hides failures', async (t) => {
+    const dir = tempDir(t);
+    const mnt = join(dir, 'mnt');
+    mkdirSync(mnt);
+    const mounted = spawnSync('mount', ['-t', 'tmpfs', '-o', 'size=16k', 'tmpfs', mnt]);
+    if (mounted.status !== 0) {
+      t.diagnostic(`mount not permitted (${mounted.stderr.toString().trim()})`);
+      return;
+    }
+    try {
+      // Fill the file system, leaving inodes (the up-front check creates an empty file).
+      spawnSync('sh', ['-c', `cat /dev/zero > '${join(mnt, 'filler')}'`]);
+      const ok = await fuzz(['--cycles', '1', '--event', '3', '--report', 'mnt/r.json'], dir);
+      assert.equal(ok.code, 2, show(ok));
+      assert.match(ok.stderr, /replay-fuzz: cannot write the report \S*mnt\/r\.json: ENOSPC\n/);
+      const failing = await fuzz([...stepLimit(0), '--cycles', '1', '--event', '3', '--report', 'mnt/r.json'], dir);
+      assert.equal(failing.code, 1, show(failing));
+      assert.deepEqual(readdirSync(mnt), ['filler']);
+    } finally {
+      spawnSync('umount', ['-l', mnt]);
     }
   });
 });
