@@ -12,7 +12,8 @@
  * docs/fuzzing.md, "Locking").
  */
 import { randomBytes } from 'node:crypto';
-import { linkSync, readFileSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { linkSync, lstatSync, readdirSync, readFileSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 import { hostname } from 'node:os';
 import { parseJsonWithFractions } from '../replay/index.js';
 
@@ -201,6 +202,41 @@ export function acquireLock(path: string, isAlive: OwnerCheck = ownerAlive, dept
     }
   }
   throw new LockBusyError(`${path} keeps changing hands`);
+}
+
+/** How old a lock's leftover candidate or takeover token must be before it is removed. */
+const LEFTOVER_AGE_MS = 60_000;
+
+/**
+ * Removes what a process killed while taking `path` left beside it: old
+ * candidates (`.new-`) and old takeover tokens whose owner is dead. Only
+ * the lock's holder calls this.
+ */
+export function removeLockLeftovers(path: string, now = Date.now()): number {
+  const dir = dirname(path);
+  const base = basename(path);
+  let removed = 0;
+  for (const name of readdirSync(dir)) {
+    if (!name.startsWith(`${base}.`)) continue;
+    const rest = name.slice(base.length + 1);
+    const candidate = /^new-[0-9a-f]{12}$/.test(rest);
+    const token = /^takeover-\d+$/.test(rest);
+    if (!candidate && !token) continue;
+    const full = join(dir, name);
+    try {
+      const st = lstatSync(full);
+      if (!st.isFile() || now - st.mtimeMs < LEFTOVER_AGE_MS) continue;
+      if (token) {
+        const raw = readFileSync(full, 'utf8');
+        if (ownerAlive(parseOwner(raw), { raw, ino: st.ino, mtimeMs: st.mtimeMs })) continue;
+      }
+      unlinkSync(full);
+      removed++;
+    } catch {
+      /* gone meanwhile */
+    }
+  }
+  return removed;
 }
 
 /** Removes the lock if it is still ours. */

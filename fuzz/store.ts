@@ -9,7 +9,7 @@ import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { parseJsonWithFractions, type FailureReport } from '../replay/index.js';
 import { REAL_IO, removeStaleTemps, writeFileDurably, type FileIo } from './durable.js';
-import { acquireLock, LockBusyError, releaseLock, type HeldLock } from './lock.js';
+import { acquireLock, LockBusyError, releaseLock, removeLockLeftovers, type HeldLock } from './lock.js';
 import { prettyJson } from './json-out.js';
 
 export interface MinimizedRecord {
@@ -97,6 +97,7 @@ export class FailureStore {
     }
     try {
       removeStaleTemps(dir);
+      removeLockLeftovers(this.lock.path);
       const index = join(dir, INDEX_NAME);
       if (existsSync(index)) {
         const previous = readJsonFile(index, 'the failure index');

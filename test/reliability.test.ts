@@ -195,6 +195,28 @@ describe('failure-directory lock (fuzz/lock.ts)', () => {
     assert.throws(() => acquireLock(lock), LockBusyError);
   });
 
+  it('leftovers of a takeover killed half-way are removed by the next holder, only when old and dead', async (t) => {
+    const dir = tempDir(t);
+    const out = join(dir, 'out');
+    mkdirSync(out);
+    const old = new Date(Date.now() - 3_600_000);
+    const dead = `${JSON.stringify({ pid: 2147483646, host: ownIdentity().host })}\n`;
+    const files: [string, string, boolean][] = [
+      ['.replay-fuzz.lock.new-0123456789ab', dead, true],
+      ['.replay-fuzz.lock.takeover-12345', dead, true],
+      ['.replay-fuzz.lock.takeover-777', `${JSON.stringify(ownIdentity())}\n`, false],
+      ['.replay-fuzz.lock.notes', 'mine', false],
+    ];
+    for (const [name, text] of files) {
+      writeFileSync(join(out, name), text);
+      utimesSync(join(out, name), old, old);
+    }
+    writeFileSync(join(out, '.replay-fuzz.lock.new-fedcba987654'), dead); // young: maybe a contender's
+    const r = await fuzz(['--cycles', '1', '--event', '3', '--save-failure-traces', 'out'], dir);
+    assert.equal(r.code, 0, show(r));
+    assert.deepEqual(readdirSync(out).filter((n) => n.startsWith('.replay-fuzz.lock')).sort(), ['.replay-fuzz.lock.new-fedcba987654', '.replay-fuzz.lock.notes', '.replay-fuzz.lock.takeover-777']);
+  });
+
   it('a setup error (a damaged failures.json) names the file, exits 2 and releases the lock', async (t) => {
     const dir = tempDir(t);
     const out = join(dir, 'out');
