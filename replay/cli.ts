@@ -11,6 +11,7 @@ import { failureText, jsonReport, leniencyLines, okLine, REPLAY_EXIT } from './r
 import { ReplayFailure } from './failure.js';
 import { replayStream } from './run.js';
 import { tuneV8ForShortRuns } from '../tracegen/v8-tuning.js';
+import { versionLine } from '../tracegen/version.js';
 
 const HELP_AFTER = `
 Compares every step of the trace with the TS reducer, starting from the empty
@@ -55,6 +56,7 @@ async function main(argv: string[]): Promise<void> {
           return n;
         }),
     )
+    .version(versionLine('peering-replay-ts'), '-V, --version', 'print the version and exit')
     .addHelpText('after', HELP_AFTER)
     .exitOverride()
     .configureOutput({ writeErr: () => undefined })

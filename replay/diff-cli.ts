@@ -4,8 +4,10 @@ import { createReadStream } from 'node:fs';
 import { unreadableStdin } from './stdin.js';
 import { Command, CommanderError } from 'commander';
 import { ReplayFailure } from './failure.js';
+import { reportJson } from './json-text.js';
 import { clipText, REPLAY_EXIT } from './report.js';
 import { diffTraces } from './trace-diff.js';
+import { versionLine } from '../tracegen/version.js';
 
 function fail(code: number, message: string): never {
   process.stderr.write(`peering-trace-diff: ${message}\n`);
@@ -19,13 +21,14 @@ async function main(argv: string[]): Promise<void> {
     .argument('<b>', 'second trace')
     .option('--strict', 'compare every member and order (default: what the Lean checker compares)')
     .option('--json', 'print a JSON report on stdout')
+    .version(versionLine('peering-trace-diff'), '-V, --version', 'print the version and exit')
     .addHelpText('after', '\nExit status: 0 equivalent, 1 diverging, 2 usage, 3 malformed line (checked as peering-replay-ts does), 4 unreadable file\nA closed stdout (| head) never changes the status.')
     .exitOverride()
     .configureOutput({ writeErr: () => undefined });
   try {
     program.parse(argv, { from: 'user' });
   } catch (err) {
-    if (err instanceof CommanderError && err.code === 'commander.helpDisplayed') process.exit(0);
+    if (err instanceof CommanderError && (err.code === 'commander.helpDisplayed' || err.code === 'commander.version')) process.exit(0);
     fail(REPLAY_EXIT.usage, `${(err as Error).message.replace(/^error: /, '').split('\n')[0]} (usage: peering-trace-diff <a> <b>)`);
   }
   const [pathA, pathB] = program.args as [string, string];
@@ -38,7 +41,7 @@ async function main(argv: string[]): Promise<void> {
   const opts = program.opts<{ strict?: boolean; json?: boolean }>();
   try {
     const result = await diffTraces(open(pathA), open(pathB), opts.strict ? 'strict' : 'lean');
-    if (opts.json) process.stdout.write(`${JSON.stringify({ same: result.divergence === undefined, ...result })}\n`);
+    if (opts.json) process.stdout.write(`${reportJson({ same: result.divergence === undefined, ...result })}\n`);
     process.exitCode = result.divergence === undefined ? REPLAY_EXIT.ok : REPLAY_EXIT.mismatch;
     if (result.divergence === undefined) {
       if (!opts.json) process.stdout.write(`traces agree: ${result.lines} lines (${result.equivalentLines} equivalent but not byte-identical)\n`);

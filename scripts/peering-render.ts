@@ -6,15 +6,13 @@
  * writes exactly what `cross-validate ...` writes.
  */
 import { once } from 'node:events';
-import { readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { Command, CommanderError, Option } from 'commander';
 import { DEFAULT_MAX_LINE_BYTES, LineSplitter } from '../replay/index.js';
 import { LineTooLongError } from '../replay/line-reader.js';
 import { EventLineReader, PROTOCOL_VERSION, ProtocolError } from '../replay/protocol.js';
 import { RENDER_MODELS, TraceRenderer, UnhandledEvent, type RenderModel } from '../replay/render.js';
 import { ByteWriter } from '../tracegen/index.js';
+import { versionLine } from '../tracegen/version.js';
 
 /** Exit statuses (docs/protocol.md). */
 const EXIT = { ok: 0, unhandled: 1, usage: 2, malformed: 3, io: 4, brokenPipe: 141 } as const;
@@ -41,11 +39,8 @@ Exit status:
   141  stdout was closed early (broken pipe)
 Steps written before an error stand; nothing is written for the failing line.`;
 
-const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-
 function packageVersion(): string {
-  const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version?: string };
-  return `peering-render ${pkg.version ?? 'unknown'} (protocol ${PROTOCOL_VERSION})`;
+  return `${versionLine('peering-render')} (protocol ${PROTOCOL_VERSION})`;
 }
 
 class Exit extends Error {

@@ -25,6 +25,7 @@ import { renderHtmlReport } from '../fuzz/html.js';
 import { mergeReports, readReport } from '../fuzz/report.js';
 import { failureListing, MAX_TIMER_MS, runCampaign } from '../fuzz/runner.js';
 import { tuneV8ForShortRuns } from '../tracegen/v8-tuning.js';
+import { versionLine } from '../tracegen/version.js';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
@@ -120,6 +121,7 @@ async function runMain(argv: string[]): Promise<number> {
     .option('--minimize', 'shrink each failing trace to a minimal failing event list')
     .option('--minimize-budget <runs>', 'checker runs allowed per minimization', positive('--minimize-budget'), 300)
     .option('--no-progress', 'never draw the progress bar')
+    .version(versionLine('replay-fuzz'), '-V, --version', 'print the version and exit')
     .addHelpText('after', HELP_AFTER)
     .exitOverride()
     .configureOutput({ writeErr: () => undefined, writeOut: (t) => process.stdout.write(t) });
@@ -297,7 +299,7 @@ async function main(argv: string[]): Promise<number> {
     return argv[0] === 'merge' ? await runMerge(argv.slice(1)) : await runMain(argv);
   } catch (err) {
     if (err instanceof CommanderError) {
-      if (err.code === 'commander.helpDisplayed' || err.code === 'commander.help') return EXIT.ok;
+      if (err.code === 'commander.helpDisplayed' || err.code === 'commander.help' || err.code === 'commander.version') return EXIT.ok;
       process.stderr.write(`replay-fuzz: ${err.message.replace(/^error: /, '').split('\n')[0]}\n`);
       return EXIT.usage;
     }

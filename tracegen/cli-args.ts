@@ -34,6 +34,7 @@ export const EXIT = {
 export type CliParse =
   | { readonly kind: 'run'; readonly options: CliOptions }
   | { readonly kind: 'help' }
+  | { readonly kind: 'version' }
   | { readonly kind: 'error'; readonly exitCode: number; readonly message: string };
 
 interface OptionSpec {
@@ -64,6 +65,7 @@ export function parseCliArgs(argv: readonly string[]): CliParse {
   const values = new Map<string, string[]>();
   const extras: string[] = [];
   let help = false;
+  let version = false;
   let positionalOnly = false;
 
   const args = [...argv];
@@ -84,6 +86,10 @@ export function parseCliArgs(argv: readonly string[]): CliParse {
       const inline = eq < 0 ? undefined : arg.slice(eq + 1);
       if (name === '--help') {
         help = true;
+        continue;
+      }
+      if (name === '--version' && inline === undefined) {
+        version = true;
         continue;
       }
       const spec = OPTIONS.find((o) => o.name === name);
@@ -110,6 +116,7 @@ export function parseCliArgs(argv: readonly string[]): CliParse {
   }
 
   if (help) return { kind: 'help' };
+  if (version) return { kind: 'version' };
 
   let options = DEFAULTS;
   for (const spec of OPTIONS) {
@@ -164,6 +171,7 @@ Usage: cross-validate [OPTIONS]
 
 Options:
   -h, --help              Print this help message and exit
+  --version               Print the version and exit (not in upstream)
   --seed UINT [42]        Random seed, any uint64 (0..18446744073709551615);
                           the engine uses it modulo 2^32, output prints it whole
   --events INT [30]       Max events per trace after Initialize; the count is
@@ -191,7 +199,7 @@ ignored. An empty value means 0. Options may be written --name VALUE or
 stderr gets two banner lines: the effective settings, then the event total.
 
 Exit status:
-  0    success (or --help)
+  0    success (or --help, --version)
   104  a value could not be converted (e.g. --events abc, --seed -1)
   105  a value is not allowed (e.g. --profile foo, --emit events --format legacy)
   109  unexpected arguments

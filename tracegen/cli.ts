@@ -6,6 +6,7 @@ import { EXIT, HELP_TEXT, parseCliArgs } from './cli-args.js';
 import { renderEventStream } from './event-stream.js';
 import { renderTrace } from './trace.js';
 import { tuneV8ForShortRuns } from './v8-tuning.js';
+import { versionLine } from './version.js';
 
 const BROKEN_PIPE = 141;
 const CHUNK = 1 << 20;
@@ -47,6 +48,10 @@ function main(argv: readonly string[]): void {
   const parsed = parseCliArgs(argv);
   if (parsed.kind === 'help') {
     writeAll(Buffer.from(HELP_TEXT));
+    return;
+  }
+  if (parsed.kind === 'version') {
+    writeAll(Buffer.from(`${versionLine('cross-validate')}\n`));
     return;
   }
   if (parsed.kind === 'error') {
