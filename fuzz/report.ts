@@ -5,7 +5,9 @@
 import { parseShard, shardSize, type CampaignPlan } from './campaign.js';
 import { mergeDivergences, type DivergenceEntry } from './catalogue.js';
 import { EMPTY_COVERAGE, mergeCoverage, type Coverage } from './coverage.js';
+import type { RunMeta } from './meta.js';
 import { clip, readJsonFile, type FailureRecord } from './store.js';
+import { exactReport } from './u64-fields.js';
 
 export interface ReportConfig {
   readonly profile: string;
@@ -24,9 +26,15 @@ export interface ReportConfig {
   readonly stop_on_first_failure: boolean;
 }
 
+/** The report format this version writes. */
+export const REPORT_FORMAT = 2;
+
 export interface CampaignReport {
   readonly tool: 'replay-fuzz';
-  readonly format: 1;
+  /** 2: uint64 values are decimal strings (1: bare numbers; still read). */
+  readonly format: number;
+  /** Absent in reports written before format 2. */
+  readonly meta?: RunMeta;
   readonly config: ReportConfig;
   readonly argv: readonly string[];
   readonly started_at: string;
@@ -62,7 +70,7 @@ export function readReport(path: string): CampaignReport {
   if (value === null || typeof value !== 'object' || Array.isArray(value) || value.tool !== 'replay-fuzz') throw new Error(`${path}: not a replay-fuzz report`);
   const problem = shapeProblem(value);
   if (problem !== undefined) throw new Error(`${path}: not a replay-fuzz report (${problem})`);
-  return value;
+  return exactReport(value, path);
 }
 
 const isObject = (v: unknown): v is { [key: string]: unknown } => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -137,6 +145,7 @@ export function mergeReports(reports: readonly CampaignReport[]): MergeResult {
   const run = sum((r) => r.cycles.run);
   const report: CampaignReport = {
     ...first,
+    format: REPORT_FORMAT,
     config: { ...first.config, shard: `merged from ${reports.length}/${count}`, jobs: sum((r) => r.config.jobs) },
     argv: [],
     started_at: reports.map((r) => r.started_at).sort()[0]!,

@@ -21,7 +21,8 @@ import { extractEvents, minimizeEvents } from './minimize.js';
 import { invariantBreak, type CycleOutcome } from './outcome.js';
 import { WorkerSlot } from './pool.js';
 import { ProgressBar } from './progress.js';
-import type { CampaignReport } from './report.js';
+import { REPORT_FORMAT, type CampaignReport } from './report.js';
+import { runMeta } from './meta.js';
 import { createScratch, removeScratch, removeStaleScratch, type Scratch } from './scratch.js';
 import { fileDigest, FailureStore, type FailureRecord, type MinimizedRecord } from './store.js';
 
@@ -359,7 +360,8 @@ export async function runCampaign(s: FuzzSettings): Promise<CampaignResult> {
   const failures = store.added;
   const report: CampaignReport = {
     tool: 'replay-fuzz',
-    format: 1,
+    format: REPORT_FORMAT,
+    meta: runMeta(),
     config: {
       profile: s.plan.profile,
       cycles: s.plan.cycles,

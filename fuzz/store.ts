@@ -11,6 +11,7 @@ import { parseJsonWithFractions, type FailureReport } from '../replay/index.js';
 import { REAL_IO, removeStaleTemps, writeFileDurably, type FileIo } from './durable.js';
 import { acquireLock, LockBusyError, releaseLock, removeLockLeftovers, type HeldLock } from './lock.js';
 import { prettyJson } from './json-out.js';
+import { exactFailureRecord } from './u64-fields.js';
 
 export interface MinimizedRecord {
   readonly trace_path: string | null;
@@ -102,7 +103,7 @@ export class FailureStore {
       if (existsSync(index)) {
         const previous = readJsonFile(index, 'the failure index');
         if (!Array.isArray(previous)) throw new Error(`${index} is not a failure list; move it away first`);
-        this.records.push(...(previous as FailureRecord[]));
+        this.records.push(...previous.map((r, i) => exactFailureRecord(r, `${index}: [${i}]`)));
       }
     } catch (err) {
       this.close(); // a setup error must not leave the directory locked

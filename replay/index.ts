@@ -3,6 +3,7 @@ export { ReplayChecker, type ReplayOptions, type ReplayStats, type LeniencyNotes
 export { replayStream, replayText, type StreamOptions } from './run.js';
 export { ReplayFailure, type FailureReport, type Triage, type Stage } from './failure.js';
 export { REPLAY_EXIT, failureText, okLine, leniencyLines } from './report.js';
+export { reportJson } from './json-text.js';
 export { parseJson, parseJsonWithFractions, stringifyJson, isJsonObject, type JsonValue, type JsonObject } from './json-lossless.js';
 export { decodeEvent, decodeSnapshot } from './decode.js';
 export { diffJson, type DiffEntry } from './diff.js';

@@ -1,6 +1,7 @@
 /** Human and machine renderings of a replay outcome. */
 import type { LeniencyNotes } from './checker.js';
 import type { FailureReport } from './failure.js';
+import { reportJson } from './json-text.js';
 
 /** Exit statuses of `peering-replay-ts` (0/1/2 as Lean's `peering-replay`). */
 export const REPLAY_EXIT = {
@@ -55,5 +56,5 @@ export interface JsonReport {
 }
 
 export function jsonReport(report: JsonReport): string {
-  return JSON.stringify(report);
+  return reportJson(report);
 }

@@ -553,15 +553,16 @@ describe('replay-fuzz with external tools', () => {
     const records = readRecords(join(dir, 'out'));
     assert.equal(records.length, 2);
     for (const f of records) {
-      assert.equal(f.config.seed, U64_MAX);
-      assert.equal(f.campaign_seed, U64_MAX);
+      // Written as decimal strings (see test/report-json.test.ts), read back exactly.
+      assert.equal(BigInt(f.config.seed), U64_MAX);
+      assert.equal(BigInt(f.campaign_seed), U64_MAX);
       assert.ok(f.trace_path!.endsWith(`-seed-18446744073709551615.jsonl`));
       const bytes = assertRecordedTrace(f);
       assert.match(bytes.toString('utf8'), /\{"kind":"summary","seed":18446744073709551615,"events":5\}\n$/);
     }
     const report = readFileSync(join(dir, 'r.json'), 'utf8');
-    assert.match(report, /"seed": 18446744073709551615,/);
-    assert.match(report, /"campaign_seed": 18446744073709551615,/);
+    assert.match(report, /"seed": "18446744073709551615",/);
+    assert.match(report, /"campaign_seed": "18446744073709551615",/);
   });
 });
 
