@@ -5,7 +5,7 @@
  */
 import { rmSync } from 'node:fs';
 import { setMaxListeners } from 'node:events';
-import { basename, dirname, join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { REPLAY_EXIT, ReplayFailure, replayText, type CompareMode } from '../replay/index.js';
 import { shardCycle, shardSize, type CampaignPlan, type CycleConfig } from './campaign.js';
@@ -23,6 +23,7 @@ import { WorkerSlot } from './pool.js';
 import { ProgressBar } from './progress.js';
 import { REPORT_FORMAT, type CampaignReport } from './report.js';
 import { runMeta } from './meta.js';
+import type { CycleResult } from './junit.js';
 import { createScratch, removeScratch, removeStaleScratch, type Scratch } from './scratch.js';
 import { fileDigest, FailureStore, type FailureRecord, type MinimizedRecord } from './store.js';
 
@@ -57,6 +58,8 @@ export interface FuzzSettings {
   readonly io?: FileIo;
   /** Called once set-up (failure directory, scratch) has succeeded. */
   readonly started?: () => void;
+  /** Called after each cycle that ran to the end (for JUnit output). */
+  readonly onCycle?: (result: CycleResult) => void;
 }
 
 export interface CampaignResult {
@@ -309,6 +312,7 @@ export async function runCampaign(s: FuzzSettings): Promise<CampaignResult> {
     while (!stop && !s.signal.aborted && next < total) {
       const config = shardCycle(s.plan, next++);
       announce(config);
+      const cycleStart = process.hrtime.bigint();
       let outcome: CycleOutcome | undefined;
       try {
         outcome = await runOne(config, slot);
@@ -319,6 +323,7 @@ export async function runCampaign(s: FuzzSettings): Promise<CampaignResult> {
         return;
       }
       if (outcome === undefined) return;
+      s.onCycle?.({ config, ok: outcome.ok, seconds: Number(process.hrtime.bigint() - cycleStart) / 1e9 });
       done++;
       events += outcome.events;
       if (outcome.coverage !== undefined) coverage = mergeCoverage([coverage, outcome.coverage]);
@@ -401,31 +406,4 @@ export async function runCampaign(s: FuzzSettings): Promise<CampaignResult> {
     }
   }
   return { report, failures, interrupted: s.signal.aborted, unrecorded, ...(reportError === undefined ? {} : { reportError }) };
-}
-
-/** Upstream's end-of-run listing. */
-export function failureListing(failures: readonly FailureRecord[], saveDir: string | undefined): string {
-  const out = ['', 'Failures:'];
-  for (const f of failures) {
-    out.push(
-      `- cycle=${f.config.cycle} seed=${f.config.seed} event=${f.config.event} profile=${f.config.profile} ` +
-        `cross_validate_rc=${f.cross_validate_returncode} replayer_rc=${f.replayer_returncode}`,
-    );
-    if (f.trace_path !== null) out.push(`  trace: ${f.trace_path}`);
-    if (f.minimized !== undefined) {
-      out.push('error' in f.minimized ? `  minimize: ${f.minimized.error}` : `  minimized: ${f.minimized.events} of ${f.minimized.original_events} events${f.minimized.trace_path ? ` (${basename(f.minimized.trace_path)})` : ''}`);
-    }
-    if (f.failure_reason !== null) out.push(`  reason: ${f.failure_reason}`);
-    out.push(`  reproduce: ${f.reproduce}`);
-    for (const [label, text] of [
-      ['cross_validate stderr', f.cross_validate_stderr],
-      ['replayer stderr', f.replayer_stderr],
-    ] as const) {
-      if (text.trim() === '') continue;
-      out.push(`  ${label}:`);
-      for (const l of text.trim().split('\n').slice(0, 30)) out.push(`    ${l}`);
-    }
-  }
-  if (saveDir !== undefined) out.push(`failure summary: ${join(saveDir, 'failures.json')}`);
-  return out.join('\n') + '\n';
 }

@@ -23,7 +23,12 @@ import { catalogueTable } from '../fuzz/catalogue.js';
 import { coverageSummary } from '../fuzz/coverage.js';
 import { renderHtmlReport } from '../fuzz/html.js';
 import { mergeReports, readReport } from '../fuzz/report.js';
-import { failureListing, MAX_TIMER_MS, runCampaign } from '../fuzz/runner.js';
+import { MAX_TIMER_MS, runCampaign } from '../fuzz/runner.js';
+import { groupedFailureListing } from '../fuzz/listing.js';
+import type { CycleResult } from '../fuzz/junit.js';
+import { writeRunOutputs } from '../fuzz/run-outputs.js';
+import { readFailureIndex, rerunFailures } from '../fuzz/rerun.js';
+import type { FailureRecord } from '../fuzz/store.js';
 import { tuneV8ForShortRuns } from '../tracegen/v8-tuning.js';
 import { versionLine } from '../tracegen/version.js';
 
@@ -77,13 +82,29 @@ Exit status: 0 all cycles passed, 1 failures found, 2 usage or setup error,
 not change the status: the campaign runs on, writes its report and exits
 with its verdict.
 
+Commands:
+  replay-fuzz merge REPORT... [--output FILE]
+      combine the --report files of a campaign's shards into one report
+  replay-fuzz rerun DIR
+      run every failure saved in DIR/failures.json again; exit 1 if any still fails
+  (each takes --help)
+
+Reports: --report FILE (JSON, schema/report.schema.json), --junit FILE
+(JUnit XML). Under GitHub Actions a Markdown summary is appended to
+$GITHUB_STEP_SUMMARY and each failure cause is annotated with ::error.
+
 Examples:
   replay-fuzz --profile lean-core --cycles 200 --event-range 32 1024 --jobs 2 --require-image-invariant
   replay-fuzz --replayer .lake/build/bin/peering-replay --cycles 50
   replay-fuzz --campaign-seed 7 --shard 2/4 --cycles 1000 --report shard2.json
-  replay-fuzz merge shard*.json --output campaign.json`;
+  replay-fuzz merge shard*.json --output campaign.json
+  replay-fuzz rerun failures/`;
 
 async function rebuild(out: (t: string) => void): Promise<void> {
+  // An installed package ships only its build: there is nothing to rebuild from.
+  if (!existsSync(join(ROOT, 'tsconfig.json'))) {
+    throw new UsageError(`--rebuild needs a source checkout; ${ROOT} is an installed package, already built (drop --rebuild)`);
+  }
   const { execa } = await import('execa');
   out('Rebuilding the TypeScript toolkit...\n');
   await execa('npm', ['run', 'build'], { cwd: ROOT, stdio: 'inherit' });
@@ -117,6 +138,7 @@ async function runMain(argv: string[]): Promise<number> {
     .option('--campaign-seed <uint64>', 'seed from which every cycle seed is derived (default: random, printed)', uint64('--campaign-seed'))
     .option('--report <file>', 'write a JSON report of the run here')
     .option('--html <file>', 'write a self-contained HTML report here (heatmap, divergences, failures, configuration)')
+    .option('--junit <file>', 'write the run as JUnit XML here (one testcase per cycle)')
     .option('--timeout <seconds>', `kill a cycle (generator or checker) that runs longer (1..${MAX_TIMEOUT_S})`, positive('--timeout', MAX_TIMEOUT_S))
     .option('--minimize', 'shrink each failing trace to a minimal failing event list')
     .option('--minimize-budget <runs>', 'checker runs allowed per minimization', positive('--minimize-budget'), 300)
@@ -149,6 +171,7 @@ async function runMain(argv: string[]): Promise<number> {
     campaignSeed?: bigint;
     report?: string;
     html?: string;
+    junit?: string;
     timeout?: number;
     minimize?: boolean;
     minimizeBudget: number;
@@ -182,9 +205,11 @@ async function runMain(argv: string[]): Promise<number> {
   const saveDir = o.saveFailureTraces === undefined ? undefined : resolve(o.saveFailureTraces);
   let reportPath: string | undefined;
   let htmlPath: string | undefined;
+  let junitPath: string | undefined;
   try {
     if (o.report !== undefined) reportPath = checkOutputPath(o.report, '--report', saveDir);
     if (o.html !== undefined) htmlPath = checkOutputPath(o.html, '--html', saveDir);
+    if (o.junit !== undefined) junitPath = checkOutputPath(o.junit, '--junit', saveDir);
   } catch (err) {
     throw new UsageError((err as Error).message);
   }
@@ -210,6 +235,7 @@ async function runMain(argv: string[]): Promise<number> {
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
 
+  const cycles: CycleResult[] = [];
   const result = await runCampaign({
     plan,
     jobs: o.jobs,
@@ -229,6 +255,7 @@ async function runMain(argv: string[]): Promise<number> {
     err: process.stderr,
     signal: controller.signal,
     groups,
+    onCycle: (c) => void cycles.push(c),
     // Said once the failure directory is ours, so a setup error stays the only line.
     started: () =>
       void process.stderr.write(
@@ -241,9 +268,10 @@ async function runMain(argv: string[]): Promise<number> {
   const r = result.report;
   const rate = `${Math.round(r.events_per_second).toLocaleString('en-US')} events/s, ${r.cycles_per_second.toFixed(2)} cycles/s`;
   if (htmlPath !== undefined) writeFileDurably(htmlPath, renderHtmlReport(r));
-  if (result.failures.length > 0) out(failureListing(result.failures, saveDir));
+  if (result.failures.length > 0) out(groupedFailureListing(result.failures, saveDir));
   out(`\n${coverageSummary(r.coverage)}`);
   if (r.divergences !== undefined) out(`\n${catalogueTable(r.divergences)}`);
+  writeRunOutputs({ report: r, cycles, ...(junitPath === undefined ? {} : { junitPath }), env: process.env, out, warn: (t) => void process.stderr.write(t) });
   if (result.unrecorded > 0) process.stderr.write(`replay-fuzz: ${result.unrecorded} failing cycle(s) could not be recorded (see above)\n`);
   // A lost report is an error of its own, but never hides failures or an interrupt.
   if (result.reportError !== undefined) process.stderr.write(`replay-fuzz: ${result.reportError}\n`);
@@ -294,8 +322,64 @@ async function runMerge(argv: string[]): Promise<number> {
   return report.cycles.failed > 0 ? EXIT.failures : EXIT.ok;
 }
 
+async function runRerun(argv: string[]): Promise<number> {
+  const program = new Cli('replay-fuzz rerun')
+    .description('Run every failure recorded in DIR/failures.json again (after a fix, say) and report which still fail')
+    .argument('<dir>', 'a failure directory written with --save-failure-traces')
+    .option('--cross-validate <path>', 'generator executable; default: ours')
+    .option('--cross-validate-arg <arg>', 'an argument for --cross-validate (repeatable)', collect, [])
+    .option('--replayer <path>', 'checker with the peering-replay interface; default: the TS checker, in-process')
+    .option('--replayer-arg <arg>', 'an argument for --replayer (repeatable)', collect, [])
+    .option('--require-image-invariant', 'also fail a cycle whose trace reports a broken image invariant (always on for failures that were one)')
+    .option('--strict', 'run the TS checker in strict mode')
+    .option('--timeout <seconds>', 'kill a generator or checker that runs longer', positive('--timeout', MAX_TIMEOUT_S))
+    .addHelpText('after', '\nExit status: 0 none still fails, 1 some still fail, 2 usage error (no DIR/failures.json, bad option)')
+    .exitOverride()
+    .configureOutput({ writeErr: () => undefined, writeOut: (t) => process.stdout.write(t) });
+  program.parse(argv, { from: 'user' });
+  const o = program.opts<{ crossValidate?: string; crossValidateArg: string[]; replayer?: string; replayerArg: string[]; requireImageInvariant?: boolean; strict?: boolean; timeout?: number }>();
+  const dir = resolve(program.args[0]!);
+  let generator: Command | undefined;
+  let replayer: Command | undefined;
+  try {
+    if (o.crossValidate !== undefined) generator = resolveCommand(o.crossValidate, o.crossValidateArg, 'cross_validate', '--cross-validate');
+    if (o.replayer !== undefined) replayer = resolveCommand(o.replayer, o.replayerArg, 'replayer', '--replayer');
+    readFailureIndex(dir);
+  } catch (err) {
+    throw new UsageError((err as Error).message);
+  }
+  const controller = new AbortController();
+  const groups = new ChildGroups();
+  process.on('exit', () => groups.signalAll('SIGKILL'));
+  const onSignal = (): void => controller.abort();
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  const line = (c: FailureRecord['config']) => `cycle=${c.cycle} seed=${c.seed} event=${c.event} profile=${c.profile}`;
+  const verdicts = await rerunFailures(
+    {
+      dir,
+      ...(generator === undefined ? {} : { generator }),
+      ...(replayer === undefined ? {} : { replayer }),
+      requireInvariant: o.requireImageInvariant ?? false,
+      mode: o.strict ? 'strict' : 'lean',
+      timeoutMs: (o.timeout ?? 0) * 1000,
+      signal: controller.signal,
+      groups,
+    },
+    (v) => void process.stdout.write(v.stillFails ? `still fails: ${line(v.record.config)}: ${v.cause}\n  reproduce: ${v.record.reproduce}\n` : `fixed:       ${line(v.record.config)}\n`),
+  );
+  const failing = verdicts.filter((v) => v.stillFails).length;
+  if (controller.signal.aborted) {
+    process.stdout.write(`\nInterrupted after ${verdicts.length} rerun(s), ${failing} still failing.\n`);
+    return EXIT.interrupted;
+  }
+  process.stdout.write(`\n${failing} of ${verdicts.length} recorded failure(s) still fail (${join(dir, 'failures.json')}).\n`);
+  return failing > 0 ? EXIT.failures : EXIT.ok;
+}
+
 async function main(argv: string[]): Promise<number> {
   try {
+    if (argv[0] === 'rerun') return await runRerun(argv.slice(1));
     return argv[0] === 'merge' ? await runMerge(argv.slice(1)) : await runMain(argv);
   } catch (err) {
     if (err instanceof CommanderError) {
