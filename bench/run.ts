@@ -12,7 +12,7 @@
  * Set BENCH_ROUNDS to change the number of interleaved rounds (default 7).
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { accessSync, constants, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -25,6 +25,11 @@ const DIST = join(HERE, '..');
 const CROSS_VALIDATE = join(DIST, 'bin', 'cross-validate.js');
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 7);
 const CPP = process.env.PEERING_CPP_CROSS_VALIDATE;
+// Checked before any work: a bad path should cost one line, not a stack trace minutes later.
+if (CPP !== undefined && !isExecutableFile(CPP)) {
+  process.stderr.write(`bench: PEERING_CPP_CROSS_VALIDATE=${CPP} is not an executable file (unset it to skip the C++ baseline)\n`);
+  process.exit(2);
+}
 const work = mkdtempSync(join(tmpdir(), 'peering-bench-'));
 
 const LONG = ['--profile', 'lean-core', '--seed', '54', '--events', '20000'];
@@ -213,4 +218,13 @@ try {
   for (const name of chosen.length > 0 ? chosen : Object.keys(sections)) await sections[name]!();
 } finally {
   rmSync(work, { recursive: true, force: true });
+}
+
+function isExecutableFile(path: string): boolean {
+  try {
+    accessSync(path, constants.X_OK);
+    return statSync(path).isFile();
+  } catch {
+    return false;
+  }
 }
