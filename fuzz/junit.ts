@@ -82,7 +82,9 @@ export function junitXml(report: CampaignReport, cycles: readonly CycleResult[],
       out.push(`${head}/>`);
     } else {
       const cause = record === undefined ? 'failure not recorded (see the run log)' : failureCause(record);
-      const message = record?.failure_reason ?? record?.replay_failure?.message ?? cause;
+      // The tool's own words where there are some: the reason, the checker's message or first stderr line.
+      const stderrLine = record?.replayer_stderr.split('\n').find((l) => l.trim() !== '');
+      const message = record?.failure_reason ?? record?.replay_failure?.message ?? stderrLine ?? cause;
       out.push(`${head}>`);
       out.push(`      <failure message="${xmlAttr(message)}" type="${xmlAttr(cause)}">${xmlText(record === undefined ? cause : failureBody(record))}</failure>`);
       out.push('    </testcase>');
