@@ -12,14 +12,19 @@ import { ReplayFailure } from './failure.js';
 import { replayStream } from './run.js';
 import { tuneV8ForShortRuns } from '../tracegen/v8-tuning.js';
 import { versionLine } from '../tracegen/version.js';
+import { isModelChoice, MODEL_CHOICES, type ModelChoice } from './model.js';
 
 const HELP_AFTER = `
-Compares every step of the trace with the TS reducer, starting from the empty
-snapshot, as the Lean checker does: input snapshot, before checks, from state,
-after snapshot, after checks, to state, effects (as a multiset). --strict
-compares every member and the order of every list instead (recovery_targets,
-set and effect order, unknown members; JSON object member order is not
-significant).
+Replays every step of the trace from the empty snapshot and compares it as the
+Lean checker does: input snapshot, before checks, from state, after snapshot,
+after checks, to state, effects (as a multiset).
+
+--model lean (default) replays through the mirror of upstream's Lean model and
+answers what Lean's peering-replay answers; --model cpp through the port of
+upstream's C++ reducer; --model both through both, triaging the first failure
+(producer bug, or a C++/Lean divergence). --strict (cpp model only) compares
+every member and the order of every list instead (recovery_targets, set and
+effect order, unknown members; JSON object member order is not significant).
 
 Exit status:
   0  replay ok (prints "replay ok: steps=N summaries=M")
@@ -31,6 +36,7 @@ Exit status:
 A closed stdout (| head) never changes the status.`;
 
 interface Options {
+  model: string;
   strict?: boolean;
   json?: boolean;
   maxLineBytes: number;
@@ -45,6 +51,7 @@ async function main(argv: string[]): Promise<void> {
   const program = new Command('peering-replay-ts')
     .description('Replay a peering trace through the TypeScript reducer')
     .argument('<trace>', 'trace file (JSON Lines), or - for stdin')
+    .addOption(new Option('--model <model>', `model to replay through: ${MODEL_CHOICES.join(', ')}`).default('lean'))
     .option('--strict', 'compare every member and every list order, not just what the Lean checker compares')
     .option('--json', 'print a JSON report on stdout instead of text')
     .addOption(
@@ -72,6 +79,9 @@ async function main(argv: string[]): Promise<void> {
   const [path] = program.args as [string];
   const options = program.opts<Options>();
   const mode: CompareMode = options.strict ? 'strict' : 'lean';
+  if (!isModelChoice(options.model)) fail(REPLAY_EXIT.usage, `--model must be one of ${MODEL_CHOICES.join(', ')}, got ${JSON.stringify(options.model)}`);
+  const model: ModelChoice = options.model;
+  if (options.strict && model === 'lean') fail(REPLAY_EXIT.usage, '--strict applies to the cpp model; use --model cpp or --model both');
 
   if (path === '-') {
     const why = unreadableStdin();
@@ -79,10 +89,10 @@ async function main(argv: string[]): Promise<void> {
   }
   const input = path === '-' ? process.stdin : createReadStream(path, { highWaterMark: 1 << 20 });
   try {
-    const stats = await replayStream(input, { mode, maxLineBytes: options.maxLineBytes });
+    const stats = await replayStream(input, { mode, model, maxLineBytes: options.maxLineBytes });
     const notes = leniencyLines(stats.notes, stats.summaries, stats.steps);
     if (options.json) {
-      process.stdout.write(jsonReport({ ok: true, mode, steps: stats.steps, summaries: stats.summaries, notes }) + '\n');
+      process.stdout.write(jsonReport({ ok: true, model, mode, steps: stats.steps, summaries: stats.summaries, notes }) + '\n');
     } else {
       for (const note of notes) process.stderr.write(`${note}\n`);
       process.stdout.write(`${okLine(stats)}\n`);
@@ -92,7 +102,7 @@ async function main(argv: string[]): Promise<void> {
       const code = err.report.kind === 'malformed' ? REPLAY_EXIT.malformed : REPLAY_EXIT.mismatch;
       const { steps, summaries, notes } = err.progress;
       if (options.json) {
-        process.stdout.write(jsonReport({ ok: false, mode, steps, summaries, notes, failure: err.report }) + '\n');
+        process.stdout.write(jsonReport({ ok: false, model, mode, steps, summaries, notes, failure: err.report }) + '\n');
         process.exitCode = code;
         return;
       }

@@ -26,6 +26,47 @@ export interface FailureReport {
   readonly triage: Triage;
   readonly triageReason: string;
   readonly diff: readonly DiffEntry[];
+  /** Under `--model both`: each model's verdict and the triage of the first failure. */
+  readonly comparison?: ModelComparison;
+}
+
+/**
+ * `producer-bug`: the trace differs from both models. `cpp-lean-divergence`:
+ * the trace follows the C++ model and Lean disagrees. `lean-cpp-divergence`:
+ * the trace follows the Lean model and C++ disagrees.
+ */
+export type ComparisonClass = 'producer-bug' | 'cpp-lean-divergence' | 'lean-cpp-divergence';
+
+/** One model's answer for the line where the first failure happened. */
+export interface ModelVerdict {
+  readonly model: string;
+  /** Whether this model accepted the line. */
+  readonly ok: boolean;
+  readonly kind?: 'malformed' | 'mismatch';
+  readonly stage?: Stage;
+  readonly message?: string;
+  readonly diff?: readonly DiffEntry[];
+}
+
+/**
+ * The structured result of a `both` check, enough to build a divergence
+ * catalogue: `signature` joins class, event type, stage and the differing
+ * field paths with list indices and keys erased (`after.peer_info[].image[].len`),
+ * so the same divergence found twice gets the same signature.
+ */
+export interface ModelComparison {
+  readonly class: ComparisonClass;
+  readonly line: number;
+  readonly step?: number;
+  readonly event?: string;
+  /** The comparison stage that failed (Lean's when both models failed). */
+  readonly stage: Stage;
+  /** Differing field paths of every failing model, sorted, indices kept. */
+  readonly paths: readonly string[];
+  /** The same paths with indices and keys erased, deduplicated and sorted. */
+  readonly pathShapes: readonly string[];
+  readonly signature: string;
+  readonly verdicts: Readonly<Record<string, ModelVerdict>>;
 }
 
 /** How far the replay got before failing. */

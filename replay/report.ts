@@ -40,6 +40,9 @@ export function failureText(f: FailureReport): string {
   if (f.kind === 'malformed') return `peering-replay-ts: ${f.line === 0 ? '' : `line ${f.line}: `}${clipText(f.message, 2000)}`;
   const where = [`line ${f.line}`, f.step === undefined ? '' : `step ${f.step}`, f.event ?? ''].filter(Boolean).join(', ');
   const lines = [`replay mismatch at ${where}: ${f.message}`, `triage: ${f.triage}: ${f.triageReason}`];
+  if (f.comparison !== undefined) {
+    lines.push(`models: ${Object.values(f.comparison.verdicts).map((v) => `${v.model} ${v.ok ? 'accepts' : `rejects (${v.stage ?? v.kind})`}`).join(', ')}; class ${f.comparison.class}`);
+  }
   const shown = f.diff.slice(0, 40);
   for (const d of shown) lines.push(`  ${clipText(d.path)}: expected ${clipText(d.expected ?? '(absent)')}, actual ${clipText(d.actual ?? '(absent)')}`);
   if (f.diff.length > shown.length) lines.push(`  ... ${f.diff.length - shown.length} more difference(s) (use --json for all)`);
@@ -48,6 +51,8 @@ export function failureText(f: FailureReport): string {
 
 export interface JsonReport {
   readonly ok: boolean;
+  /** `lean`, `cpp` or `both`; under `both` a failure carries `failure.comparison`. */
+  readonly model?: string;
   readonly mode: string;
   readonly steps: number;
   readonly summaries: number;

@@ -1,16 +1,20 @@
 /** Runs a whole trace stream through a checker. */
 import type { Readable } from 'node:stream';
-import { ReplayChecker, type ReplayOptions, type ReplayStats } from './checker.js';
+import type { ReplayOptions, ReplayStats } from './checker.js';
+import { createChecker } from './both-checker.js';
+import type { ModelChoice } from './model.js';
 import { malformed } from './failure.js';
 import { DEFAULT_MAX_LINE_BYTES, LineSplitter, LineTooLongError, splitStream } from './line-reader.js';
 
 export interface StreamOptions extends ReplayOptions {
   readonly maxLineBytes?: number;
+  /** Which model replays the trace; the library default is `cpp`, the CLI's is `lean`. */
+  readonly model?: ModelChoice;
 }
 
 /** Resolves with stats, rejects with `ReplayFailure` (or an I/O error from the stream). */
 export async function replayStream(stream: Readable, options: StreamOptions = {}): Promise<ReplayStats> {
-  const checker = new ReplayChecker(options);
+  const checker = createChecker(options.model ?? 'cpp', options.mode === undefined ? {} : { mode: options.mode });
   const splitter = new LineSplitter((bytes, lineNo, terminated) => checker.feedLine(bytes, lineNo, terminated), options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES);
   try {
     await splitStream(stream, splitter);
@@ -23,7 +27,7 @@ export async function replayStream(stream: Readable, options: StreamOptions = {}
 
 /** Checks a trace held in memory (tests, the fuzz driver). */
 export function replayText(text: string | Uint8Array, options: StreamOptions = {}): ReplayStats {
-  const checker = new ReplayChecker(options);
+  const checker = createChecker(options.model ?? 'cpp', options.mode === undefined ? {} : { mode: options.mode });
   const splitter = new LineSplitter((bytes, lineNo, terminated) => checker.feedLine(bytes, lineNo, terminated), options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES);
   try {
     splitter.push(typeof text === 'string' ? Buffer.from(text) : Buffer.from(text.buffer, text.byteOffset, text.byteLength));

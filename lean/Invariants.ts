@@ -1,0 +1,124 @@
+/**
+ * Mirror of the executable part of upstream `Peering/Invariants.lean`:
+ * the Boolean checks (`snapshotImageInvariant?` and friends) that
+ * `computeInvariantChecks` reports. The propositions and proofs have no
+ * executable content and are not mirrored.
+ */
+import { authoritativeCommittedSeq, authoritativeSources, authorityImageValues, buildPeerRecoveryPlans, effectivePeerImage, effectivePGImage, lookupLength, pgImageRecoveryPlan } from './Image.js';
+import {
+  actingReplicaImages,
+  haveEnoughInfo,
+  knownPeerImages,
+  prefixImageQ,
+  sameImageQ,
+  type Snapshot,
+} from './Machine.js';
+import type { ObjectAuthority, ObjectId, ObjRecovery, PeerInfo, PeerRecoveryPlan } from './Types.js';
+
+export interface InvariantChecks {
+  readonly haveEnoughInfo: boolean;
+  readonly imageInvariant: boolean;
+  readonly imageClean: boolean;
+  readonly imageRecovering: boolean;
+}
+
+export function authorityEntryBackedByKnownPeerQ(knownPeers: readonly PeerInfo[], entry: readonly [ObjectId, ObjectAuthority]): boolean {
+  return knownPeers.some((peer) => lookupLength(effectivePeerImage(peer), entry[0]) === entry[1].authorityLength);
+}
+
+export function authSourcesBackedByKnownPeersQ(snap: Snapshot): boolean {
+  const known = knownPeerImages(snap);
+  return snap.authSources.entries.every((entry) => authorityEntryBackedByKnownPeerQ(known, entry));
+}
+
+export function actingReplicaWithinAuthorityQ(snap: Snapshot): boolean {
+  return actingReplicaImages(snap).every((peer) => peer.committedSeq <= snap.authSeq && prefixImageQ(effectivePeerImage(peer), snap.authImage));
+}
+
+function sameRecoveries(a: readonly ObjRecovery[], b: readonly ObjRecovery[]): boolean {
+  return (
+    a.length === b.length &&
+    a.every((x, i) => {
+      const y = b[i]!;
+      return x.obj === y.obj && x.source === y.source && x.fromLength === y.fromLength && x.toLength === y.toLength;
+    })
+  );
+}
+
+/** Structural list equality (Lean's `DecidableEq`): order matters. */
+export function samePlans(a: readonly PeerRecoveryPlan[], b: readonly PeerRecoveryPlan[]): boolean {
+  return (
+    a.length === b.length &&
+    a.every((x, i) => {
+      const y = b[i]!;
+      return x.target === y.target && x.peerCommittedSeq === y.peerCommittedSeq && x.authoritativeSeq === y.authoritativeSeq && sameRecoveries(x.recoveries, y.recoveries);
+    })
+  );
+}
+
+export { sameRecoveries };
+
+export function peerRecoveryPlansMatchAuthorityQ(snap: Snapshot): boolean {
+  const known = knownPeerImages(snap);
+  return samePlans(snap.peerRecoveryPlans, buildPeerRecoveryPlans(authoritativeSources(known), authoritativeCommittedSeq(known), actingReplicaImages(snap)));
+}
+
+export function localRecoveryPlanMatchesAuthorityQ(snap: Snapshot): boolean {
+  return sameRecoveries(snap.localRecoveryPlan, pgImageRecoveryPlan(authoritativeSources(knownPeerImages(snap)), snap.localInfo));
+}
+
+export function snapshotImageInvariantQ(snap: Snapshot): boolean {
+  const known = knownPeerImages(snap);
+  const recomputedSources = authoritativeSources(known);
+  const recomputedImage = authorityImageValues(recomputedSources);
+  const recomputedSeq = authoritativeCommittedSeq(known);
+  return (
+    authSourcesBackedByKnownPeersQ(snap) &&
+    sameImageQ(snap.authImage, recomputedImage) &&
+    snap.authSeq === recomputedSeq &&
+    sameImageQ(authorityImageValues(snap.authSources), recomputedImage) &&
+    snap.localInfo.committedSeq <= snap.authSeq &&
+    prefixImageQ(effectivePGImage(snap.localInfo), snap.authImage) &&
+    actingReplicaWithinAuthorityQ(snap) &&
+    peerRecoveryPlansMatchAuthorityQ(snap) &&
+    localRecoveryPlanMatchesAuthorityQ(snap)
+  );
+}
+
+export function snapshotImageCleanQ(snap: Snapshot): boolean {
+  if (!snapshotImageInvariantQ(snap)) return false;
+  if (snap.peerRecoveryPlans.length !== 0 || snap.localRecoveryPlan.length !== 0) return false;
+  if (snap.localInfo.committedSeq < snap.authSeq || !sameImageQ(effectivePGImage(snap.localInfo), snap.authImage)) return false;
+  return actingReplicaImages(snap).every((peer) => peer.committedSeq >= snap.authSeq && sameImageQ(effectivePeerImage(peer), snap.authImage));
+}
+
+export function snapshotImageRecoveringQ(snap: Snapshot): boolean {
+  const peerSeqLag = actingReplicaImages(snap).some((peer) => peer.committedSeq < snap.authSeq);
+  return (
+    snapshotImageInvariantQ(snap) &&
+    !snapshotImageCleanQ(snap) &&
+    (snap.peerRecoveryPlans.length !== 0 || snap.localRecoveryPlan.length !== 0 || snap.localInfo.committedSeq < snap.authSeq || peerSeqLag)
+  );
+}
+
+export function computeInvariantChecks(snap: Snapshot): InvariantChecks {
+  // Each check is computed once; clean and recovering reuse the invariant.
+  const invariant = snapshotImageInvariantQ(snap);
+  let clean = false;
+  if (invariant) clean = cleanGivenInvariant(snap);
+  const recovering =
+    invariant &&
+    !clean &&
+    (snap.peerRecoveryPlans.length !== 0 ||
+      snap.localRecoveryPlan.length !== 0 ||
+      snap.localInfo.committedSeq < snap.authSeq ||
+      actingReplicaImages(snap).some((peer) => peer.committedSeq < snap.authSeq));
+  return { haveEnoughInfo: haveEnoughInfo(snap), imageInvariant: invariant, imageClean: clean, imageRecovering: recovering };
+}
+
+/** `snapshotImageClean?` past its first test (the invariant is known to hold). */
+function cleanGivenInvariant(snap: Snapshot): boolean {
+  if (snap.peerRecoveryPlans.length !== 0 || snap.localRecoveryPlan.length !== 0) return false;
+  if (snap.localInfo.committedSeq < snap.authSeq || !sameImageQ(effectivePGImage(snap.localInfo), snap.authImage)) return false;
+  return actingReplicaImages(snap).every((peer) => peer.committedSeq >= snap.authSeq && sameImageQ(effectivePeerImage(peer), snap.authImage));
+}
