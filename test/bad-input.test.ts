@@ -126,7 +126,8 @@ describe('bad-input corpus', () => {
     for (const c of cases) {
       const label = `${c.file}${c.args ? ` ${c.args.join(' ')}` : ''}: ${c.description}`;
       it(label, async () => {
-        const r = await replay([...(c.args ?? []), join(CORPUS, c.file)]);
+        // The corpus records the cpp model's answers (exit codes and messages).
+        const r = await replay(['--model', 'cpp', ...(c.args ?? []), join(CORPUS, c.file)]);
         if (c.exit === 0) {
           assert.equal(r.code, 0, `exit status (stderr: ${r.stderr.slice(0, 300)})`);
           assert.equal(r.stdout, `${c.stdout}\n`);
@@ -186,7 +187,7 @@ describe('replay bin: usage, unreadable files, stdin', { concurrency: 4 }, () =>
 
   it('reads stdin for "-" (malformed input names the same line as the file)', async () => {
     const c = cases.find((x) => x.file === 'order-gap.jsonl')!;
-    const e = assertOneErrorLine(await replay(['-'], readFileSync(join(CORPUS, c.file))), 3);
+    const e = assertOneErrorLine(await replay(['--model', 'cpp', '-'], readFileSync(join(CORPUS, c.file))), 3);
     assert.equal(namedLine(e), c.line);
     assert.match(e, new RegExp(c.match!));
   });
