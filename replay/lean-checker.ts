@@ -188,13 +188,14 @@ export class LeanReplayChecker {
     if (!observed.ok) {
       const m = observed.mismatch;
       const stage: Stage = m.stage === 'before' ? 'input' : m.stage;
+      const message = STAGE_MESSAGE[stage](String(entry.step), entry.event.type);
       throw new ReplayFailure({
         kind: 'mismatch',
         line: lineNo,
         step: stepNo,
         event: entry.event.type,
         stage,
-        message: m.message,
+        message,
         ...leanTriage(m.stage, entry),
         diff: diffModelValues(stage === 'input' ? 'before' : stage, m.expected, m.actual),
       });
@@ -203,6 +204,18 @@ export class LeanReplayChecker {
     this.steps++;
   }
 }
+
+/** The cpp checker's wording, so reports read the same under every model. */
+const STAGE_MESSAGE: Record<Stage, (step: string, event: string) => string> = {
+  line: () => 'malformed line',
+  input: (step) => `input snapshot differs before step ${step}`,
+  before_checks: () => 'before checks differ',
+  from_state: () => 'from_state differs',
+  after: (_step, event) => `after snapshot differs (${event})`,
+  after_checks: () => 'after checks differ',
+  to_state: () => 'to_state differs',
+  effects: () => 'effects differ (compared as a multiset)',
+};
 
 /** Byte strings of the top-level values of the JSON array at `[start, end)`, or undefined. */
 function splitArray(b: Uint8Array, start: number, end: number): string[] | undefined {

@@ -9,6 +9,7 @@ const snake = (key: string): string => key.replace(/[A-Z]/g, (c) => `_${c.toLowe
 
 function show(v: unknown): string | undefined {
   if (v === undefined) return undefined;
+  if (typeof v === 'number' || typeof v === 'bigint') return String(v);
   return JSON.stringify(v, (_k, x: unknown) => (typeof x === 'bigint' ? x.toString() : x));
 }
 

@@ -483,7 +483,7 @@ describe('the bin reports', () => {
 
   it('--json on a mismatch: exit 1, one JSON object on stdout with the failure fields, nothing on stderr', async () => {
     for (const mode of ['lean', 'strict'] as const) {
-      const r = await runCli(['--json', ...(mode === 'strict' ? ['--strict'] : []), join(dir, 'flipped.jsonl')]);
+      const r = await runCli(['--json', ...(mode === 'strict' ? ['--model', 'cpp', '--strict'] : []), join(dir, 'flipped.jsonl')]);
       assert.equal(r.code, 1);
       assert.equal(r.stderr, '');
       assert.ok(r.stdout.endsWith('}\n') && !r.stdout.slice(0, -1).includes('\n'), 'one line');
@@ -523,10 +523,10 @@ describe('the bin reports', () => {
   });
 
   it('--json on success: ok, mode, counts and notes', async () => {
-    const r = await runCli(['--json', '--strict', join(dir, 'ok.jsonl')]);
+    const r = await runCli(['--json', '--model', 'cpp', '--strict', join(dir, 'ok.jsonl')]);
     assert.equal(r.code, 0);
     assert.equal(r.stderr, '');
-    assert.deepEqual(JSON.parse(r.stdout), { ok: true, mode: 'strict', steps: base.lines.length - 1, summaries: 1, notes: [] });
+    assert.deepEqual(JSON.parse(r.stdout), { ok: true, model: 'cpp', mode: 'strict', steps: base.lines.length - 1, summaries: 1, notes: [] });
   });
 
   it('text report on a mismatch: location line, triage line, one diff line', async () => {
