@@ -44,7 +44,7 @@ function decodeAuthority(v: JsonValue | undefined): AuthorityImage {
 
 function decodeBlobMeta(v: JsonValue | undefined): BlobMetaImage {
   return mapFromEntries(
-    list(v).map((e) => [u64(e.obj), { sealed: e.sealed as boolean, finalLen: e.final_len === undefined ? undefined : u64(e.final_len) }] as const),
+    list(v).map((e) => [u64(e.obj), { sealed: e.sealed as boolean, finalLen: e.final_len === undefined || e.final_len === null ? undefined : u64(e.final_len) }] as const),
   );
 }
 

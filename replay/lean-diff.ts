@@ -17,20 +17,39 @@ function isPlainObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
-/** Peer maps are lists of `[osd, info]` pairs; list images of `[obj, value]` pairs. */
-function isPairList(v: unknown): v is (readonly [unknown, unknown])[] {
-  return Array.isArray(v) && v.length > 0 && v.every((e) => Array.isArray(e) && e.length === 2);
+/** Member names as upstream's trace spells them where the model's differ. */
+const TRACE_NAME: Record<string, string> = { authority_osd: 'osd', authority_length: 'len', sender: 'from', from_state: 'from', to_state: 'to' };
+const traceName = (key: string): string => TRACE_NAME[snake(key)] ?? snake(key);
+
+/** `[obj, value]` entries of an image, authority or blob-metadata list. */
+function isEntryList(v: readonly unknown[]): boolean {
+  return v.every((e) => Array.isArray(e) && e.length === 2 && (typeof e[0] === 'number' || typeof e[0] === 'bigint'));
+}
+
+function uniqueKeys(v: readonly unknown[]): boolean {
+  return new Set(v.map((e) => String((e as unknown[])[0]))).size === v.length;
+}
+
+function diffEntries(path: string, keyName: string, valueName: string, expected: readonly unknown[], actual: readonly unknown[], out: DiffEntry[], limit: number): void {
+  const keys = new Map<string, [unknown, unknown]>();
+  for (const e of expected as [unknown, unknown][]) keys.set(String(e[0]), [e[1], undefined]);
+  for (const a of actual as [unknown, unknown][]) keys.set(String(a[0]), [keys.get(String(a[0]))?.[0], a[1]]);
+  for (const [k, [e, a]] of keys) {
+    const at = `${path}[${keyName}=${k}]`;
+    const primitive = (v: unknown) => typeof v !== 'object' || v === null;
+    if (primitive(e) && primitive(a)) diffModelValues(`${at}.${valueName}`, e, a, out, limit);
+    else diffModelValues(at, e, a, out, limit);
+  }
 }
 
 export function diffModelValues(path: string, expected: unknown, actual: unknown, out: DiffEntry[] = [], limit = 200): DiffEntry[] {
   if (out.length >= limit) return out;
   if (expected === actual) return out;
   if (Array.isArray(expected) && Array.isArray(actual)) {
-    if (path.endsWith('.peer_info') && (isPairList(expected) || isPairList(actual))) {
-      const keys = new Map<string, [unknown, unknown]>();
-      for (const [k, v] of expected as [unknown, unknown][]) keys.set(String(k), [v, undefined]);
-      for (const [k, v] of actual as [unknown, unknown][]) keys.set(String(k), [keys.get(String(k))?.[0], v]);
-      for (const [k, [e, a]] of keys) diffModelValues(`${path}[osd=${k}]`, e, a, out, limit);
+    const both = [...expected, ...actual];
+    if (both.length > 0 && isEntryList(both) && uniqueKeys(expected) && uniqueKeys(actual)) {
+      if (path.endsWith('.peer_info')) diffEntries(path, 'osd', 'osd', expected, actual, out, limit);
+      else diffEntries(path, 'obj', 'len', expected, actual, out, limit);
       return out;
     }
     const n = Math.max(expected.length, actual.length);
@@ -39,7 +58,7 @@ export function diffModelValues(path: string, expected: unknown, actual: unknown
   }
   if (isPlainObject(expected) && isPlainObject(actual)) {
     const keys = new Set([...Object.keys(expected), ...Object.keys(actual)]);
-    for (const k of keys) diffModelValues(`${path}.${k === 'entries' ? '' : snake(k)}`.replace(/\.$/, ''), expected[k], actual[k], out, limit);
+    for (const k of keys) diffModelValues(k === 'entries' ? path : `${path}.${traceName(k)}`, expected[k], actual[k], out, limit);
     return out;
   }
   if (typeof expected === typeof actual && typeof expected !== 'object' && String(expected) === String(actual)) return out;

@@ -41,21 +41,40 @@ const AUTHORITY_ENTRY = ['obj', 'osd', 'len'];
 const BLOB_META_ENTRY = ['obj', 'sealed', 'final_len'];
 const RECOVERY = ['obj', 'source', 'from_length', 'to_length'];
 
+/** Lean reads `"final_len": null` as absent (`none`). */
+function blobMetaEntry(e: J): J {
+  const out = pick(e, BLOB_META_ENTRY);
+  if (out.final_len === null) delete out.final_len;
+  return out;
+}
+
 const image = (v: JsonValue | undefined): J[] => sortedByKey(v, 'obj').map((e) => pick(e, IMAGE_ENTRY));
 const authority = (v: JsonValue | undefined): J[] => sortedByKey(v, 'obj').map((e) => pick(e, AUTHORITY_ENTRY));
-const blobMeta = (v: JsonValue | undefined): J[] => sortedByKey(v, 'obj').map((e) => pick(e, BLOB_META_ENTRY));
+const blobMeta = (v: JsonValue | undefined): J[] => sortedByKey(v, 'obj').map(blobMetaEntry);
+
+// Inside effects Lean compares lists in their given order, but members by name:
+// these fix member order and drop members its parser does not read.
+const imageInOrder = (v: JsonValue | undefined): J[] => ((v ?? []) as J[]).map((e) => pick(e, IMAGE_ENTRY));
+const authorityInOrder = (v: JsonValue | undefined): J[] => ((v ?? []) as J[]).map((e) => pick(e, AUTHORITY_ENTRY));
+const blobMetaInOrder = (v: JsonValue | undefined): J[] => ((v ?? []) as J[]).map(blobMetaEntry);
 const recoveries = (v: JsonValue | undefined): J[] => ((v ?? []) as J[]).map((r) => pick(r, RECOVERY));
 const acting = (v: JsonValue | undefined): J => pick(v as J, ['osds', 'epoch']);
 
 /** Parser-level view of a PeerInfo: optional blob metadata defaulted, lists as given. */
 function peerInfoAsParsed(j: J): J {
-  return { ...pick(j, ['osd', 'committed_seq', 'committed_length', 'image']), blob_meta: j.blob_meta ?? [], ...pick(j, ['last_epoch_started', 'last_interval_started']) };
+  return {
+    ...pick(j, ['osd', 'committed_seq', 'committed_length']),
+    image: imageInOrder(j.image),
+    blob_meta: blobMetaInOrder(j.blob_meta),
+    ...pick(j, ['last_epoch_started', 'last_interval_started']),
+  };
 }
 
 function pgInfoAsParsed(j: J): J {
   return {
-    ...pick(j, ['pgid', 'committed_seq', 'committed_length', 'image']),
-    blob_meta: j.blob_meta ?? [],
+    ...pick(j, ['pgid', 'committed_seq', 'committed_length']),
+    image: imageInOrder(j.image),
+    blob_meta: blobMetaInOrder(j.blob_meta),
     ...pick(j, ['last_epoch_started', 'last_interval_started', 'last_epoch_clean', 'epoch_created', 'same_interval_since', 'same_up_since', 'same_primary_since']),
   };
 }
@@ -138,6 +157,9 @@ export function projectEffect(f: J): J {
     if (v === undefined && BLOB_META_MEMBERS.has(m)) v = [];
     if (v === undefined) continue;
     if ((m === 'info' || m === 'auth_info') && isJsonObject(v)) v = type === 'PersistState' ? pgInfoAsParsed(v) : peerInfoAsParsed(v);
+    if (m === 'image' || m === 'authoritative_image') v = imageInOrder(v);
+    if (m === 'auth_sources') v = authorityInOrder(v);
+    if (BLOB_META_MEMBERS.has(m)) v = blobMetaInOrder(v);
     if (m === 'targets') {
       v = (v as J[]).map((t) => ({
         ...pick(t, ['osd', 'peer_length', 'authoritative_length', 'peer_committed_seq', 'authoritative_seq']),

@@ -174,3 +174,38 @@ describe('peering-replay-ts --model', () => {
     assert.equal((await runBin(CLI, ['--strict', '-'], trace)).code, 2);
   });
 });
+
+describe('checker bugs fixed in every model', () => {
+  const models: readonly ModelChoice[] = ['lean', 'cpp', 'both'];
+  const base = traceText({ seed: 11n, events: 25, profile: 'lean-core' });
+
+  it('accept image entries inside effects written with members in another order', () => {
+    const swapped = base.replace(/("(?:authoritative_image|image)":\[)([^\]]*)\]/g, (_m, key: string, body: string) => `${key}${body.replace(/\{"obj":(\d+),"len":(\d+)\}/g, '{"len":$2,"obj":$1}')}]`);
+    assert.notEqual(swapped, base);
+    for (const model of models) assert.equal(verdict(swapped, model).ok, true, model);
+  });
+
+  it('accept extra members inside effects', () => {
+    const extra = base.replace(/\{"type":"PublishStats","pgid":(\d+)/g, '{"type":"PublishStats","note":{"x":[1]},"pgid":$1').replace(/\{"obj":0,"len":(\d+)\}/g, '{"obj":0,"len":$1,"why":"extra"}');
+    assert.notEqual(extra, base);
+    for (const model of models) assert.equal(verdict(extra, model).ok, true, model);
+  });
+
+  it('read "final_len": null as absent', () => {
+    const events: PeeringEvent[] = eventsOf(traceText({ seed: 2n, events: 3, profile: 'lean-core' })).slice(0, 1);
+    const init = events[0]!;
+    assert.equal(init.type, 'Initialize');
+    if (init.type !== 'Initialize') return;
+    const meta = { entries: [[0, { sealed: false, finalLen: null }] as const] };
+    // As a replica (no primary self entry), both models agree on blob metadata.
+    const withMeta: PeeringEvent[] = [{ ...init, whoami: 77, localInfo: { ...init.localInfo, blobMeta: meta } }];
+    const text = leanEventsTraceText(withMeta, 2n);
+    assert.ok(text.includes('"sealed":false}'));
+    const nulled = text.replaceAll('"sealed":false}', '"sealed":false,"final_len":null}');
+    for (const model of models) {
+      assert.equal(verdict(text, model).ok, true, `${model} on the plain trace`);
+      assert.equal(verdict(nulled, model).ok, true, `${model} with final_len null`);
+    }
+    assert.equal(replayTrace(nulled).ok, true);
+  });
+});
