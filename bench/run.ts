@@ -117,23 +117,21 @@ async function replay(): Promise<void> {
     if (r.status !== 0) throw new Error(`replay child failed: ${r.stderr}`);
     return JSON.parse(r.stdout) as { ms: number; steps: number; slowLines: number; maxRssKiB: number };
   };
-  const results: { lean: { ms: number; steps: number; maxRssKiB: number }[]; strict: { ms: number; steps: number; maxRssKiB: number }[]; yard: number[] } = {
-    lean: [],
-    strict: [],
-    yard: [],
-  };
+  // Per model: lean (the default of peering-replay-ts), cpp, both, and cpp in strict compare mode.
+  const variants = ['lean', 'cpp', 'both', 'strict'] as const;
+  type Run = { ms: number; steps: number; maxRssKiB: number };
+  const results: Record<(typeof variants)[number], Run[]> & { yard: number[] } = { lean: [], cpp: [], both: [], strict: [], yard: [] };
   for (let r = 0; r < Math.max(3, Math.ceil(ROUNDS / 2)); r++) {
-    results.lean.push(await child('lean')());
-    results.strict.push(await child('strict')());
+    for (const v of variants) results[v].push(await child(v)());
     results.yard.push((await timeCommand(process.execPath, [join(HERE, 'child-json-yardstick.js'), file])).ms);
   }
   const steps = results.lean[0]!.steps;
   line('trace', `${fmt(steps)} steps, ${fmt(bytes / 1e6, 1)} MB`);
-  for (const mode of ['lean', 'strict'] as const) {
+  for (const mode of variants) {
     const s = summarize(results[mode].map((x) => x.ms));
     const rss = Math.max(...results[mode].map((x) => x.maxRssKiB));
-    line(`replay ${mode} (min / median)`, `${fmt(s.min)} / ${fmt(s.median)} ms`);
-    line(`replay ${mode} throughput (min time)`, `${fmt(bytes / 1e6 / (s.min / 1000), 1)} MB/s, ${fmt(steps / (s.min / 1000))} steps/s, peak RSS ${fmt(rss / 1024, 1)} MiB`);
+    line(`replay --model ${mode === 'strict' ? 'cpp --strict' : mode} (min / median)`, `${fmt(s.min)} / ${fmt(s.median)} ms`);
+    line(`  throughput (min time)`, `${fmt(bytes / 1e6 / (s.min / 1000), 1)} MB/s, ${fmt(steps / (s.min / 1000))} steps/s, peak RSS ${fmt(rss / 1024, 1)} MiB`);
   }
   const y = summarize(results.yard);
   line('JSON round-trip yardstick', `${fmt(y.min)} / ${fmt(y.median)} ms (${fmt(bytes / 1e6 / (y.min / 1000), 1)} MB/s)`);

@@ -5,7 +5,9 @@
  * generating it again.
  */
 import { closeSync, openSync, rmSync } from 'node:fs';
-import { DEFAULT_MAX_LINE_BYTES, failureText, LineSplitter, REPLAY_EXIT, ReplayChecker, ReplayFailure, type CompareMode } from '../replay/index.js';
+import { DEFAULT_MAX_LINE_BYTES, failureText, LineSplitter, REPLAY_EXIT, ReplayFailure, type CompareMode } from '../replay/index.js';
+import { createChecker } from '../replay/both-checker.js';
+import type { ModelChoice } from '../replay/model.js';
 import { ByteWriter, renderTrace } from '../tracegen/index.js';
 import type { CycleConfig } from './campaign.js';
 import { REAL_IO, writeAll, type FileIo } from './durable.js';
@@ -16,10 +18,12 @@ import { invariantBreak, invariantReason, type CycleOutcome, type InvariantBreak
 export interface InProcessOptions {
   readonly requireInvariant: boolean;
   readonly mode: CompareMode;
+  /** The model(s) the trace is replayed through; `both` triages C++/Lean divergences. */
+  readonly model: ModelChoice;
 }
 
 export function runInProcessCycle(config: CycleConfig, options: InProcessOptions): CycleOutcome {
-  const checker = new ReplayChecker({ mode: options.mode });
+  const checker = createChecker(options.model, { mode: options.mode });
   let broken: InvariantBreak | undefined;
   const coverage = new CoverageCollector();
   let steps = 0;

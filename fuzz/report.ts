@@ -21,6 +21,8 @@ export interface ReportConfig {
   readonly cross_validate: string;
   readonly replayer: string;
   readonly compare: string;
+  /** Model(s) of our checker (lean, cpp or both); absent in reports written before models existed. */
+  readonly model?: string;
   readonly timeout_s: number | null;
   readonly minimize: boolean;
   readonly stop_on_first_failure: boolean;

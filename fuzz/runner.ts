@@ -8,6 +8,7 @@ import { setMaxListeners } from 'node:events';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { REPLAY_EXIT, ReplayFailure, replayText, type CompareMode } from '../replay/index.js';
+import type { ModelChoice } from '../replay/model.js';
 import { shardCycle, shardSize, type CampaignPlan, type CycleConfig } from './campaign.js';
 import { CapturedStream } from './capture.js';
 import { ChildGroups, startChild } from './child.js';
@@ -45,6 +46,8 @@ export interface FuzzSettings {
   readonly minimize: boolean;
   readonly minimizeBudget: number;
   readonly mode: CompareMode;
+  /** Model(s) of our checker, in-process or as the default replayer process. */
+  readonly model: ModelChoice;
   readonly reportPath?: string;
   readonly progress: 'bar' | 'lines';
   readonly argv: readonly string[];
@@ -82,7 +85,7 @@ function traceBaseName(c: CycleConfig): string {
 export async function runCampaign(s: FuzzSettings): Promise<CampaignResult> {
   const external = s.generator !== undefined || s.replayer !== undefined;
   const generator = s.generator ?? DEFAULT_GENERATOR;
-  const replayer = s.replayer ?? DEFAULT_REPLAYER;
+  const replayer = s.replayer ?? { file: DEFAULT_REPLAYER.file, args: [...DEFAULT_REPLAYER.args, '--model', s.model, ...(s.mode === 'strict' ? ['--strict'] : [])] };
   const io = s.io ?? REAL_IO;
   const groups = s.groups ?? new ChildGroups();
   // Every slot listens for the abort (up to two processes each).
@@ -140,7 +143,7 @@ export async function runCampaign(s: FuzzSettings): Promise<CampaignResult> {
       return outcome;
     }
     const reply = await slot.run(
-      { kind: 'cycle', config, options: { requireInvariant: s.requireInvariant, mode: s.mode }, ...(needTrace ? { traceTemp } : {}) },
+      { kind: 'cycle', config, options: { requireInvariant: s.requireInvariant, mode: s.mode, model: s.model }, ...(needTrace ? { traceTemp } : {}) },
       s.timeoutMs,
       s.signal,
     );
@@ -264,7 +267,7 @@ export async function runCampaign(s: FuzzSettings): Promise<CampaignResult> {
       if (wantReplayer === undefined) return true;
       if (!external) {
         try {
-          replayText(text, { mode: s.mode });
+          replayText(text, { mode: s.mode, model: s.model });
           return false;
         } catch (err) {
           const code = err instanceof ReplayFailure ? (err.report.kind === 'malformed' ? REPLAY_EXIT.malformed : REPLAY_EXIT.mismatch) : -1;
@@ -377,7 +380,8 @@ export async function runCampaign(s: FuzzSettings): Promise<CampaignResult> {
       jobs: s.jobs,
       require_image_invariant: s.requireInvariant,
       cross_validate: external ? showCommand(generator) : 'in-process (TS generator)',
-      replayer: external ? showCommand(replayer) : `in-process (TS checker, ${s.mode})`,
+      replayer: external ? showCommand(replayer) : `in-process (TS checker, model ${s.model}, ${s.mode})`,
+      model: s.model,
       compare: s.mode,
       timeout_s: s.timeoutMs > 0 ? s.timeoutMs / 1000 : null,
       minimize: s.minimize,

@@ -77,14 +77,17 @@ export function effectivePGImage(info: PGInfo): ObjectImage {
   return info.image.entries.length !== 0 || info.committedLength === 0 ? info.image : primaryImage(info.committedLength);
 }
 
+// Values are immutable, so an already normalised info is returned as is.
 export function normalizedPeerInfo(info: PeerInfo): PeerInfo {
   const image = effectivePeerImage(info);
-  return { ...info, image, committedLength: primaryLength(image) };
+  const committedLength = primaryLength(image);
+  return image === info.image && committedLength === info.committedLength ? info : { ...info, image, committedLength };
 }
 
 export function normalizedPGInfo(info: PGInfo): PGInfo {
   const image = effectivePGImage(info);
-  return { ...info, image, committedLength: primaryLength(image) };
+  const committedLength = primaryLength(image);
+  return image === info.image && committedLength === info.committedLength ? info : { ...info, image, committedLength };
 }
 
 export function joinImage(lhs: ObjectImage, rhs: ObjectImage): ObjectImage {

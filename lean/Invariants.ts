@@ -35,7 +35,7 @@ export function actingReplicaWithinAuthorityQ(snap: Snapshot): boolean {
   return actingReplicaImages(snap).every((peer) => peer.committedSeq <= snap.authSeq && prefixImageQ(effectivePeerImage(peer), snap.authImage));
 }
 
-function sameRecoveries(a: readonly ObjRecovery[], b: readonly ObjRecovery[]): boolean {
+export function sameRecoveries(a: readonly ObjRecovery[], b: readonly ObjRecovery[]): boolean {
   return (
     a.length === b.length &&
     a.every((x, i) => {
@@ -55,8 +55,6 @@ export function samePlans(a: readonly PeerRecoveryPlan[], b: readonly PeerRecove
     })
   );
 }
-
-export { sameRecoveries };
 
 export function peerRecoveryPlansMatchAuthorityQ(snap: Snapshot): boolean {
   const known = knownPeerImages(snap);
@@ -101,24 +99,41 @@ export function snapshotImageRecoveringQ(snap: Snapshot): boolean {
   );
 }
 
+/**
+ * `computeInvariantChecks`. Equal to calling the three `?` checks above
+ * (test/lean-mirror.test.ts checks that on random snapshots), but the
+ * recomputed authority and the replica images are built once, not per check.
+ */
 export function computeInvariantChecks(snap: Snapshot): InvariantChecks {
-  // Each check is computed once; clean and recovering reuse the invariant.
-  const invariant = snapshotImageInvariantQ(snap);
-  let clean = false;
-  if (invariant) clean = cleanGivenInvariant(snap);
+  const known = knownPeerImages(snap);
+  const sources = authoritativeSources(known);
+  const image = authorityImageValues(sources);
+  const seq = authoritativeCommittedSeq(known);
+  const replicas = actingReplicaImages(snap);
+  const localImage = effectivePGImage(snap.localInfo);
+  const invariant =
+    snap.authSources.entries.every((entry) => authorityEntryBackedByKnownPeerQ(known, entry)) &&
+    sameImageQ(snap.authImage, image) &&
+    snap.authSeq === seq &&
+    sameImageQ(authorityImageValues(snap.authSources), image) &&
+    snap.localInfo.committedSeq <= snap.authSeq &&
+    prefixImageQ(localImage, snap.authImage) &&
+    replicas.every((peer) => peer.committedSeq <= snap.authSeq && prefixImageQ(effectivePeerImage(peer), snap.authImage)) &&
+    samePlans(snap.peerRecoveryPlans, buildPeerRecoveryPlans(sources, seq, replicas)) &&
+    sameRecoveries(snap.localRecoveryPlan, pgImageRecoveryPlan(sources, snap.localInfo));
+  const clean =
+    invariant &&
+    snap.peerRecoveryPlans.length === 0 &&
+    snap.localRecoveryPlan.length === 0 &&
+    snap.localInfo.committedSeq >= snap.authSeq &&
+    sameImageQ(localImage, snap.authImage) &&
+    replicas.every((peer) => peer.committedSeq >= snap.authSeq && sameImageQ(effectivePeerImage(peer), snap.authImage));
   const recovering =
     invariant &&
     !clean &&
     (snap.peerRecoveryPlans.length !== 0 ||
       snap.localRecoveryPlan.length !== 0 ||
       snap.localInfo.committedSeq < snap.authSeq ||
-      actingReplicaImages(snap).some((peer) => peer.committedSeq < snap.authSeq));
+      replicas.some((peer) => peer.committedSeq < snap.authSeq));
   return { haveEnoughInfo: haveEnoughInfo(snap), imageInvariant: invariant, imageClean: clean, imageRecovering: recovering };
-}
-
-/** `snapshotImageClean?` past its first test (the invariant is known to hold). */
-function cleanGivenInvariant(snap: Snapshot): boolean {
-  if (snap.peerRecoveryPlans.length !== 0 || snap.localRecoveryPlan.length !== 0) return false;
-  if (snap.localInfo.committedSeq < snap.authSeq || !sameImageQ(effectivePGImage(snap.localInfo), snap.authImage)) return false;
-  return actingReplicaImages(snap).every((peer) => peer.committedSeq >= snap.authSeq && sameImageQ(effectivePeerImage(peer), snap.authImage));
 }

@@ -14,16 +14,28 @@
 /** `mantissa * 10^-exponent`, exactly as Lean's `JsonNumber`. */
 export class LeanNumber {
   constructor(
-    readonly mantissa: bigint,
+    /** A number while it is a safe integer, else a bigint. */
+    readonly mantissa: number | bigint,
     readonly exponent: number,
   ) {}
 }
 
-export type LeanJson = null | boolean | string | LeanNumber | LeanJson[] | LeanObject;
+/**
+ * A parsed value. An integer with exponent 0 (what Lean's `getNat?` and
+ * `getInt?` accept) is a JS number while safe, else a bigint; every other
+ * number is a `LeanNumber`.
+ */
+export type LeanJson = null | boolean | string | number | bigint | LeanNumber | LeanJson[] | LeanObject;
 
 /** A JSON object; a later duplicate key replaces an earlier one. */
 export class LeanObject {
-  constructor(readonly members: Map<string, LeanJson>) {}
+  constructor(readonly members: Record<string, LeanJson>) {}
+}
+
+function integerOrNumber(mantissa: number | bigint, exponent: number): LeanJson {
+  if (exponent !== 0) return new LeanNumber(mantissa, exponent);
+  if (typeof mantissa === 'number') return mantissa;
+  return mantissa >= -9007199254740991n && mantissa <= 9007199254740991n ? Number(mantissa) : mantissa;
 }
 
 export class LeanJsonError extends Error {}
@@ -83,7 +95,8 @@ class Parser {
     if (c === 0x7b) {
       this.pos++;
       this.ws();
-      const members = new Map<string, LeanJson>();
+      // No prototype: any key, `__proto__` included, is a plain member.
+      const members = Object.create(null) as Record<string, LeanJson>;
       if (this.peek() === 0x7d) {
         this.pos++;
         this.ws();
@@ -98,7 +111,7 @@ class Parser {
         this.pos++;
         this.ws();
         const v = this.value();
-        members.set(key, v);
+        members[key] = v;
         const d = this.peek();
         this.pos++;
         if (d === 0x7d) {
@@ -205,7 +218,33 @@ class Parser {
     return s.slice(start, this.pos);
   }
 
-  number(): LeanNumber {
+  /** The common case, a short integer literal not followed by a fraction or exponent. */
+  smallInteger(): number | undefined {
+    const s = this.s;
+    let i = this.pos;
+    const negative = s.charCodeAt(i) === 0x2d;
+    if (negative) i++;
+    const first = s.charCodeAt(i);
+    if (first < 0x30 || first > 0x39) return undefined;
+    let value = first - 0x30;
+    let j = i + 1;
+    if (first !== 0x30) {
+      while (j < s.length && j - i < 15) {
+        const c = s.charCodeAt(j);
+        if (c < 0x30 || c > 0x39) break;
+        value = value * 10 + (c - 0x30);
+        j++;
+      }
+    }
+    const next = j < s.length ? s.charCodeAt(j) : -1;
+    if ((next >= 0x30 && next <= 0x39) || next === 0x2e || next === 0x65 || next === 0x45) return undefined;
+    this.pos = j;
+    return negative ? -value || 0 : value;
+  }
+
+  number(): LeanJson {
+    const fast = this.smallInteger();
+    if (fast !== undefined) return fast;
     let negative = false;
     if (this.peek() === 0x2d) {
       negative = true;
@@ -247,26 +286,32 @@ class Parser {
         if (d < 0x30 || d > 0x39) this.fail('expected 0-9');
         const text = this.digits();
         const n = BigInt(text);
-        if (down) return new LeanNumber(mantissa, exponent + Number(n));
+        if (down) return integerOrNumber(mantissa, exponent + Number(n));
         if (n > 18446744073709551616n) this.fail('exp too large');
         // shiftl: pad the mantissa only for places the exponent cannot absorb.
         const pad = n > BigInt(exponent) ? n - BigInt(exponent) : 0n;
         if (mantissa !== 0n && pad > MAX_PAD) this.fail('exponent too large for this checker');
         const rest = BigInt(exponent) > n ? exponent - Number(n) : 0;
-        return new LeanNumber(mantissa === 0n ? 0n : mantissa * 10n ** pad, rest);
+        return integerOrNumber(mantissa === 0n ? 0n : mantissa * 10n ** pad, rest);
       }
     }
-    return new LeanNumber(mantissa, exponent);
+    return integerOrNumber(mantissa, exponent);
   }
 }
 
 /** `Json.parse`: one value, surrounding whitespace allowed, nothing after it. */
 export function parseLeanJson(text: string): LeanJson {
   const p = new Parser(text);
-  p.ws();
-  const v = p.value();
-  if (!p.atEnd()) p.fail('expected end of input');
-  return v;
+  try {
+    p.ws();
+    const v = p.value();
+    if (!p.atEnd()) p.fail('expected end of input');
+    return v;
+  } catch (err) {
+    // Lean's recursive parser would exhaust its stack too: a rejection, never a crash here.
+    if (err instanceof RangeError) throw new LeanJsonError(`offset ${p.pos}: nesting too deep`);
+    throw err;
+  }
 }
 
 // ── FromJson readers ─────────────────────────────────────────────────────
@@ -274,37 +319,31 @@ export function parseLeanJson(text: string): LeanJson {
 /** `getObjValD`: the member, or `null` when absent or when `j` is no object. */
 export function getObjValD(j: LeanJson, key: string): LeanJson {
   if (!(j instanceof LeanObject)) return null;
-  const v = j.members.get(key);
+  const v = j.members[key];
   return v === undefined ? null : v;
 }
 
 /** `getObjVal?`: the member, failing when absent. */
 export function getObjVal(j: LeanJson, key: string): LeanJson {
   if (!(j instanceof LeanObject)) throw new LeanJsonError('object expected');
-  const v = j.members.get(key);
+  const v = j.members[key];
   if (v === undefined) throw new LeanJsonError(`property not found: ${key}`);
   return v;
 }
 
 export function hasObjVal(j: LeanJson, key: string): boolean {
-  return j instanceof LeanObject && j.members.has(key);
-}
-
-const SAFE = 9007199254740991n;
-
-function canonical(v: bigint): number | bigint {
-  return v >= -SAFE && v <= SAFE ? Number(v) : v;
+  return j instanceof LeanObject && j.members[key] !== undefined;
 }
 
 /** `FromJson Nat`: an integer literal value with exponent 0, not negative. */
 export function asNat(j: LeanJson, what: string): number | bigint {
-  if (j instanceof LeanNumber && j.exponent === 0 && j.mantissa >= 0n) return canonical(j.mantissa);
+  if ((typeof j === 'number' || typeof j === 'bigint') && j >= 0) return j;
   throw new LeanJsonError(`${what}: Natural number expected`);
 }
 
 /** `FromJson Int`: an integer value with exponent 0. */
 export function asInt(j: LeanJson, what: string): number | bigint {
-  if (j instanceof LeanNumber && j.exponent === 0) return canonical(j.mantissa);
+  if (typeof j === 'number' || typeof j === 'bigint') return j;
   throw new LeanJsonError(`${what}: Integer expected`);
 }
 

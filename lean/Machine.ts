@@ -193,7 +193,14 @@ export function peerInfoEntriesSorted(entries: PeerInfoMap): PeerInfoMap {
 }
 
 export function normalizePeerInfoMap(entries: PeerInfoMap): PeerInfoMap {
-  return entries.map(([osd, info]) => [osd, normalizedPeerInfo(info)] as const);
+  let changed = false;
+  const out = entries.map((entry) => {
+    const info = normalizedPeerInfo(entry[1]);
+    if (info === entry[1]) return entry;
+    changed = true;
+    return [entry[0], info] as const;
+  });
+  return changed ? out : entries;
 }
 
 export function upsertRecoveredPeerInfo(
@@ -251,7 +258,8 @@ export function knownPeerImages(snap: Snapshot): PeerInfo[] {
   const out: PeerInfo[] = [];
   for (const [osd, info] of snap.peerInfo) {
     if (osd === snap.whoami) continue;
-    out.push({ ...normalizedPeerInfo(info), osd });
+    const normalized = normalizedPeerInfo(info);
+    out.push(normalized.osd === osd ? normalized : { ...normalized, osd });
   }
   const local = normalizedPGInfo(snap.localInfo);
   out.push({
@@ -272,7 +280,12 @@ export function actingReplicaImages(snap: Snapshot): PeerInfo[] {
   for (const osd of snap.acting.osds) {
     if (!osdNonneg(osd) || osd === snap.whoami) continue;
     const info = lookupPeerInfo(snap.peerInfo, osd);
-    out.push(info === undefined ? makePeerInfo({ osd }) : { ...normalizedPeerInfo(info), osd });
+    if (info === undefined) {
+      out.push({ osd, committedSeq: 0, committedLength: 0, image: emptyObjectImage, blobMeta: emptyBlobMetaImage, lastEpochStarted: 0, lastIntervalStarted: 0 });
+      continue;
+    }
+    const normalized = normalizedPeerInfo(info);
+    out.push(normalized.osd === osd ? normalized : { ...normalized, osd });
   }
   return out;
 }

@@ -117,22 +117,70 @@ export function normalizeByRepr<T>(items: readonly T[], repr: (item: T) => strin
   return keyed.map((k) => k.item);
 }
 
+const SMALL_LIMIT = 10_000_000;
+
+function digits(n: number): number {
+  let d = 1;
+  for (let v = n; v >= 10; v = Math.floor(v / 10)) d++;
+  return d;
+}
+
+/**
+ * Order of the printed forms of two integers, without printing them when
+ * they are small: "-" sorts before digits, and among digit strings a
+ * proper prefix sorts first (in every printed form used here the next
+ * character, ",", " " or ")", sorts before the digits).
+ */
+export function compareReprInt(a: number | bigint, b: number | bigint): number {
+  if (a === b) return 0;
+  if (typeof a === 'number' && typeof b === 'number' && a > -SMALL_LIMIT && a < SMALL_LIMIT && b > -SMALL_LIMIT && b < SMALL_LIMIT) {
+    if ((a < 0) !== (b < 0)) return a < 0 ? -1 : 1;
+    const x = Math.abs(a);
+    const y = Math.abs(b);
+    const dx = digits(x);
+    const dy = digits(y);
+    const sx = x * 10 ** (Math.max(dx, dy) - dx);
+    const sy = y * 10 ** (Math.max(dx, dy) - dy);
+    if (sx !== sy) return sx < sy ? -1 : 1;
+    return dx - dy;
+  }
+  return compareStrings(String(a), String(b));
+}
+
+/** Insertion sort by a comparator equivalent to comparing printed forms; untouched when sorted. */
+export function normalizeBy<T>(items: readonly T[], compare: (a: T, b: T) => number): readonly T[] {
+  if (items.length < 2) return items;
+  let sorted = true;
+  for (let i = 1; i < items.length && sorted; i++) if (compare(items[i - 1]!, items[i]!) > 0) sorted = false;
+  return sorted ? items : [...items].sort(compare);
+}
+
+const compareImageEntry = (a: readonly [Nat, Nat], b: readonly [Nat, Nat]): number => compareReprInt(a[0], b[0]) || compareReprInt(a[1], b[1]);
+
+const compareAuthorityEntry = (a: AuthorityImage['entries'][number], b: AuthorityImage['entries'][number]): number =>
+  compareReprInt(a[0], b[0]) || compareReprInt(a[1].authorityOsd, b[1].authorityOsd) || compareReprInt(a[1].authorityLength, b[1].authorityLength);
+
+const compareBlobMetaEntry = (a: readonly [Nat, BlobMeta], b: readonly [Nat, BlobMeta]): number =>
+  compareReprInt(a[0], b[0]) ||
+  Number(a[1].sealed) - Number(b[1].sealed) ||
+  (a[1].finalLen === null ? (b[1].finalLen === null ? 0 : -1) : b[1].finalLen === null ? 1 : compareReprInt(a[1].finalLen, b[1].finalLen));
+
 function normalizeOsds(osds: readonly OsdId[]): readonly OsdId[] {
-  return normalizeByRepr(osds, reprInt);
+  return normalizeBy(osds, compareReprInt);
 }
 
 export function normalizeObjectImage(image: ObjectImage): ObjectImage {
-  const entries = normalizeByRepr(image.entries, reprImageEntry);
+  const entries = normalizeBy(image.entries, compareImageEntry);
   return entries === image.entries ? image : { entries };
 }
 
 export function normalizeAuthorityImage(auth: AuthorityImage): AuthorityImage {
-  const entries = normalizeByRepr(auth.entries, reprAuthorityEntry);
+  const entries = normalizeBy(auth.entries, compareAuthorityEntry);
   return entries === auth.entries ? auth : { entries };
 }
 
 export function normalizeBlobMetaImage(meta: BlobMetaImage): BlobMetaImage {
-  const entries = normalizeByRepr(meta.entries, reprBlobMetaEntry);
+  const entries = normalizeBy(meta.entries, compareBlobMetaEntry);
   return entries === meta.entries ? meta : { entries };
 }
 
@@ -161,19 +209,31 @@ export function normalizePeerInfoMapReplay(entries: PeerInfoMap): PeerInfoMap {
 
 /** Sorts every set-like list; acting/up, plans and recoveries keep their order. */
 export function normalizeSnapshot(snap: Snapshot): Snapshot {
-  return {
-    ...snap,
-    localInfo: normalizePGInfoReplay(snap.localInfo),
-    authImage: normalizeObjectImage(snap.authImage),
-    authSources: normalizeAuthorityImage(snap.authSources),
-    authBlobMeta: normalizeBlobMetaImage(snap.authBlobMeta),
-    peerInfo: normalizePeerInfoMapReplay(snap.peerInfo),
-    peersQueried: normalizeOsds(snap.peersQueried),
-    peersResponded: normalizeOsds(snap.peersResponded),
-    priorOsds: normalizeOsds(snap.priorOsds),
-    recovered: normalizeOsds(snap.recovered),
-    timedOutProbes: normalizeOsds(snap.timedOutProbes),
-  };
+  const localInfo = normalizePGInfoReplay(snap.localInfo);
+  const authImage = normalizeObjectImage(snap.authImage);
+  const authSources = normalizeAuthorityImage(snap.authSources);
+  const authBlobMeta = normalizeBlobMetaImage(snap.authBlobMeta);
+  const peerInfo = normalizePeerInfoMapReplay(snap.peerInfo);
+  const peersQueried = normalizeOsds(snap.peersQueried);
+  const peersResponded = normalizeOsds(snap.peersResponded);
+  const priorOsds = normalizeOsds(snap.priorOsds);
+  const recovered = normalizeOsds(snap.recovered);
+  const timedOutProbes = normalizeOsds(snap.timedOutProbes);
+  if (
+    localInfo === snap.localInfo &&
+    authImage === snap.authImage &&
+    authSources === snap.authSources &&
+    authBlobMeta === snap.authBlobMeta &&
+    peerInfo === snap.peerInfo &&
+    peersQueried === snap.peersQueried &&
+    peersResponded === snap.peersResponded &&
+    priorOsds === snap.priorOsds &&
+    recovered === snap.recovered &&
+    timedOutProbes === snap.timedOutProbes
+  ) {
+    return snap;
+  }
+  return { ...snap, localInfo, authImage, authSources, authBlobMeta, peerInfo, peersQueried, peersResponded, priorOsds, recovered, timedOutProbes };
 }
 
 export function computeSnapshotChecks(snap: Snapshot): SnapshotChecks {

@@ -22,6 +22,7 @@ async function main(argv: string[]): Promise<void> {
     .option('--strict', 'compare every member and order (default: what the Lean checker compares)')
     .option('--json', 'print a JSON report on stdout')
     .version(versionLine('peering-trace-diff'), '-V, --version', 'print the version and exit')
+    .option('--model <model>', "cpp (default): the cpp checker's view of each line; lean: what Lean's parser reads, normalised as Lean does")
     .addHelpText('after', '\nExit status: 0 equivalent, 1 diverging, 2 usage, 3 malformed line (checked as peering-replay-ts does), 4 unreadable file\nA closed stdout (| head) never changes the status.')
     .exitOverride()
     .configureOutput({ writeErr: () => undefined });
@@ -38,10 +39,15 @@ async function main(argv: string[]): Promise<void> {
     if (why !== undefined) fail(REPLAY_EXIT.io, `cannot read stdin: ${why}`);
   }
   const open = (p: string) => (p === '-' ? process.stdin : createReadStream(p, { highWaterMark: 1 << 20 }));
-  const opts = program.opts<{ strict?: boolean; json?: boolean }>();
+  const opts = program.opts<{ strict?: boolean; json?: boolean; model?: string }>();
+  const model = opts.model ?? 'cpp';
+  if (model !== 'cpp' && model !== 'lean') fail(REPLAY_EXIT.usage, `--model must be cpp or lean, got ${JSON.stringify(model)}`);
+  if (opts.strict && model === 'lean') fail(REPLAY_EXIT.usage, '--strict applies to the cpp model');
   try {
     const result = await diffTraces(open(pathA), open(pathB), opts.strict ? 'strict' : 'lean');
     if (opts.json) process.stdout.write(`${reportJson({ same: result.divergence === undefined, ...result })}\n`);
+    const result = await diffTraces(open(pathA), open(pathB), opts.strict ? 'strict' : 'lean', undefined, model);
+    if (opts.json) process.stdout.write(`${JSON.stringify({ same: result.divergence === undefined, ...result })}\n`);
     process.exitCode = result.divergence === undefined ? REPLAY_EXIT.ok : REPLAY_EXIT.mismatch;
     if (result.divergence === undefined) {
       if (!opts.json) process.stdout.write(`traces agree: ${result.lines} lines (${result.equivalentLines} equivalent but not byte-identical)\n`);

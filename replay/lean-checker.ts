@@ -22,7 +22,7 @@ import { parseEvent, parseReplayLine, ReplayParseError, replayObservedStep, comp
 import { LeanJsonError, parseLeanJson } from '../lean/LeanJson.js';
 import type { PeeringEvent } from '../lean/Types.js';
 import { ByteWriter } from '../tracegen/byte-writer.js';
-import { writeEffect } from '../tracegen/lean-encode.js';
+import { writeEffect, writeEffects } from '../tracegen/lean-encode.js';
 import { LeanSnapshotRenderer, leanReplayStep, type LeanStep } from '../tracegen/lean-trace.js';
 import type { LeniencyNotes, ReplayStats } from './checker.js';
 import { canonicalHead, skipValue, spells } from './fast-path.js';
@@ -148,18 +148,22 @@ export class LeanReplayChecker {
     if (effectsStart >= line.length || !Buffer.from(line.buffer, line.byteOffset + from, prefix.length).equals(prefix)) return false;
     if (line[line.length - 1] !== 0x7d || line[effectsStart] !== 0x5b) return false;
     const effectsEnd = line.length - 1;
+    const e = this.effectScratch;
+    e.reset();
+    writeEffects(e, s.effects);
+    const rendered = e.view();
+    if (effectsEnd - effectsStart === rendered.length && Buffer.from(line.buffer, line.byteOffset + effectsStart, rendered.length).equals(rendered)) return true;
+    // Same effects in another order: compare as a multiset of byte strings.
     const traced = splitArray(line, effectsStart, effectsEnd);
     if (traced === undefined || traced.length !== s.effects.length) return false;
     const ours = s.effects.map((f) => {
-      const e = this.effectScratch;
       e.reset();
       writeEffect(e, f);
       return Buffer.from(e.view()).toString('latin1');
     });
-    if (traced.every((t, i) => t === ours[i])) return true;
-    const a = [...traced].sort();
-    const b = ours.sort();
-    return a.every((t, i) => t === b[i]);
+    traced.sort();
+    ours.sort();
+    return traced.every((t, i) => t === ours[i]);
   }
 
   // ── Slow path ─────────────────────────────────────────────────────────

@@ -15,6 +15,8 @@ import { isJsonObject, JsonSyntaxError, parseJson, type JsonObject, type JsonVal
 import { DEFAULT_MAX_LINE_BYTES, LineTooLongError, readLines } from './line-reader.js';
 import { projectChecks, projectEffects, projectSnapshot, sameJson, type CompareMode } from './project.js';
 import { schemaError, validators } from './schema.js';
+import { diffLeanLines, parseLeanLine } from './lean-line-diff.js';
+import type { ReplayLine } from '../lean/Replay.js';
 
 export interface TraceDiffResult {
   /** Number of trace lines compared (both sides). */
@@ -31,14 +33,15 @@ export interface TraceDiffResult {
   };
 }
 
-type Line = { bytes: Buffer; lineNo: number; terminated: boolean; value: JsonObject };
+/** `value` is the cpp view (parsed and schema-checked), `lean` what Lean's parser reads; one of them is set. */
+type Line = { bytes: Buffer; lineNo: number; terminated: boolean; value?: JsonObject; lean?: ReplayLine | null };
 
 /**
  * Trace lines only, read by the replay checker's line rules, each parsed
  * and validated against the trace schema: a line the checker would reject
  * is reported (exit 3), never compared.
  */
-async function* traceLines(stream: Readable, maxLineBytes: number, side: string, mode: CompareMode): AsyncGenerator<Line> {
+async function* traceLines(stream: Readable, maxLineBytes: number, side: string, mode: CompareMode, model: 'cpp' | 'lean' = 'cpp'): AsyncGenerator<Line> {
   const schema = validators(mode === 'strict').line;
   try {
     for await (const line of readLines(stream, maxLineBytes)) {
@@ -51,7 +54,8 @@ async function* traceLines(stream: Readable, maxLineBytes: number, side: string,
       }
       if (c.kind !== 'trace') continue;
       const bytes = Buffer.from(c.line);
-      yield { bytes, lineNo: line.lineNo, terminated: line.terminated, value: parseLine(bytes, line, side, schema) };
+      if (model === 'lean') yield { bytes, lineNo: line.lineNo, terminated: line.terminated, lean: parseLeanLine(bytes.toString('utf8'), line.lineNo, side) };
+      else yield { bytes, lineNo: line.lineNo, terminated: line.terminated, value: parseLine(bytes, line, side, schema) };
     }
   } catch (err) {
     if (err instanceof LineTooLongError) throw malformed(err.lineNo, `trace ${side}: line longer than the ${err.limit}-byte limit`);
@@ -91,9 +95,19 @@ export function diffLines(a: JsonObject, b: JsonObject, mode: CompareMode): Diff
   return out;
 }
 
-export async function diffTraces(a: Readable, b: Readable, mode: CompareMode = 'lean', maxLineBytes = DEFAULT_MAX_LINE_BYTES): Promise<TraceDiffResult> {
-  const left = traceLines(a, maxLineBytes, 'A', mode);
-  const right = traceLines(b, maxLineBytes, 'B', mode);
+/**
+ * `model` `cpp` (default) compares the members the cpp checker projects;
+ * `lean` compares what Lean's parser reads, after Lean's normalisation.
+ */
+export async function diffTraces(
+  a: Readable,
+  b: Readable,
+  mode: CompareMode = 'lean',
+  maxLineBytes = DEFAULT_MAX_LINE_BYTES,
+  model: 'cpp' | 'lean' = 'cpp',
+): Promise<TraceDiffResult> {
+  const left = traceLines(a, maxLineBytes, 'A', mode, model);
+  const right = traceLines(b, maxLineBytes, 'B', mode, model);
   let lines = 0;
   let equivalentLines = 0;
   for (;;) {
@@ -114,8 +128,29 @@ export async function diffTraces(a: Readable, b: Readable, mode: CompareMode = '
     }
     lines++;
     if (x.value.bytes.equals(y.value.bytes)) continue;
-    const ja = x.value.value;
-    const jb = y.value.value;
+    if (model === 'lean') {
+      const la = x.value.lean ?? null;
+      const lb = y.value.lean ?? null;
+      const diff = diffLeanLines(la, lb);
+      if (diff.length === 0) {
+        equivalentLines++;
+        continue;
+      }
+      const step = la?.kind === 'step' ? la.line : undefined;
+      return {
+        lines,
+        equivalentLines,
+        divergence: {
+          lineA: x.value.lineNo,
+          lineB: y.value.lineNo,
+          ...(step === undefined ? {} : { step: Number(step.step), event: step.event.type }),
+          message: `traces diverge at trace line ${lines}`,
+          diff,
+        },
+      };
+    }
+    const ja = x.value.value!;
+    const jb = y.value.value!;
     const diff = diffLines(ja, jb, mode);
     if (diff.length === 0 && (mode === 'lean' || sameJson(ja, jb))) {
       equivalentLines++;

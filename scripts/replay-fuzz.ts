@@ -5,6 +5,7 @@
  * minimization and crash-safe failure records. `replay-fuzz merge` combines
  * shard reports.
  */
+import { isModelChoice, MODEL_CHOICES } from '../replay/model.js';
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
@@ -133,7 +134,8 @@ async function runMain(argv: string[]): Promise<number> {
     .option('--cross-validate-arg <arg>', 'an argument for --cross-validate, before its --profile/--seed/--events (repeatable)', collect, [])
     .option('--replayer <path>', 'checker with the peering-replay interface (e.g. the Lean one), one path; default: the TS checker')
     .option('--replayer-arg <arg>', "an argument for --replayer, before its '-' (repeatable)", collect, [])
-    .option('--strict', 'run the TS checker in strict mode')
+    .option('--strict', 'run the TS checker in strict mode (cpp model)')
+    .option('--model <model>', 'model(s) of our checker: lean, cpp or both (default: both in-process, lean as a process)')
     .option('--shard <i/n>', 'run only shard i of n (1-based) of the campaign; needs --campaign-seed')
     .option('--campaign-seed <uint64>', 'seed from which every cycle seed is derived (default: random, printed)', uint64('--campaign-seed'))
     .option('--report <file>', 'write a JSON report of the run here')
@@ -167,6 +169,7 @@ async function runMain(argv: string[]): Promise<number> {
     replayer?: string;
     replayerArg: string[];
     strict?: boolean;
+    model?: string;
     shard?: string;
     campaignSeed?: bigint;
     report?: string;
@@ -202,6 +205,11 @@ async function runMain(argv: string[]): Promise<number> {
   }
   if (o.saveFailureTraces === '') throw new UsageError('--save-failure-traces needs a directory name');
   if (o.report === '') throw new UsageError('--report needs a file name');
+  // In-process both models check each trace; our checker as a process answers like Lean's by default.
+  const model = o.model ?? (generator === undefined && replayer === undefined ? 'both' : 'lean');
+  if (!isModelChoice(model)) throw new UsageError(`--model must be one of ${MODEL_CHOICES.join(', ')}, got ${JSON.stringify(model)}`);
+  if (o.strict && model === 'lean') throw new UsageError('--strict applies to the cpp model; use --model cpp or --model both');
+  if (o.model !== undefined && replayer !== undefined) throw new UsageError('--model chooses our checker; it cannot be combined with --replayer');
   const saveDir = o.saveFailureTraces === undefined ? undefined : resolve(o.saveFailureTraces);
   let reportPath: string | undefined;
   let htmlPath: string | undefined;
@@ -248,6 +256,7 @@ async function runMain(argv: string[]): Promise<number> {
     minimize: o.minimize ?? false,
     minimizeBudget: o.minimizeBudget,
     mode: o.strict ? 'strict' : 'lean',
+    model,
     ...(reportPath === undefined ? {} : { reportPath }),
     progress: o.progress && process.stderr.isTTY ? 'bar' : 'lines',
     argv,

@@ -19,7 +19,7 @@ import {
   normalizedPeerInfo,
 } from '../lean/Image.js';
 import { computeInvariantChecks } from '../lean/Invariants.js';
-import { asInt, asNat, getObjValD, LeanNumber, LeanObject, parseLeanJson } from '../lean/LeanJson.js';
+import { asInt, asNat, getObjValD, LeanJsonError, LeanNumber, LeanObject, parseLeanJson } from '../lean/LeanJson.js';
 import {
   buildProbeSet,
   chooseActingWantActing,
@@ -220,9 +220,12 @@ describe('Replay.lean and Lean JSON', () => {
     assert.equal(asInt(parseLeanJson('-1'), 'x'), -1);
     assert.equal(asNat(parseLeanJson('123456789012345678901234567890'), 'x'), 123456789012345678901234567890n);
     assert.throws(() => parseLeanJson('01'));
+    assert.throws(() => parseLeanJson('['.repeat(200000)), LeanJsonError);
     assert.throws(() => parseLeanJson('{"a":1,}'));
     assert.ok(parseLeanJson(' [1] ') instanceof Array);
-    assert.ok(parseLeanJson('2') instanceof LeanNumber);
+    assert.equal(parseLeanJson('2'), 2);
+    assert.ok(parseLeanJson('1.0') instanceof LeanNumber);
+    assert.equal(asNat(parseLeanJson('{"__proto__":3}') instanceof LeanObject ? getObjValD(parseLeanJson('{"__proto__":3}'), '__proto__') : null, 'x'), 3);
   });
 
   it('keeps the last of duplicate keys; a missing member reads as null', () => {

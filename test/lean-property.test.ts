@@ -10,8 +10,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
-import { computeInvariantChecks } from '../lean/Invariants.js';
-import { emptySnapshot, step } from '../lean/Machine.js';
+import { computeInvariantChecks, snapshotImageCleanQ, snapshotImageInvariantQ, snapshotImageRecoveringQ } from '../lean/Invariants.js';
+import { normalizeSnapshot } from '../lean/Replay.js';
+import { emptySnapshot, haveEnoughInfo, step, type Snapshot } from '../lean/Machine.js';
 import type { ActingSet, AuthorityImage, ObjectImage, PeeringEvent, PeerInfo, PGInfo } from '../lean/Types.js';
 
 const RUNS = Number(process.env.PROPERTY_RUNS ?? 300);
@@ -102,7 +103,32 @@ const event: fc.Arbitrary<PeeringEvent> = fc.oneof(
   fc.constant({ type: 'DeleteComplete' as const }),
 );
 
+/** The checks as the Lean-named functions compute them, one by one. */
+function checksOneByOne(snap: Snapshot) {
+  return {
+    haveEnoughInfo: haveEnoughInfo(snap),
+    imageInvariant: snapshotImageInvariantQ(snap),
+    imageClean: snapshotImageCleanQ(snap),
+    imageRecovering: snapshotImageRecoveringQ(snap),
+  };
+}
+
 describe('Lean mirror: image invariant (upstream main theorem)', () => {
+  it('computeInvariantChecks equals the Lean checks computed one by one, on raw and normalised snapshots', () => {
+    fc.assert(
+      fc.property(fc.array(event, { minLength: 1, maxLength: 15 }), (events) => {
+        let cursor = emptySnapshot;
+        for (const e of events) {
+          cursor = step(cursor, e).after;
+          assert.deepEqual(computeInvariantChecks(cursor), checksOneByOne(cursor));
+          const normalized = normalizeSnapshot(cursor);
+          assert.deepEqual(computeInvariantChecks(normalized), checksOneByOne(normalized));
+        }
+      }),
+      { numRuns: RUNS, seed: Number(process.env.PROPERTY_SEED ?? 20261130) },
+    );
+  });
+
   it('holds after every step of random event sequences from the empty snapshot', () => {
     fc.assert(
       fc.property(fc.array(event, { minLength: 1, maxLength: 25 }), (events) => {

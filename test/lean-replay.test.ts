@@ -6,7 +6,8 @@
  * Replay.lean on mutated traces; the CLI's --model flag.
  */
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { gunzipSync } from 'node:zlib';
@@ -207,5 +208,49 @@ describe('checker bugs fixed in every model', () => {
       assert.equal(verdict(nulled, model).ok, true, `${model} with final_len null`);
     }
     assert.equal(replayTrace(nulled).ok, true);
+  });
+});
+
+describe('--model in replay-fuzz and peering-trace-diff', () => {
+  const FUZZ = join(ROOT, 'dist', 'scripts', 'replay-fuzz.js');
+  const DIFF = join(ROOT, 'dist', 'replay', 'diff-cli.js');
+
+  it('replay-fuzz runs in-process with both models by default, and takes --model', async () => {
+    for (const args of [[], ['--model', 'lean'], ['--model', 'cpp']]) {
+      const dir = mkdtempSync(join(tmpdir(), 'lean-fuzz-'));
+      try {
+        const report = join(dir, 'r.json');
+        const r = await runBin(FUZZ, ['--cycles', '3', '--event', '20', '--campaign-seed', '7', '--no-progress', '--report', report, ...args]);
+        assert.equal(r.code, 0, r.stderr);
+        const config = JSON.parse(readFileSync(report, 'utf8')).config as { model: string };
+        assert.equal(config.model, args[1] ?? 'both');
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    }
+    assert.equal((await runBin(FUZZ, ['--cycles', '1', '--model', 'lean', '--strict'])).code, 2);
+    assert.equal((await runBin(FUZZ, ['--cycles', '1', '--model', 'idris'])).code, 2);
+  });
+
+  it('peering-trace-diff --model lean treats Lean-equal lines as equivalent', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'lean-diff-'));
+    try {
+      const a = traceText({ seed: 9n, events: 10, profile: 'lean-core' });
+      // Member order inside effect image entries: equal to Lean, and to cpp since the fix.
+      const b = a.replace(/\{"obj":(\d+),"len":(\d+)\}/g, '{"len":$2,"obj":$1}');
+      const c = a.replace(/"epoch":(\d+)/, (_m, d: string) => `"epoch":${Number(d) + 1}`);
+      writeFileSync(join(dir, 'a'), a);
+      writeFileSync(join(dir, 'b'), b);
+      writeFileSync(join(dir, 'c'), c);
+      for (const model of ['lean', 'cpp']) {
+        const same = await runBin(DIFF, ['--model', model, join(dir, 'a'), join(dir, 'b')]);
+        assert.equal(same.code, 0, `${model}: ${same.stdout}${same.stderr}`);
+        const differ = await runBin(DIFF, ['--model', model, join(dir, 'a'), join(dir, 'c')]);
+        assert.equal(differ.code, 1, `${model}: ${differ.stdout}${differ.stderr}`);
+      }
+      assert.equal((await runBin(DIFF, ['--model', 'both', join(dir, 'a'), join(dir, 'b')])).code, 2);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -234,64 +234,115 @@ export function writePGInfo(w: W, info: PGInfo, sorted = false): void {
   w.byte(0x7d);
 }
 
-/** A snapshot in upstream's layout; `recovery_targets` (ignored by Lean) is the mirror's own. */
-export function writeSnapshot(w: W, s: Snapshot): void {
-  w.token('{"state":"');
-  w.token(s.state);
-  w.token('","pgid":');
-  nat(w, s.pgid);
-  w.token(',"whoami":');
-  int(w, s.whoami);
-  w.token(',"epoch":');
-  nat(w, s.epoch);
-  w.token(',"acting":');
-  writeActing(w, s.acting);
-  w.token(',"up":');
-  writeActing(w, s.up);
-  w.token(',"pool_size":');
-  nat(w, s.poolSize);
-  w.token(',"pool_min_size":');
-  nat(w, s.poolMinSize);
-  w.token(',"local_info":');
-  writePGInfo(w, s.localInfo, true);
-  w.token(',"auth_seq":');
-  nat(w, s.authSeq);
-  w.token(',"auth_image":');
-  writeImage(w, s.authImage, true);
-  w.token(',"auth_sources":');
-  writeAuthority(w, s.authSources, true);
-  w.token(',"auth_blob_meta":');
-  writeBlobMeta(w, s.authBlobMeta, true);
-  w.token(',"peer_info":[');
-  for (let i = 0; i < s.peerInfo.length; i++) {
+function writePeerMap(w: W, peers: Snapshot['peerInfo']): void {
+  w.byte(0x5b);
+  for (let i = 0; i < peers.length; i++) {
     if (i > 0) w.byte(0x2c);
-    writePeerInfo(w, s.peerInfo[i]![1], true);
+    writePeerInfo(w, peers[i]![1], true);
   }
-  w.token('],"peers_queried":');
-  writeIntSet(w, s.peersQueried);
-  w.token(',"peers_responded":');
-  writeIntSet(w, s.peersResponded);
-  w.token(',"prior_osds":');
-  writeIntSet(w, s.priorOsds);
-  w.token(',"recovery_targets":');
-  writeIntSet(w, imageRecoveryTargets(s));
-  w.token(',"peer_recovery_plans":');
-  writePlans(w, s.peerRecoveryPlans);
-  w.token(',"local_recovery_plan":');
-  writeRecoveries(w, s.localRecoveryPlan);
-  w.token(',"recovered":');
-  writeIntSet(w, s.recovered);
-  w.token(',"timed_out_probes":');
-  writeIntSet(w, s.timedOutProbes);
-  w.token(',"need_up_thru":');
-  w.bool(s.needUpThru);
-  w.token(',"activated":');
-  w.bool(s.activated);
-  w.token(',"pending_acting_change":');
-  w.bool(s.pendingActingChange);
-  w.token(',"last_peering_reset":');
-  nat(w, s.lastPeeringReset);
+  w.byte(0x5d);
+}
+
+interface SnapshotField {
+  /** The key with its separator, e.g. `,"epoch":`. */
+  readonly prefix: string;
+  readonly read: (s: Snapshot) => unknown;
+  readonly write: (w: W, v: never) => void;
+}
+
+const f = <T>(prefix: string, read: (s: Snapshot) => T, write: (w: W, v: T) => void): SnapshotField => ({ prefix, read, write: write as (w: W, v: never) => void });
+
+/** Snapshot members in upstream's order; `recovery_targets` (ignored by Lean) is the mirror's own. */
+const SNAPSHOT_FIELDS: readonly SnapshotField[] = [
+  f('{"state":', (s) => s.state, (w, v: string) => {
+    w.byte(0x22);
+    w.token(v);
+    w.byte(0x22);
+  }),
+  f(',"pgid":', (s) => s.pgid, nat),
+  f(',"whoami":', (s) => s.whoami, int),
+  f(',"epoch":', (s) => s.epoch, nat),
+  f(',"acting":', (s) => s.acting, writeActing),
+  f(',"up":', (s) => s.up, writeActing),
+  f(',"pool_size":', (s) => s.poolSize, nat),
+  f(',"pool_min_size":', (s) => s.poolMinSize, nat),
+  f(',"local_info":', (s) => s.localInfo, (w, v: PGInfo) => writePGInfo(w, v, true)),
+  f(',"auth_seq":', (s) => s.authSeq, nat),
+  f(',"auth_image":', (s) => s.authImage, (w, v: ObjectImage) => writeImage(w, v, true)),
+  f(',"auth_sources":', (s) => s.authSources, (w, v: AuthorityImage) => writeAuthority(w, v, true)),
+  f(',"auth_blob_meta":', (s) => s.authBlobMeta, (w, v: BlobMetaImage) => writeBlobMeta(w, v, true)),
+  f(',"peer_info":', (s) => s.peerInfo, writePeerMap),
+  f(',"peers_queried":', (s) => s.peersQueried, writeIntSet),
+  f(',"peers_responded":', (s) => s.peersResponded, writeIntSet),
+  f(',"prior_osds":', (s) => s.priorOsds, writeIntSet),
+  f(',"recovery_targets":', (s) => s, (w, v: Snapshot) => writeIntSet(w, imageRecoveryTargets(v))),
+  f(',"peer_recovery_plans":', (s) => s.peerRecoveryPlans, writePlans),
+  f(',"local_recovery_plan":', (s) => s.localRecoveryPlan, writeRecoveries),
+  f(',"recovered":', (s) => s.recovered, writeIntSet),
+  f(',"timed_out_probes":', (s) => s.timedOutProbes, writeIntSet),
+  f(',"need_up_thru":', (s) => s.needUpThru, (w, v: boolean) => w.bool(v)),
+  f(',"activated":', (s) => s.activated, (w, v: boolean) => w.bool(v)),
+  f(',"pending_acting_change":', (s) => s.pendingActingChange, (w, v: boolean) => w.bool(v)),
+  f(',"last_peering_reset":', (s) => s.lastPeeringReset, nat),
+];
+
+const RECOVERY_TARGETS = 17;
+
+/** A snapshot in upstream's layout. */
+export function writeSnapshot(w: W, s: Snapshot): void {
+  for (const field of SNAPSHOT_FIELDS) {
+    w.token(field.prefix);
+    field.write(w, field.read(s) as never);
+  }
   w.byte(0x7d);
+}
+
+/**
+ * `writeSnapshot` with memory: a member whose value is the same object (or
+ * primitive) as in the previous snapshot is copied from its cached bytes.
+ * Model values are immutable, so identity implies the same encoding.
+ */
+export class LeanSnapshotEncoder {
+  private readonly values: unknown[] = new Array<unknown>(SNAPSHOT_FIELDS.length).fill(undefined);
+  private readonly bytes: Uint8Array[] = new Array<Uint8Array>(SNAPSHOT_FIELDS.length).fill(new Uint8Array(0));
+  private readonly scratch = new ByteWriter(1 << 12);
+  private primed = false;
+
+  write(w: W, s: Snapshot): void {
+    for (let i = 0; i < SNAPSHOT_FIELDS.length; i++) {
+      const field = SNAPSHOT_FIELDS[i]!;
+      // recovery_targets derives from several members: key it on them.
+      const value = i === RECOVERY_TARGETS ? recoveryTargetInputs(s, this.values[i]) : field.read(s);
+      if (!this.primed || value !== this.values[i]) {
+        const x = this.scratch;
+        x.reset();
+        x.token(field.prefix);
+        field.write(x, (i === RECOVERY_TARGETS ? s : value) as never);
+        this.bytes[i] = x.view().slice();
+        this.values[i] = value;
+      }
+      w.bytes(this.bytes[i]!);
+    }
+    this.primed = true;
+    w.byte(0x7d);
+  }
+}
+
+interface TargetInputs {
+  readonly plans: Snapshot['peerRecoveryPlans'];
+  readonly local: Snapshot['localRecoveryPlan'];
+  readonly seq: Nat;
+  readonly auth: Nat;
+  readonly whoami: Int;
+}
+
+/** The previous inputs object when every input is the same, else a new one. */
+function recoveryTargetInputs(s: Snapshot, previous: unknown): TargetInputs {
+  const p = previous as TargetInputs | undefined;
+  if (p !== undefined && p.plans === s.peerRecoveryPlans && p.local === s.localRecoveryPlan && p.seq === s.localInfo.committedSeq && p.auth === s.authSeq && p.whoami === s.whoami) {
+    return p;
+  }
+  return { plans: s.peerRecoveryPlans, local: s.localRecoveryPlan, seq: s.localInfo.committedSeq, auth: s.authSeq, whoami: s.whoami };
 }
 
 export function writeChecks(w: W, c: InvariantChecks): void {

@@ -6,10 +6,10 @@
  */
 import { computeInvariantChecks, type InvariantChecks } from '../lean/Invariants.js';
 import { emptySnapshot, step, type Snapshot } from '../lean/Machine.js';
-import { normalizeSnapshot } from '../lean/Replay.js';
+import { normalizeSnapshot, sameValue } from '../lean/Replay.js';
 import type { PeeringEffect, PeeringEvent, State } from '../lean/Types.js';
 import { ByteWriter } from './byte-writer.js';
-import { writeChecks, writeEffects, writeEvent, writeSnapshot } from './lean-encode.js';
+import { LeanSnapshotEncoder, writeChecks, writeEffects, writeEvent } from './lean-encode.js';
 
 /** One replayed step: the normalised snapshots around it and what it emitted. */
 export interface LeanStep {
@@ -23,41 +23,102 @@ export interface LeanStep {
 /** Steps the mirror exactly as the Lean checker's cursor does. */
 export function leanReplayStep(cursor: Snapshot, event: PeeringEvent): LeanStep {
   const result = step(cursor, event);
-  return { before: cursor, after: normalizeSnapshot(result.after), fromState: result.fromState, toState: result.toState, effects: result.effects };
+  const after = shareUnchanged(cursor, normalizeSnapshot(result.after));
+  return { before: cursor, after, fromState: result.fromState, toState: result.toState, effects: result.effects };
+}
+
+const SHARED_FIELDS = [
+  'acting',
+  'up',
+  'localInfo',
+  'authImage',
+  'authSources',
+  'authBlobMeta',
+  'peerInfo',
+  'peersQueried',
+  'peersResponded',
+  'priorOsds',
+  'peerRecoveryPlans',
+  'localRecoveryPlan',
+  'recovered',
+  'timedOutProbes',
+] as const satisfies readonly (keyof Snapshot)[];
+
+/**
+ * `next` with every member that equals `prev`'s replaced by `prev`'s own
+ * object. Values are immutable, so this changes nothing but identity, which
+ * lets the encoder and the checks cache skip unchanged members.
+ */
+export function shareUnchanged(prev: Snapshot, next: Snapshot): Snapshot {
+  if (prev === next) return next;
+  let out: { -readonly [K in keyof Snapshot]: Snapshot[K] } | undefined;
+  for (const key of SHARED_FIELDS) {
+    const a = prev[key];
+    const b = next[key];
+    if (a !== b && sameValue(a, b)) {
+      out ??= { ...next };
+      (out as Record<string, unknown>)[key] = a;
+    }
+  }
+  return out ?? next;
+}
+
+/** Whether `a` and `b` share every member the checks read. */
+function sameCheckInputs(a: Snapshot, b: Snapshot): boolean {
+  return (
+    a.whoami === b.whoami &&
+    a.acting === b.acting &&
+    a.localInfo === b.localInfo &&
+    a.authSeq === b.authSeq &&
+    a.authImage === b.authImage &&
+    a.authSources === b.authSources &&
+    a.peerInfo === b.peerInfo &&
+    a.peersQueried === b.peersQueried &&
+    a.peersResponded === b.peersResponded &&
+    a.peerRecoveryPlans === b.peerRecoveryPlans &&
+    a.localRecoveryPlan === b.localRecoveryPlan
+  );
 }
 
 interface Rendered {
   snap: Snapshot | undefined;
-  json: Uint8Array;
+  /** Holds this slot's snapshot JSON; reused two snapshots later. */
+  readonly writer: ByteWriter;
   checks: InvariantChecks | undefined;
   checksJson: Uint8Array;
 }
+
+const slot = (): Rendered => ({ snap: undefined, writer: new ByteWriter(1 << 13), checks: undefined, checksJson: new Uint8Array(0) });
 
 /**
  * Encodes snapshots and their checks, keeping the last two: a step's after
  * snapshot is the next step's before snapshot (the same object).
  */
 export class LeanSnapshotRenderer {
-  private a: Rendered = { snap: undefined, json: new Uint8Array(0), checks: undefined, checksJson: new Uint8Array(0) };
-  private b: Rendered = { snap: undefined, json: new Uint8Array(0), checks: undefined, checksJson: new Uint8Array(0) };
-  private readonly scratch = new ByteWriter(1 << 13);
+  private a: Rendered = slot();
+  private b: Rendered = slot();
+  private readonly scratch = new ByteWriter(256);
+  private readonly encoder = new LeanSnapshotEncoder();
 
   private load(snap: Snapshot): Rendered {
     if (this.a.snap === snap) return this.a;
     if (this.b.snap === snap) return this.b;
-    const slot = this.b;
+    const previous = this.a;
+    const target = this.b;
     this.b = this.a;
-    this.a = slot;
-    const w = this.scratch;
-    w.reset();
-    writeSnapshot(w, snap);
-    slot.json = w.view().slice();
-    slot.checks = computeInvariantChecks(snap);
-    w.reset();
-    writeChecks(w, slot.checks);
-    slot.checksJson = w.view().slice();
-    slot.snap = snap;
-    return slot;
+    this.a = target;
+    target.writer.reset();
+    this.encoder.write(target.writer, snap);
+    const checks = previous.snap !== undefined && sameCheckInputs(previous.snap, snap) ? previous.checks! : computeInvariantChecks(snap);
+    if (target.checks === undefined || !sameChecks(target.checks, checks)) {
+      const w = this.scratch;
+      w.reset();
+      writeChecks(w, checks);
+      target.checksJson = w.view().slice();
+    }
+    target.checks = checks;
+    target.snap = snap;
+    return target;
   }
 
   checks(snap: Snapshot): InvariantChecks {
@@ -65,12 +126,16 @@ export class LeanSnapshotRenderer {
   }
 
   appendJson(snap: Snapshot, w: ByteWriter): void {
-    w.bytes(this.load(snap).json);
+    w.bytes(this.load(snap).writer.view());
   }
 
   appendChecks(snap: Snapshot, w: ByteWriter): void {
     w.bytes(this.load(snap).checksJson);
   }
+}
+
+function sameChecks(a: InvariantChecks, b: InvariantChecks): boolean {
+  return a.haveEnoughInfo === b.haveEnoughInfo && a.imageInvariant === b.imageInvariant && a.imageClean === b.imageClean && a.imageRecovering === b.imageRecovering;
 }
 
 /** Everything after the event up to the closing brace (what the checker compares as bytes). */
