@@ -18,12 +18,12 @@ import { invariantBreak, invariantReason, type CycleOutcome, type InvariantBreak
 export interface InProcessOptions {
   readonly requireInvariant: boolean;
   readonly mode: CompareMode;
-  /** The model(s) the trace is replayed through; `both` triages C++/Lean divergences. */
-  readonly model: ModelChoice;
+  /** The model(s) the trace is replayed through (default cpp); `both` triages C++/Lean divergences. */
+  readonly model?: ModelChoice;
 }
 
 export function runInProcessCycle(config: CycleConfig, options: InProcessOptions): CycleOutcome {
-  const checker = createChecker(options.model, { mode: options.mode });
+  const checker = createChecker(options.model ?? 'cpp', { mode: options.mode });
   let broken: InvariantBreak | undefined;
   const coverage = new CoverageCollector();
   let steps = 0;
