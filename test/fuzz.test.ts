@@ -501,7 +501,7 @@ describe('replay-fuzz with external tools', () => {
       assert.match(f.replayer_stderr, /^peering-replay-ts: line \d+: /);
       const bytes = assertRecordedTrace(f);
       assert.equal(bytes.toString('utf8'), 'this is not a trace\nnor { is this\n');
-      assert.match(f.reproduce, /garbage-generator\.js --profile lean-core --seed \d+ --events 5 \| .*replay\/cli\.js -$/);
+      assert.match(f.reproduce, /garbage-generator\.js --profile lean-core --seed \d+ --events 5 \| .*replay\/cli\.js --model lean -$/);
     }
   });
 
