@@ -16,7 +16,6 @@
  * docs/replay.md (empty input, BOM, step order, summary placement and count,
  * line limit).
  */
-import { isUtf8 } from 'node:buffer';
 import { emptySnapshot, type Snapshot } from '../lean/Machine.js';
 import { parseEvent, parseReplayLine, ReplayParseError, replayObservedStep, computeSnapshotChecks, normalizeSnapshot, sameChecks, type ReplayStep } from '../lean/Replay.js';
 import { LeanJsonError, parseLeanJson } from '../lean/LeanJson.js';
@@ -29,13 +28,10 @@ import { canonicalHead, skipValue, spells } from './fast-path.js';
 import { malformed, ReplayFailure, type ReplayProgress, type Stage, type Triage } from './failure.js';
 import { diffModelValues } from './lean-diff.js';
 import { leniencyLines } from './report.js';
+import { classifyLine } from './line-rules.js';
 
 const decoder = new TextDecoder('utf-8');
 const EFFECTS_KEY = Buffer.from(',"effects":');
-
-function isSpace(c: number): boolean {
-  return c === 0x20 || c === 0x09 || c === 0x0d || c === 0x0a;
-}
 
 export class LeanReplayChecker {
   private cursor: Snapshot = emptySnapshot;
@@ -84,26 +80,18 @@ export class LeanReplayChecker {
 
   private checkLine(raw: Uint8Array, lineNo: number, terminated: boolean): void {
     this.lastLine = lineNo;
-    if (!isUtf8(raw)) {
-      throw malformed(lineNo, terminated ? 'invalid UTF-8' : 'truncated final line (no newline; torn write?): ends inside a UTF-8 character or is not UTF-8');
-    }
-    if (lineNo === 1 && raw[0] === 0xef && raw[1] === 0xbb && raw[2] === 0xbf) {
-      throw malformed(lineNo, 'the input starts with a UTF-8 byte-order mark; remove it');
-    }
-    let start = 0;
-    let end = raw.length;
-    while (start < end && isSpace(raw[start]!)) start++;
-    while (end > start && isSpace(raw[end - 1]!)) end--;
-    if (start === end) {
+    // The line rules shared with the cpp checker and trace-diff (NUL bytes, UTF-8, BOM, trimming, skipping).
+    const c = classifyLine(raw, lineNo, terminated);
+    if (c.kind === 'blank') {
       this.notes.blankLines++;
       return;
     }
-    if ((start !== 0 || end !== raw.length) && this.notes.trimmedLines++ === 0) this.notes.firstTrimmedLine = lineNo;
-    const line = raw.subarray(start, end);
-    if (line[0] !== 0x7b) {
+    if (c.trimmed && this.notes.trimmedLines++ === 0) this.notes.firstTrimmedLine = lineNo;
+    if (c.kind === 'skipped') {
       if (this.notes.skippedLines++ === 0) this.notes.firstSkippedLine = lineNo;
       return;
     }
+    const line = c.line;
     if (!terminated) this.notes.unterminatedFinalLine = true;
     if (this.tryCanonicalStep(line)) return;
     this.slowLines++;

@@ -13,6 +13,7 @@ import { describe, it, type TestContext } from 'node:test';
 import { parseJson, parseJsonWithFractions, replayText } from '../replay/index.js';
 import { CROSS_VALIDATE, fixture, ROOT, runBin } from './helpers.js';
 
+// These cases record the cpp model's answers and messages (the bin's default model is lean).
 const REPLAY = join(ROOT, 'dist', 'replay', 'cli.js');
 const DIFF = join(ROOT, 'dist', 'replay', 'diff-cli.js');
 const FUZZ = join(ROOT, 'dist', 'scripts', 'replay-fuzz.js');
@@ -61,11 +62,11 @@ describe('a closed stdout never changes the verdict', () => {
     for (const json of [[], ['--json']]) {
       for (const closeStderr of [false, true]) {
         for (const [name, code] of [['bad', 1], ['torn', 3], ['good', 0]] as const) {
-          const r = await runClosed([REPLAY, ...json, join(dir, `${name}.jsonl`)], undefined, closeStderr);
+          const r = await runClosed([REPLAY, '--model', 'cpp', ...json, join(dir, `${name}.jsonl`)], undefined, closeStderr);
           assert.equal(r.code, code, `${name} ${json.join('')} stderr closed: ${closeStderr}: ${r.stderr}`);
           assert.doesNotMatch(r.stderr, /Error:|    at /);
         }
-        const viaStdin = await runClosed([REPLAY, ...json, '-'], files.bad, closeStderr);
+        const viaStdin = await runClosed([REPLAY, '--model', 'cpp', ...json, '-'], files.bad, closeStderr);
         assert.equal(viaStdin.code, 1);
       }
     }
@@ -177,7 +178,7 @@ describe('__proto__ is an ordinary member', () => {
     const text = trace(1, 3);
     const [first, ...rest] = text.split('\n');
     const hidden = first!.replace('{"kind":"step",', '{"__proto__":{"kind":"step"},"zz_big":18446744073709551615,');
-    const r = await runBin(REPLAY, ['-'], [hidden, ...rest].join('\n'));
+    const r = await runBin(REPLAY, ['--model', 'cpp', '-'], [hidden, ...rest].join('\n'));
     assert.equal(r.code, 3, r.stderr);
     assert.match(r.stderr, /^peering-replay-ts: line 1: schema: \/: missing member "kind"/);
   });
@@ -198,7 +199,7 @@ describe('a zero-filled tail is a torn write', () => {
   ];
   for (const [name, bytes] of shapes) {
     it(`${name}: exit 3 naming NUL bytes, in the checker and in trace-diff`, async (t) => {
-      const r = await runBin(REPLAY, ['-'], bytes);
+      const r = await runBin(REPLAY, ['--model', 'cpp', '-'], bytes);
       assert.equal(r.code, 3, r.stderr);
       assert.match(r.stderr, /^peering-replay-ts: line \d+: NUL bytes: the file has a zero-filled region \(a torn write after a crash\?\)\n/);
       const dir = tempDir(t);
@@ -236,7 +237,7 @@ describe('peering-trace-diff validates lines as the checker does', () => {
       writeFileSync(join(dir, 'bad.jsonl'), bad);
       let rejected = 0;
       for (const strict of [[], ['--strict']]) {
-        const checker = await runBin(REPLAY, [...strict, '-'], bad);
+        const checker = await runBin(REPLAY, ['--model', 'cpp', ...strict, '-'], bad);
         const malformedLine = checker.code === 3 && /line 2: (schema|invalid)/.test(checker.stderr);
         if (malformedLine) rejected++;
         for (const [a, b] of [['good', 'bad'], ['bad', 'good'], ['bad', 'bad']]) {
@@ -284,18 +285,18 @@ describe('messages', () => {
     const huge = '9'.repeat(8_000_000);
     const text = trace(2, 2).replace('"step":0', `"step":${huge}`);
     const started = Date.now();
-    const r = await runBin(REPLAY, ['-'], text);
+    const r = await runBin(REPLAY, ['--model', 'cpp', '-'], text);
     assert.equal(r.code, 3);
     assert.ok(r.stderr.length < 400, `${r.stderr.length} characters`);
     assert.match(r.stderr, /integer 999999999999\.\.\.999999 \(8000000 digits\) is beyond the uint64 range/);
     assert.ok(Date.now() - started < 20_000);
-    const neg = await runBin(REPLAY, ['-'], trace(2, 2).replace('"step":0', `"step":-${huge}`));
+    const neg = await runBin(REPLAY, ['--model', 'cpp', '-'], trace(2, 2).replace('"step":0', `"step":-${huge}`));
     assert.equal(neg.code, 3);
     assert.ok(neg.stderr.length < 400);
-    const typeName = await runBin(REPLAY, ['-'], trace(2, 2).replace(/"event":\{"type":"\w+"/, `"event":{"type":"${'X'.repeat(1_000_000)}"`));
+    const typeName = await runBin(REPLAY, ['--model', 'cpp', '-'], trace(2, 2).replace(/"event":\{"type":"\w+"/, `"event":{"type":"${'X'.repeat(1_000_000)}"`));
     assert.equal(typeName.code, 3);
     assert.ok(typeName.stderr.length < 400, typeName.stderr.slice(0, 200));
-    const opt = await runBin(REPLAY, ['--max-line-bytes', huge.slice(0, 100_000), '-'], '');
+    const opt = await runBin(REPLAY, ['--model', 'cpp', '--max-line-bytes', huge.slice(0, 100_000), '-'], '');
     assert.equal(opt.code, 2);
     assert.ok(opt.stderr.length < 400);
     const fuzz = await runBin(FUZZ, ['--seed', huge.slice(0, 100_000)]);
@@ -304,7 +305,7 @@ describe('messages', () => {
   });
 
   it('stdin that is a directory exits 4', () => {
-    for (const args of [[REPLAY, '-'], [DIFF, '-', fixture('bad-input/u64-max-seed.jsonl')]]) {
+    for (const args of [[REPLAY, '--model', 'cpp', '-'], [DIFF, '-', fixture('bad-input/u64-max-seed.jsonl')]]) {
       const r = spawnSync('sh', ['-c', `"${process.execPath}" "${args.join('" "')}" < /`], { encoding: 'utf8' });
       assert.equal(r.status, 4, r.stderr);
       assert.match(r.stderr, /cannot read stdin: is a directory/);
