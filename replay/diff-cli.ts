@@ -44,10 +44,8 @@ async function main(argv: string[]): Promise<void> {
   if (model !== 'cpp' && model !== 'lean') fail(REPLAY_EXIT.usage, `--model must be cpp or lean, got ${JSON.stringify(model)}`);
   if (opts.strict && model === 'lean') fail(REPLAY_EXIT.usage, '--strict applies to the cpp model');
   try {
-    const result = await diffTraces(open(pathA), open(pathB), opts.strict ? 'strict' : 'lean');
-    if (opts.json) process.stdout.write(`${reportJson({ same: result.divergence === undefined, ...result })}\n`);
     const result = await diffTraces(open(pathA), open(pathB), opts.strict ? 'strict' : 'lean', undefined, model);
-    if (opts.json) process.stdout.write(`${JSON.stringify({ same: result.divergence === undefined, ...result })}\n`);
+    if (opts.json) process.stdout.write(`${reportJson({ same: result.divergence === undefined, ...result })}\n`);
     process.exitCode = result.divergence === undefined ? REPLAY_EXIT.ok : REPLAY_EXIT.mismatch;
     if (result.divergence === undefined) {
       if (!opts.json) process.stdout.write(`traces agree: ${result.lines} lines (${result.equivalentLines} equivalent but not byte-identical)\n`);
