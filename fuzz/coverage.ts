@@ -38,6 +38,8 @@ export interface Coverage {
 export const EMPTY_COVERAGE: Coverage = { transitions: [], effects: [], checks: [], features: [], explore_traces: 0 };
 
 const CHECK_NAMES = ['have_enough_info', 'image_invariant', 'image_clean', 'image_recovering'] as const;
+/** One test per check, compiled once: this runs on every line of a campaign. */
+const CHECK_TRUE = CHECK_NAMES.map((n) => new RegExp(`"${n}"\\s*:\\s*true`));
 
 const HEAD = /"from_state"\s*:\s*"(\w+)"[\s\S]*?"to_state"\s*:\s*"(\w+)"[\s\S]*?"event"\s*:\s*\{\s*"type"\s*:\s*"(\w+)"/;
 const FEATURES = /"explore_features"\s*:\s*\[([^\]]*)\]/;
@@ -69,7 +71,8 @@ export class CoverageCollector {
     const checksAt = buf.lastIndexOf(AFTER_CHECKS);
     if (checksAt >= 0) {
       const text = buf.subarray(checksAt, checksAt + 200).toString('latin1');
-      const key = CHECK_NAMES.map((n) => (new RegExp(`"${n}"\\s*:\\s*true`).test(text) ? '1' : '0')).join('');
+      let key = '';
+      for (const test of CHECK_TRUE) key += test.test(text) ? '1' : '0';
       bump(this.checks, key);
     }
     if (event === 'Initialize') {
