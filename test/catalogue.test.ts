@@ -3,7 +3,15 @@
  * a finding are reduced to the fields its cause touches first.
  */
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
+import { traceSignature } from '../fuzz/catalogue-run.js';
+import type { CampaignReport } from '../fuzz/report.js';
+import { parseJsonWithFractions } from '../replay/index.js';
+import { ROOT } from './helpers.js';
 import { Catalogue, catalogueTable, findingOf, illFormedTags, mergeDivergences, rootFields, signatureOf, topField, type DivergenceExample } from '../fuzz/catalogue.js';
 
 const example = (cycle: number, seed = BigInt(cycle)): DivergenceExample => ({
@@ -102,5 +110,41 @@ describe('catalogue', () => {
     assert.ok(text.includes('seed 18446744073709551615'));
     assert.ok(text.includes('gen --seed 18446744073709551615 | check -'));
     assert.equal(catalogueTable([]), 'divergences: none\n');
+  });
+});
+
+describe('replay-fuzz --profile explore --model both', () => {
+  const BIN = join(ROOT, 'dist', 'scripts', 'replay-fuzz.js');
+  const fuzz = (args: readonly string[], cwd: string) => spawnSync(process.execPath, [BIN, ...args, '--no-progress'], { cwd, encoding: 'utf8', env: { ...process.env, TMPDIR: cwd } });
+  const report = (path: string) => parseJsonWithFractions(readFileSync(path, 'utf8')) as unknown as CampaignReport;
+
+  it('files every finding under a signature, keeps a minimized example that shows it, exits 1, and merge adds shards up', (t) => {
+    const dir = mkdtempSync(join(tmpdir(), 'catalogue-'));
+    t.after(() => rmSync(dir, { recursive: true, force: true }));
+    const base = ['--profile', 'explore', '--model', 'both', '--campaign-seed', '11', '--cycles', '10', '--event-range', '32', '160'];
+    const whole = fuzz([...base, '--jobs', '2', '--minimize', '--minimize-budget', '150', '--report', 'r.json', '--html', 'r.html'], dir);
+    assert.equal(whole.status, 1, whole.stderr);
+    assert.match(whole.stdout, /Divergence catalogue: \d+ signature\(s\), \d+ finding\(s\)/);
+    const r = report(join(dir, 'r.json'));
+    const divergences = r.divergences ?? [];
+    assert.ok(divergences.length >= 2, `only ${divergences.length} signature(s)`);
+    assert.equal(divergences.reduce((n, d) => n + Number(d.count), 0), Number(r.cycles.failed));
+    for (const d of divergences) {
+      assert.equal(d.example.minimized, true, d.signature);
+      assert.ok(d.example.events <= d.example.original_events);
+      assert.equal(traceSignature(d.example.trace!), d.signature);
+      assert.ok(d.example.reproduce.includes(`--seed ${d.example.seed}`));
+    }
+    const html = readFileSync(join(dir, 'r.html'), 'utf8');
+    assert.match(html, new RegExp(`<h2>Divergences \\(${divergences.length}\\)</h2>`));
+
+    for (const i of [1, 2]) assert.equal(fuzz([...base, '--shard', `${i}/2`, '--report', `s${i}.json`], dir).status, 1);
+    const m = spawnSync(process.execPath, [BIN, 'merge', 's1.json', 's2.json', '--output', 'm.json'], { cwd: dir, encoding: 'utf8' });
+    assert.equal(m.status, 1, m.stderr);
+    const merged = report(join(dir, 'm.json'));
+    assert.deepEqual(
+      (merged.divergences ?? []).map((d) => [d.signature, Number(d.count), Number(d.example.cycle)]),
+      divergences.map((d) => [d.signature, Number(d.count), Number(d.example.cycle)]),
+    );
   });
 });

@@ -96,7 +96,7 @@ describe('argv semantics', () => {
   };
 
   it('uses upstream defaults', () => {
-    assert.deepEqual(ok([]), { seed: 42n, events: 30, format: 'jsonl', profile: 'full', emit: 'trace' });
+    assert.deepEqual(ok([]), { seed: 42n, events: 30, format: 'jsonl', profile: 'full', emit: 'trace', model: 'cpp' });
   });
   it('accepts --name=value, any order, negative and empty values', () => {
     assert.deepEqual(ok(['--events=-5', '--profile=lean-core', '--seed', '']), {
@@ -105,6 +105,7 @@ describe('argv semantics', () => {
       format: 'jsonl',
       profile: 'lean-core',
       emit: 'trace',
+      model: 'cpp',
     });
     assert.equal(ok(['--events', '']).events, 0);
     assert.equal(ok(['--seed=', '7']).seed, 7n);

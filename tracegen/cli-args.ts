@@ -20,7 +20,13 @@ export interface CliOptions {
   readonly profile: Profile;
   /** Ours, not upstream's: `events` writes only the event stream (docs/protocol.md). */
   readonly emit: Emit;
+  /** Ours: which model's snapshots the trace carries (the events are the same). */
+  readonly model: TraceModel;
 }
+
+/** `cpp`: the C++ port, as upstream's generator; `lean`: the Lean mirror (lean/). */
+export type TraceModel = 'cpp' | 'lean';
+export const TRACE_MODELS: readonly TraceModel[] = ['cpp', 'lean'];
 
 /** Exit statuses, numerically identical to CLI11's. */
 export const EXIT = {
@@ -38,7 +44,7 @@ export type CliParse =
   | { readonly kind: 'error'; readonly exitCode: number; readonly message: string };
 
 interface OptionSpec {
-  readonly name: '--seed' | '--events' | '--format' | '--profile' | '--emit';
+  readonly name: '--seed' | '--events' | '--format' | '--profile' | '--emit' | '--model';
   readonly typeName: string;
   readonly choices?: readonly string[];
   /** Choices named in the error message, when it must read as upstream's. */
@@ -51,9 +57,10 @@ const OPTIONS: readonly OptionSpec[] = [
   { name: '--format', typeName: 'TEXT:{jsonl,legacy}', choices: FORMATS },
   { name: '--profile', typeName: 'TEXT:{full,lean-core}', choices: PROFILES, listed: UPSTREAM_PROFILES },
   { name: '--emit', typeName: 'TEXT:{trace,events}', choices: EMITS },
+  { name: '--model', typeName: 'TEXT:{cpp,lean}', choices: TRACE_MODELS },
 ];
 
-const DEFAULTS: CliOptions = { seed: 42n, events: 30, format: 'jsonl', profile: 'full', emit: 'trace' };
+const DEFAULTS: CliOptions = { seed: 42n, events: 30, format: 'jsonl', profile: 'full', emit: 'trace', model: 'cpp' };
 
 const validFirst = (ch: string | undefined): boolean => ch !== undefined && /[A-Za-z0-9_?@]/.test(ch);
 
@@ -153,12 +160,16 @@ export function parseCliArgs(argv: readonly string[]): CliParse {
       case '--emit':
         options = { ...options, emit: value as Emit };
         break;
+      case '--model':
+        options = { ...options, model: value as TraceModel };
+        break;
     }
   }
 
   if (extras.length === 1) return fail(EXIT.extras, `The following argument was not expected: ${extras[0]}`);
   if (extras.length > 1) return fail(EXIT.extras, `The following arguments were not expected: ${extras.join(' ')}`);
   if (options.emit === 'events' && options.format !== 'jsonl') return fail(EXIT.validation, '--emit events needs --format jsonl');
+  if (options.model === 'lean' && options.format !== 'jsonl') return fail(EXIT.validation, '--model lean needs --format jsonl');
   return { kind: 'run', options };
 }
 
@@ -190,6 +201,10 @@ Options:
                           (one event per line, then the summary line), the
                           input of an implementation under test; see
                           docs/protocol.md in peering-crossval
+  --model TEXT:{cpp,lean} [cpp]
+                          Not in upstream: whose snapshots, checks and effects
+                          the trace carries, for the same events: the C++
+                          reducer's (as upstream) or the Lean model's
 
 Numbers are read like C's strtoull/strtoll with base 0, as upstream does:
 0x10 is 16, 010 is 8, 0b101 is 5, and '_', "'" and ',' group separators are
