@@ -115,16 +115,31 @@ export function genInitialize(ctx: ExploreContext, previous: Snapshot | undefine
   return { event, wire: local.wire };
 }
 
+/**
+ * min_size moves that take an active primary Down and bring it back: the
+ * path on which recovery bookkeeping outlives a trip through Down.
+ */
+function churnMinSize(ctx: ExploreContext, snap: Snapshot, current: number): number {
+  const { dice } = ctx;
+  // Above the acting set's size, so the primary cannot stay active.
+  if ((snap.state === 'Recovering' || snap.state === 'Clean') && dice.percent(25)) return Math.max(current, snap.acting.osds.length + 1);
+  if (snap.state === 'Down' && current > 1 && dice.percent(60)) return 1;
+  return current;
+}
+
 export function genAdvanceMap(ctx: ExploreContext, snap: Snapshot): ExploreEvent {
   const { dice, features, pools } = ctx;
   const churn = features.has('map-churn');
-  const step = churn && dice.percent(20) ? dice.int(0, 3) : 1;
-  const newEpoch = (snap.epoch + step) >>> 0;
   const newInterval = dice.percent(40);
   let poolSize = snap.poolSize;
   if (churn && dice.percent(12)) poolSize = dice.int(1, Math.min(pools.osds.length, 3));
   let poolMinSize = snap.poolMinSize;
   if (dice.oneIn(10) || poolSize !== snap.poolSize) poolMinSize = dice.int(1, Math.max(1, poolSize));
+  else if (churn && !newInterval) poolMinSize = churnMinSize(ctx, snap, poolMinSize);
+  // A map that only moves pool parameters may keep the epoch: no up_thru round trip before activating.
+  const keepEpoch = poolMinSize !== snap.poolMinSize && !newInterval && dice.percent(70);
+  const step = keepEpoch ? 0 : churn && dice.percent(20) ? dice.int(0, 3) : 1;
+  const newEpoch = (snap.epoch + step) >>> 0;
   const osds = newInterval ? drawActingList(ctx, snap.whoami, poolSize) : snap.acting.osds;
   const upOsds = newInterval || (churn && dice.percent(15)) ? drawUp(ctx, osds, snap.whoami, poolSize) : snap.up.osds === snap.acting.osds ? osds : snap.up.osds;
   const acting: ActingSet = { osds, epoch: newEpoch };

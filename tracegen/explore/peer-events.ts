@@ -45,11 +45,13 @@ function drawPeerInfo(ctx: ExploreContext, snap: Snapshot, from: OsdId, kind: Pe
   const { dice, features, pools } = ctx;
   const stored = kind === 'duplicate' ? mapGet(snap.peerInfo, from) : undefined;
   const reference = stored !== undefined && dice.percent(50) ? stored.image : snap.authImage.length > 0 ? snap.authImage : snap.localInfo.image;
-  const drawn = drawImage(dice, pools, reference);
+  // An acting peer sometimes reports that it caught up with authority meanwhile.
+  const caughtUp = snap.authImage.length > 0 && snap.acting.osds.includes(from) && dice.percent(30);
+  const drawn = caughtUp ? snap.authImage : drawImage(dice, pools, reference);
   const raw = drawIllFormed(dice, features, pools, drawn);
   const image = raw === undefined ? drawn : cppImage(raw);
   const len = primaryLength(image);
-  const seqPick = dice.int(0, 9);
+  const seqPick = caughtUp ? 0 : dice.int(0, 9);
   const seq = seqPick < 4 ? Number(snap.authSeq) : seqPick < 7 ? Number(len) : dice.int(0, 300);
   const les = dice.int(snap.epoch > 5 ? snap.epoch - 5 : 0, snap.epoch);
   const info: PeerInfo = {
