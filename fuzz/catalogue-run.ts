@@ -3,7 +3,7 @@
  * both models becomes a finding; the first cycle of a signature supplies
  * its example, minimized to that same signature when `--minimize` is on.
  */
-import { ReplayFailure, replayText, type StreamOptions } from '../replay/index.js';
+import { ReplayFailure, replayText } from '../replay/index.js';
 import { traceText } from '../tracegen/index.js';
 import type { CycleConfig } from './campaign.js';
 import { Catalogue, findingOf, illFormedTags, signatureOf, type ComparisonLike, type DivergenceEntry } from './catalogue.js';
@@ -19,19 +19,19 @@ export interface CatalogueSettings {
 }
 
 function comparisonOf(outcome: CycleOutcome): ComparisonLike | undefined {
-  return (outcome.replayFailure as { comparison?: ComparisonLike } | undefined)?.comparison;
+  return outcome.replayFailure?.comparison;
 }
 
 /** The signature a trace shows under `--model both`, or undefined when both models accept it. */
 export function traceSignature(text: string): string | undefined {
   try {
-    replayText(text, { model: 'both' } as StreamOptions);
+    replayText(text, { model: 'both' });
     return undefined;
   } catch (err) {
     if (!(err instanceof ReplayFailure)) throw err;
-    const c = (err.report as { comparison?: ComparisonLike }).comparison;
+    const c = err.report.comparison;
     if (c === undefined) return `unclassified: ${err.report.message}`;
-    const line = text.split('\n')[((c as { line?: number }).line ?? 0) - 1] ?? '';
+    const line = text.split('\n')[c.line - 1] ?? '';
     return signatureOf(findingOf(c, illFormedTags(line)));
   }
 }

@@ -399,7 +399,7 @@ export async function runCampaign(s: FuzzSettings): Promise<CampaignResult> {
     cycles_per_second: duration > 0 ? done / duration : 0,
     failures,
     coverage,
-    ...(divergences.entries().length > 0 ? { divergences: divergences.entries() } : {}),
+    ...(s.model === 'both' ? { divergences: divergences.entries() } : {}),
   };
   let reportError: string | undefined;
   if (s.reportPath !== undefined) {

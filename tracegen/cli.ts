@@ -5,6 +5,7 @@ import { ByteWriter } from './byte-writer.js';
 import { EXIT, HELP_TEXT, parseCliArgs } from './cli-args.js';
 import { renderEventStream } from './event-stream.js';
 import { renderTrace } from './trace.js';
+import { renderTraceWithLean } from './explore/lean-render.js';
 import { tuneV8ForShortRuns } from './v8-tuning.js';
 import { versionLine } from './version.js';
 
@@ -60,10 +61,12 @@ function main(argv: readonly string[]): void {
     return;
   }
 
-  const { seed, events, format, profile, emit } = parsed.options;
+  const { seed, events, format, profile, emit, model } = parsed.options;
   writeStderr(`Cross-validation driver: seed=${seed} events=${events} format=${format} profile=${profile}\n`);
   const out = new ByteWriter(CHUNK, writeAll);
-  const total = emit === 'events' ? renderEventStream({ seed, events, profile }, out) : renderTrace({ seed, events, profile }, format, out);
+  const options = { seed, events, profile };
+  const total =
+    emit === 'events' ? renderEventStream(options, out) : model === 'lean' ? renderTraceWithLean(options, out) : renderTrace(options, format, out);
   writeStderr(`Done. Total events: ${total}\n`);
   out.flush();
   process.exitCode = EXIT.ok;

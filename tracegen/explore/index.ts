@@ -6,3 +6,4 @@ export { writeExploreEvent } from './wire-encode.js';
 export { cppImage, type IllFormedTag, type RawImage, type ImageEntry } from './images.js';
 export type { ExploreEvent, WireDetails } from './wire.js';
 export { renderWireEvents, wireEventsTraceText, type WireEvent } from './wire-events.js';
+export { renderTraceWithLean, LeanLineWriter } from './lean-render.js';
