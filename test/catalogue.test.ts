@@ -11,6 +11,7 @@ import { describe, it } from 'node:test';
 import { traceSignature } from '../fuzz/catalogue-run.js';
 import type { CampaignReport } from '../fuzz/report.js';
 import { parseJsonWithFractions } from '../replay/index.js';
+import { traceText } from '../tracegen/index.js';
 import { ROOT } from './helpers.js';
 import { Catalogue, catalogueTable, findingOf, illFormedTags, mergeDivergences, rootFields, signatureOf, topField, type DivergenceExample } from '../fuzz/catalogue.js';
 
@@ -146,5 +147,17 @@ describe('replay-fuzz --profile explore --model both', () => {
       (merged.divergences ?? []).map((d) => [d.signature, Number(d.count), Number(d.example.cycle)]),
       divergences.map((d) => [d.signature, Number(d.count), Number(d.example.cycle)]),
     );
+  });
+});
+
+describe('explore reaches many divergence classes', () => {
+  it('200 explore traces of --events 300 show at least 8 distinct signatures under --model both', () => {
+    const seen = new Map<string, number>();
+    for (let seed = 1; seed <= 200; seed++) {
+      const sig = traceSignature(traceText({ seed: BigInt(seed), events: 300, profile: 'explore' }));
+      if (sig !== undefined) seen.set(sig, (seen.get(sig) ?? 0) + 1);
+    }
+    assert.ok(seen.size >= 8, `only ${seen.size}: ${[...seen.keys()].join('; ')}`);
+    assert.ok(![...seen.keys()].some((s) => s.startsWith('producer-bug') || s.startsWith('unclassified')), [...seen.keys()].join('; '));
   });
 });

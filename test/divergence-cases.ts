@@ -108,6 +108,11 @@ export const CASES: readonly DivergenceCase[] = [
     events: [init(0, [0, 1], { committedLength: 0, image: { entries: [[2, 5], [10, 5]] } })],
   },
   {
+    name: 'object-ids-printed-order-in-effects',
+    summary: 'objects 3 and 12 in the local image: Lean activates from its printed-order cursor, so ActivatePG, PersistState and PublishStats list object 12 before 3; effects are compared as written',
+    events: [init(0, [0], { committedSeq: 40, committedLength: 0, image: { entries: [[0, 40], [3, 20], [12, 5]] } }), { type: 'UpThruUpdated', epoch: 5 }],
+  },
+  {
     name: 'image-not-in-object-order',
     summary: 'an image listing object 1 before object 0: Lean derives recovery-plan order from list order, C++ from object order',
     events: [init(0, [0, 1], { committedLength: 7, image: { entries: [[1, 5], [0, 7]] } })],
