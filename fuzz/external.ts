@@ -38,14 +38,14 @@ export function generatorArgs(config: CycleConfig): string[] {
   return ['--profile', config.profile, '--seed', String(config.seed), '--events', String(config.events)];
 }
 
-function describeEnd(label: string, r: ChildEnd, timeoutMs: number): string | undefined {
+export function describeEnd(label: string, r: ChildEnd, timeoutMs: number): string | undefined {
   if (r.timedOut) return `${label} timed out after ${timeoutMs / 1000} s and was killed`;
   if (r.canceled) return `${label} was stopped (interrupted)`;
   if (r.signal !== null) return `${label} was killed by ${r.signal}`;
   return undefined;
 }
 
-function spawnProblem(label: string, c: Command, err: NodeJS.ErrnoException): SetupError {
+export function spawnProblem(label: string, c: Command, err: NodeJS.ErrnoException): SetupError {
   const hint = err.code === 'ENOENT' ? ' (missing file or bad #! interpreter line)' : err.code === 'EACCES' ? ' (not executable)' : err.code === 'ENOEXEC' ? ' (not a program this system can run)' : '';
   return new SetupError(`cannot start ${label} ${c.file}: ${err.code ?? err.message}${hint}`);
 }

@@ -17,8 +17,10 @@ function cycleLine(f: FailureRecord): string {
 }
 
 function exampleLines(f: FailureRecord): string[] {
-  const out = [`    example: ${cycleLine(f)} cross_validate_rc=${f.cross_validate_returncode} replayer_rc=${f.replayer_returncode}`];
+  const implRc = f.implementation_returncode === undefined ? '' : ` implementation_rc=${f.implementation_returncode}`;
+  const out = [`    example: ${cycleLine(f)} cross_validate_rc=${f.cross_validate_returncode}${implRc} replayer_rc=${f.replayer_returncode}`];
   if (f.trace_path !== null) out.push(`    trace: ${f.trace_path}`);
+  if (f.events_path !== undefined) out.push(`    events: ${f.events_path}`);
   if (f.minimized !== undefined) {
     out.push('error' in f.minimized ? `    minimize: ${f.minimized.error}` : `    minimized: ${f.minimized.events} of ${f.minimized.original_events} events${f.minimized.trace_path ? ` (${basename(f.minimized.trace_path)})` : ''}`);
   }
@@ -26,6 +28,7 @@ function exampleLines(f: FailureRecord): string[] {
   out.push(`    reproduce: ${f.reproduce}`);
   for (const [label, text] of [
     ['cross_validate stderr', f.cross_validate_stderr],
+    ['implementation stderr', f.implementation_stderr ?? ''],
     ['replayer stderr', f.replayer_stderr],
   ] as const) {
     if (text.trim() === '') continue;

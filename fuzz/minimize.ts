@@ -61,14 +61,32 @@ export async function minimizeEvents(
   fails: (text: string) => Promise<boolean>,
   budget: number,
 ): Promise<MinimizeResult | undefined> {
-  let runs = 0;
-  const test = async (events: readonly PeeringEvent[]): Promise<boolean> => {
-    runs++;
-    return fails(eventsTraceText(events, trace.seed));
-  };
-  if (!(await test(trace.events))) return undefined;
+  const result = await ddmin(trace.events, (events) => fails(eventsTraceText(events, trace.seed)), budget);
+  if (result === undefined) return undefined;
+  return { events: result.items, originalEvents: trace.events.length, runs: result.runs, complete: result.complete, text: eventsTraceText(result.items, trace.seed) };
+}
 
-  let current: readonly PeeringEvent[] = trace.events;
+export interface DdminResult<T> {
+  readonly items: readonly T[];
+  /** Tests spent. */
+  readonly runs: number;
+  /** False when the budget ran out before reaching a 1-minimal list. */
+  readonly complete: boolean;
+}
+
+/**
+ * Zeller's ddmin over any list: `test(candidate)` says whether a sublist
+ * still fails. Undefined when the whole list does not fail.
+ */
+export async function ddmin<T>(items: readonly T[], fails: (candidate: readonly T[]) => Promise<boolean>, budget: number): Promise<DdminResult<T> | undefined> {
+  let runs = 0;
+  const test = async (candidate: readonly T[]): Promise<boolean> => {
+    runs++;
+    return fails(candidate);
+  };
+  if (!(await test(items))) return undefined;
+
+  let current: readonly T[] = items;
   let granularity = 2;
   let complete = true;
   search: while (current.length >= 2) {
@@ -89,7 +107,7 @@ export async function minimizeEvents(
     if (granularity >= current.length) break;
     granularity = Math.min(current.length, granularity * 2);
   }
-  return { events: current, originalEvents: trace.events.length, runs, complete, text: eventsTraceText(current, trace.seed) };
+  return { items: current, runs, complete };
 }
 
 function split<T>(items: readonly T[], parts: number): T[][] {

@@ -27,6 +27,16 @@ export interface CycleOutcome {
   readonly traceError?: string;
   /** External processes' stderr, whole, when it is more than the index shows. */
   readonly captures?: { readonly generator: CapturedStream; readonly replayer: CapturedStream };
+  /** With `--impl`: how the implementation under test ended, and the event stream it was fed. */
+  readonly implementation?: ImplementationEnd;
+}
+
+export interface ImplementationEnd {
+  readonly exit: number | null;
+  readonly stderr: string;
+  readonly capture?: CapturedStream;
+  /** A fully written temporary file holding the cycle's event stream. */
+  readonly eventsTemp?: string;
 }
 
 /** Where in a trace line the producer says the image invariant broke. */

@@ -20,6 +20,8 @@ export interface ReportConfig {
   readonly require_image_invariant: boolean;
   readonly cross_validate: string;
   readonly replayer: string;
+  /** With `--impl`: the implementation under test (the trace is its output). */
+  readonly implementation?: string;
   readonly compare: string;
   /** Model(s) of our checker (lean, cpp or both); absent in reports written before models existed. */
   readonly model?: string;

@@ -17,6 +17,8 @@ import { DivergenceRecorder } from './catalogue-run.js';
 import { EMPTY_COVERAGE, mergeCoverage, type Coverage } from './coverage.js';
 import { commitFile, REAL_IO, tempPathIn, writeFileDurably, type FileIo } from './durable.js';
 import { runExternalCycle, generatorArgs, SetupError } from './external.js';
+import { eventStreamArgs, runImplCycle } from './impl.js';
+import { minimizeImplFailure } from './impl-minimize.js';
 import { prettyJson } from './json-out.js';
 import { extractEvents, minimizeEvents } from './minimize.js';
 import { invariantBreak, type CycleOutcome } from './outcome.js';
@@ -42,6 +44,8 @@ export interface FuzzSettings {
   /** External commands; when neither is given, cycles run in-process in worker threads. */
   readonly generator?: Command;
   readonly replayer?: Command;
+  /** An implementation under test (docs/protocol.md): the trace checked is its answer to the generator's events. */
+  readonly impl?: Command;
   readonly timeoutMs: number;
   readonly minimize: boolean;
   readonly minimizeBudget: number;
@@ -83,7 +87,7 @@ function traceBaseName(c: CycleConfig): string {
 }
 
 export async function runCampaign(s: FuzzSettings): Promise<CampaignResult> {
-  const external = s.generator !== undefined || s.replayer !== undefined;
+  const external = s.generator !== undefined || s.replayer !== undefined || s.impl !== undefined;
   const generator = s.generator ?? DEFAULT_GENERATOR;
   const replayer = s.replayer ?? { file: DEFAULT_REPLAYER.file, args: [...DEFAULT_REPLAYER.args, '--model', s.model, ...(s.mode === 'strict' ? ['--strict'] : [])] };
   const io = s.io ?? REAL_IO;
@@ -121,10 +125,21 @@ export async function runCampaign(s: FuzzSettings): Promise<CampaignResult> {
   const elapsed = () => Number(process.hrtime.bigint() - startNs) / 1e9;
 
   const reproduce = (c: CycleConfig): string =>
-    `${showCommand(generator, generatorArgs(c))} | ${showCommand(replayer, ['-'])}`;
+    s.impl === undefined
+      ? `${showCommand(generator, generatorArgs(c))} | ${showCommand(replayer, ['-'])}`
+      : `${showCommand(generator, eventStreamArgs(c))} | ${showCommand(s.impl)} | ${showCommand(replayer, ['-'])}`;
 
   async function runOne(config: CycleConfig, slot: WorkerSlot): Promise<CycleOutcome | undefined> {
     const traceTemp = tempPathIn(tempDir, `${traceBaseName(config)}.jsonl`);
+    if (s.impl !== undefined) {
+      const outcome = await runImplCycle(config, { generator, impl: s.impl, replayer, requireInvariant: s.requireInvariant, timeoutMs: s.timeoutMs, traceTemp, signal: s.signal, groups, io });
+      if (s.signal.aborted) {
+        rmSync(traceTemp, { force: true });
+        if (outcome.implementation?.eventsTemp !== undefined) rmSync(outcome.implementation.eventsTemp, { force: true });
+        return undefined;
+      }
+      return outcome;
+    }
     if (external) {
       const outcome = await runExternalCycle(config, {
         generator,
@@ -186,9 +201,11 @@ export async function runCampaign(s: FuzzSettings): Promise<CampaignResult> {
     const out: { [key: string]: string } = {};
     const c = outcome.captures;
     if (c === undefined) return out;
+    const implCapture = outcome.implementation?.capture;
     for (const [label, key, capture] of [
       ['cross-validate', 'cross_validate_stderr_path', c.generator],
       ['replayer', 'replayer_stderr_path', c.replayer],
+      ...(implCapture === undefined ? [] : ([['implementation', 'implementation_stderr_path', implCapture]] as const)),
     ] as const) {
       const spill = capture.finishFile();
       if (tracePath === null || s.saveDir === undefined || capture.tailIsWhole) {
@@ -225,11 +242,17 @@ export async function runCampaign(s: FuzzSettings): Promise<CampaignResult> {
     }
     // A two-model finding is minimized once per signature, by the catalogue.
     const finding = divergences.record(outcome, reproduce(config), tracePath);
+    const eventsPath = keepEvents(outcome, tracePath);
+    const implEvents = eventsPath ?? outcome.implementation?.eventsTemp;
     let minimized: FailureRecord['minimized'];
-    if (s.minimize && !finding && temp !== undefined && traceError === undefined) {
+    if (s.minimize && s.impl !== undefined && implEvents !== undefined) {
+      // An implementation's failure shrinks against the implementation, not our reducer.
+      minimized = await shrinkImpl(outcome, implEvents, config);
+    } else if (s.minimize && !finding && temp !== undefined && traceError === undefined) {
       minimized = await shrink(outcome, tracePath ?? temp, config);
     }
     if (temp !== undefined && tracePath === null) rmSync(temp, { force: true });
+    if (eventsPath === undefined && outcome.implementation?.eventsTemp !== undefined) rmSync(outcome.implementation.eventsTemp, { force: true });
     const stderrPaths = keepStderr(outcome, tracePath);
     const reason = [outcome.reason, traceError].filter((x) => x !== undefined).join('; ');
     const record: FailureRecord = {
@@ -245,10 +268,61 @@ export async function runCampaign(s: FuzzSettings): Promise<CampaignResult> {
       reproduce: reproduce(config),
       campaign_seed: s.plan.campaignSeed,
       ...(outcome.replayFailure === undefined ? {} : { replay_failure: outcome.replayFailure }),
+      ...(s.impl === undefined || outcome.implementation === undefined
+        ? {}
+        : {
+            implementation: showCommand(s.impl),
+            implementation_returncode: outcome.implementation.exit,
+            implementation_stderr: outcome.implementation.stderr,
+            ...(eventsPath === undefined ? {} : { events_path: eventsPath }),
+          }),
       ...(minimized === undefined ? {} : { minimized }),
     };
     store.add(record);
     return record;
+  }
+
+  /** Keeps the event stream an implementation was fed, beside its trace. */
+  function keepEvents(outcome: CycleOutcome, tracePath: string | null): string | undefined {
+    const temp = outcome.implementation?.eventsTemp;
+    if (temp === undefined || s.saveDir === undefined) return undefined;
+    const path = tracePath === null ? store.freeName(traceBaseName(outcome.config), '.events.jsonl') : tracePath.replace(/\.jsonl$/, '.events.jsonl');
+    try {
+      commitFile(temp, path, io);
+      return path;
+    } catch {
+      return undefined; // a full disk: the record says what it can
+    }
+  }
+
+  /** Shrinks the event stream an implementation failed on, against the same implementation and checker. */
+  async function shrinkImpl(outcome: CycleOutcome, eventsPath: string, config: CycleConfig): Promise<FailureRecord['minimized']> {
+    let result;
+    try {
+      result = await minimizeImplFailure(eventsPath, outcome, { impl: s.impl!, replayer, timeoutMs: s.timeoutMs, signal: s.signal }, s.minimizeBudget);
+    } catch (err) {
+      return { error: `cannot minimize: ${(err as Error).message.split('\n')[0]}` };
+    }
+    if ('error' in result) return result;
+    let minPath: string | null = null;
+    let sha: string | undefined;
+    let minEvents: string | undefined;
+    if (s.saveDir !== undefined) {
+      minPath = store.freeName(traceBaseName(config), '.min.jsonl');
+      writeFileDurably(minPath, result.trace, io);
+      sha = (await fileDigest(minPath)).sha256;
+      minEvents = minPath.replace(/\.min\.jsonl$/, '.min.events.jsonl');
+      writeFileDurably(minEvents, result.eventsText, io);
+    }
+    return {
+      trace_path: minPath,
+      ...(sha === undefined ? {} : { trace_sha256: sha }),
+      ...(minEvents === undefined ? {} : { events_path: minEvents }),
+      events: result.lines.length,
+      original_events: result.originalEvents,
+      checker_runs: result.runs,
+      complete: result.complete,
+    };
   }
 
   /** Shrinks a failing trace against the same checker and failure kind. */
@@ -382,6 +456,7 @@ export async function runCampaign(s: FuzzSettings): Promise<CampaignResult> {
       cross_validate: external ? showCommand(generator) : 'in-process (TS generator)',
       replayer: external ? showCommand(replayer) : `in-process (TS checker, model ${s.model}, ${s.mode})`,
       model: s.model,
+      ...(s.impl === undefined ? {} : { implementation: showCommand(s.impl) }),
       compare: s.mode,
       timeout_s: s.timeoutMs > 0 ? s.timeoutMs / 1000 : null,
       minimize: s.minimize,

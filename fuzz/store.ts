@@ -15,6 +15,8 @@ import { exactFailureRecord } from './u64-fields.js';
 
 export interface MinimizedRecord {
   readonly trace_path: string | null;
+  /** With `--impl`: the minimal event stream (trace_path is the implementation's answer to it). */
+  readonly events_path?: string;
   readonly trace_sha256?: string;
   readonly events: number;
   readonly original_events: number;
@@ -39,6 +41,12 @@ export interface FailureRecord {
   readonly reproduce: string;
   readonly campaign_seed: bigint;
   readonly replay_failure?: FailureReport;
+  /** With `--impl`: the implementation under test, its end, and the event stream it was fed. */
+  readonly implementation?: string;
+  readonly implementation_returncode?: number | null;
+  readonly implementation_stderr?: string;
+  readonly implementation_stderr_path?: string;
+  readonly events_path?: string;
   readonly minimized?: MinimizedRecord | { readonly error: string };
 }
 

@@ -74,6 +74,14 @@ backpressure. Seeds come from the campaign seed (random unless
 re-run, split with --shard i/n (1-based) across machines, and the shard
 reports combined with "replay-fuzz merge".
 
+With --impl PATH (and --impl-arg ARG...), the trace checked is an
+implementation's answer: cross-validate ... --emit events | PATH ARG... |
+replayer -, piped with backpressure (docs/protocol.md). A cycle fails when
+the implementation exits non-zero, is killed or times out, writes a step
+count different from the event count, or its trace fails the checker (which
+names the step). The event stream is kept beside each failing trace, and
+--minimize shrinks it against the implementation and the checker.
+
 Failing traces are written durably (temp file, fsync, rename) and listed in
 DIR/failures.json before they are reported; the index is extended, never
 replaced.
@@ -97,6 +105,7 @@ $GITHUB_STEP_SUMMARY and each failure cause is annotated with ::error.
 Examples:
   replay-fuzz --profile lean-core --cycles 200 --event-range 32 1024 --jobs 2 --require-image-invariant
   replay-fuzz --replayer .lake/build/bin/peering-replay --cycles 50
+  replay-fuzz --profile explore --impl build/peering_adapter --cycles 50 --minimize --save-failure-traces f
   replay-fuzz --campaign-seed 7 --shard 2/4 --cycles 1000 --report shard2.json
   replay-fuzz merge shard*.json --output campaign.json
   replay-fuzz rerun failures/`;
@@ -134,6 +143,8 @@ async function runMain(argv: string[]): Promise<number> {
     .option('--cross-validate-arg <arg>', 'an argument for --cross-validate, before its --profile/--seed/--events (repeatable)', collect, [])
     .option('--replayer <path>', 'checker with the peering-replay interface (e.g. the Lean one), one path; default: the TS checker')
     .option('--replayer-arg <arg>', "an argument for --replayer, before its '-' (repeatable)", collect, [])
+    .option('--impl <path>', 'an implementation under test (docs/protocol.md): each cycle pipes the event stream through it and checks its trace')
+    .option('--impl-arg <arg>', 'an argument for --impl (repeatable)', collect, [])
     .option('--strict', 'run the TS checker in strict mode (cpp model)')
     .option('--model <model>', 'model(s) of our checker: lean, cpp or both (default: both in-process, lean as a process)')
     .option('--shard <i/n>', 'run only shard i of n (1-based) of the campaign; needs --campaign-seed')
@@ -168,6 +179,8 @@ async function runMain(argv: string[]): Promise<number> {
     crossValidateArg: string[];
     replayer?: string;
     replayerArg: string[];
+    impl?: string;
+    implArg: string[];
     strict?: boolean;
     model?: string;
     shard?: string;
@@ -195,11 +208,14 @@ async function runMain(argv: string[]): Promise<number> {
   }
   let generator: Command | undefined;
   let replayer: Command | undefined;
+  let impl: Command | undefined;
   try {
     if (o.crossValidate !== undefined) generator = resolveCommand(o.crossValidate, o.crossValidateArg, 'cross_validate', '--cross-validate');
     if (o.replayer !== undefined) replayer = resolveCommand(o.replayer, o.replayerArg, 'replayer', '--replayer');
     if (o.crossValidate === undefined && o.crossValidateArg.length > 0) throw new Error('--cross-validate-arg needs --cross-validate');
     if (o.replayer === undefined && o.replayerArg.length > 0) throw new Error('--replayer-arg needs --replayer');
+    if (o.impl !== undefined) impl = resolveCommand(o.impl, o.implArg, 'implementation', '--impl');
+    if (o.impl === undefined && o.implArg.length > 0) throw new Error('--impl-arg needs --impl');
   } catch (err) {
     throw new UsageError((err as Error).message);
   }
@@ -252,6 +268,7 @@ async function runMain(argv: string[]): Promise<number> {
     requireInvariant: (o.requireCppImageInvariant ?? false) || (o.requireImageInvariant ?? false),
     ...(generator === undefined ? {} : { generator }),
     ...(replayer === undefined ? {} : { replayer }),
+    ...(impl === undefined ? {} : { impl }),
     timeoutMs: (o.timeout ?? 0) * 1000,
     minimize: o.minimize ?? false,
     minimizeBudget: o.minimizeBudget,
