@@ -72,7 +72,7 @@ function failures(dir: string): FailureRecord[] {
 describe('replay-fuzz --impl', () => {
   it('passes a correct implementation (peering-render --model cpp, explore profile) and names it in the report', async (t) => {
     const dir = tempDir(t);
-    const r = await fuzz(['--profile', 'explore', '--impl', RENDER, '--impl-arg', '--model', '--impl-arg', 'cpp', '--cycles', '4', '--event', '40', '--campaign-seed', '5', '--report', 'r.json', '--no-progress'], dir);
+    const r = await fuzz(['--profile', 'explore', '--impl', RENDER, '--impl-arg', '--model', '--impl-arg', 'cpp', '--model', 'cpp', '--cycles', '4', '--event', '40', '--campaign-seed', '5', '--report', 'r.json', '--no-progress'], dir);
     assert.equal(r.code, 0, show(r));
     assert.match(r.stdout, /All 4 cycles passed/);
     const report = parseJsonWithFractions(readFileSync(join(dir, 'r.json'), 'utf8')) as { config: { implementation?: string } };
