@@ -176,10 +176,18 @@ export function forValidation(value: JsonValue): JsonValue {
   return out;
 }
 
+// Called on every event on the replay fast path: plain loops, no per-node arrays or closures.
 export function hasBigInt(value: JsonValue): boolean {
   if (typeof value === 'bigint') return true;
   if (value === null || typeof value !== 'object') return false;
-  return (Array.isArray(value) ? value : Object.values(value)).some(hasBigInt);
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) if (hasBigInt(value[i]!)) return true;
+    return false;
+  }
+  for (const key in value) {
+    if (Object.prototype.hasOwnProperty.call(value, key) && hasBigInt(value[key]!)) return true;
+  }
+  return false;
 }
 
 /** Validates a parsed value; returns the first error as one line, or undefined. */
