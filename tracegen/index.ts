@@ -4,7 +4,7 @@ export { uniformInt, uniformBigInt } from './rng/uniform-int.js';
 export { shuffleInPlace } from './rng/shuffle.js';
 export { EventGenerator, PROFILES, UPSTREAM_PROFILES, type Profile, type UpstreamProfile, type GeneratorConfig } from './generator.js';
 export * from './explore/index.js';
-export { runTrace, renderTrace, traceText, writeStepLine, writeStepTail, SnapshotRenderer, FORMATS, type Format, type TraceOptions, type StepSink } from './trace.js';
+export { runTrace, renderTrace, traceText, writeStepHead, writeStepLine, writeStepTail, SnapshotRenderer, FORMATS, type Format, type TraceOptions, type StepSink } from './trace.js';
 export * from './encode.js';
 export { legacyEvent, legacyState } from './legacy.js';
 export { ByteWriter } from './byte-writer.js';

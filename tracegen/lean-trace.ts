@@ -10,6 +10,7 @@ import { normalizeSnapshot, sameValue } from '../lean/Replay.js';
 import type { PeeringEffect, PeeringEvent, State } from '../lean/Types.js';
 import { ByteWriter } from './byte-writer.js';
 import { LeanSnapshotEncoder, writeChecks, writeEffects, writeEvent } from './lean-encode.js';
+import { writeStepHead } from './trace.js';
 
 /** One replayed step: the normalised snapshots around it and what it emitted. */
 export interface LeanStep {
@@ -154,13 +155,7 @@ export function writeLeanStepTail(w: ByteWriter, renderer: LeanSnapshotRenderer,
 }
 
 export function writeLeanStepLine(w: ByteWriter, renderer: LeanSnapshotRenderer, index: number, event: PeeringEvent, s: LeanStep): void {
-  w.token('{"kind":"step","step":');
-  w.uint(index);
-  w.token(',"from_state":"');
-  w.token(s.fromState);
-  w.token('","to_state":"');
-  w.token(s.toState);
-  w.token('","event":');
+  writeStepHead(w, index, s.fromState, s.toState);
   writeEvent(w, event);
   writeLeanStepTail(w, renderer, s);
   w.byte(0x0a);

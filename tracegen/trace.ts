@@ -118,15 +118,20 @@ export function writeStepTail(w: ByteWriter, renderer: SnapshotRenderer, result:
   w.byte(0x7d);
 }
 
-/** One complete step line, newline included. */
-export function writeStepLine(w: ByteWriter, renderer: SnapshotRenderer, index: number, event: PeeringEvent, result: StepResult): void {
+/** A step line up to and including the `"event":` key; the event and the tail follow. */
+export function writeStepHead(w: ByteWriter, index: number, from: string, to: string): void {
   w.token('{"kind":"step","step":');
   w.uint(index);
   w.token(',"from_state":"');
-  w.token(result.from);
+  w.token(from);
   w.token('","to_state":"');
-  w.token(result.to);
+  w.token(to);
   w.token('","event":');
+}
+
+/** One complete step line, newline included. */
+export function writeStepLine(w: ByteWriter, renderer: SnapshotRenderer, index: number, event: PeeringEvent, result: StepResult): void {
+  writeStepHead(w, index, result.from, result.to);
   writeEvent(w, event);
   writeStepTail(w, renderer, result);
   w.byte(0x0a);

@@ -12,7 +12,7 @@ import { parseEvent } from '../../lean/Replay.js';
 import { ByteWriter } from '../byte-writer.js';
 import { writeEvent, writeSummaryLine } from '../encode.js';
 import { LeanSnapshotRenderer, leanReplayStep, writeLeanStepTail } from '../lean-trace.js';
-import { runTrace, type TraceOptions } from '../trace.js';
+import { runTrace, writeStepHead, type TraceOptions } from '../trace.js';
 import { runExploreTrace } from './trace.js';
 import { writeExploreEvent } from './wire-encode.js';
 
@@ -33,13 +33,7 @@ export class LeanLineWriter {
     const event = parseEvent(parseLeanJson(Buffer.from(eventBytes).toString('utf8')));
     const result = leanReplayStep(this.cursor, event);
     const w = this.w;
-    w.token('{"kind":"step","step":');
-    w.uint(index);
-    w.token(',"from_state":"');
-    w.token(result.fromState);
-    w.token('","to_state":"');
-    w.token(result.toState);
-    w.token('","event":');
+    writeStepHead(w, index, result.fromState, result.toState);
     w.bytes(eventBytes);
     writeLeanStepTail(w, this.renderer, result);
     w.byte(0x0a);

@@ -7,7 +7,7 @@ import { EMPTY_SNAPSHOT, step, type StepResult } from '../../reducer/index.js';
 import type { ByteWriter } from '../byte-writer.js';
 import { writeSummaryLine } from '../encode.js';
 import { legacyEvent, legacyState } from '../legacy.js';
-import { SnapshotRenderer, writeStepTail } from '../trace.js';
+import { SnapshotRenderer, writeStepHead, writeStepTail } from '../trace.js';
 import { ExploreGenerator } from './generator.js';
 import { writeExploreEvent } from './wire-encode.js';
 import type { ExploreEvent } from './wire.js';
@@ -37,13 +37,7 @@ export function runExploreTrace(options: ExploreTraceOptions, sink: ExploreStepS
 }
 
 export function writeExploreStepLine(w: ByteWriter, renderer: SnapshotRenderer, index: number, event: ExploreEvent, result: StepResult): void {
-  w.token('{"kind":"step","step":');
-  w.uint(index);
-  w.token(',"from_state":"');
-  w.token(result.from);
-  w.token('","to_state":"');
-  w.token(result.to);
-  w.token('","event":');
+  writeStepHead(w, index, result.from, result.to);
   writeExploreEvent(w, event);
   writeStepTail(w, renderer, result);
   w.byte(0x0a);

@@ -8,7 +8,7 @@
 import { EMPTY_SNAPSHOT, step, type PeeringEvent } from '../../reducer/index.js';
 import { ByteWriter } from '../byte-writer.js';
 import { writeSummaryLine } from '../encode.js';
-import { SnapshotRenderer, writeStepTail } from '../trace.js';
+import { SnapshotRenderer, writeStepHead, writeStepTail } from '../trace.js';
 
 export interface WireEvent {
   /** What a C++ decoder makes of `text`. */
@@ -22,13 +22,7 @@ export function renderWireEvents(events: readonly WireEvent[], seed: bigint, w: 
   let snap = EMPTY_SNAPSHOT;
   events.forEach((e, index) => {
     const result = step(snap, e.event);
-    w.token('{"kind":"step","step":');
-    w.uint(index);
-    w.token(',"from_state":"');
-    w.token(result.from);
-    w.token('","to_state":"');
-    w.token(result.to);
-    w.token('","event":');
+    writeStepHead(w, index, result.from, result.to);
     w.utf8(e.text);
     writeStepTail(w, renderer, result);
     w.byte(0x0a);
