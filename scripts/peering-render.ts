@@ -1,9 +1,9 @@
 #!/usr/bin/env node
 /**
- * `peering-render --model cpp`: our implementation of the "events in, trace
- * out" protocol (docs/protocol.md). Reads events on stdin, writes the trace.
- * With `--model cpp`, `cross-validate ... --emit events | peering-render`
- * writes exactly what `cross-validate ...` writes.
+ * `peering-render --model cpp|lean`: our implementation of the "events in,
+ * trace out" protocol (docs/protocol.md). Reads events on stdin, writes the
+ * trace. `cross-validate ... --emit events | peering-render --model M` writes
+ * exactly what `cross-validate ... --model M` writes.
  */
 import { once } from 'node:events';
 import { Command, CommanderError, Option } from 'commander';
@@ -27,6 +27,7 @@ lines are accepted as input too (their "event" member is used), so a saved
 trace can be re-rendered under another model.
 
   cross-validate --profile lean-core --seed 1 --emit events | peering-render --model cpp
+  cross-validate --profile explore --seed 5 --emit events | peering-render --model lean
 
 Protocol version ${PROTOCOL_VERSION} (docs/protocol.md).
 

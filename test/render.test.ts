@@ -11,8 +11,9 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { gunzipSync } from 'node:zlib';
 import { EventLineReader, ProtocolError } from '../replay/protocol.js';
-import { TraceRenderer } from '../replay/render.js';
-import { ByteWriter, eventStreamText, traceText, type Profile } from '../tracegen/index.js';
+import { TraceRenderer, type RenderModel } from '../replay/render.js';
+import { replayText } from '../replay/run.js';
+import { ByteWriter, eventStreamText, renderTraceWithLean, traceText, type Profile } from '../tracegen/index.js';
 import { CROSS_VALIDATE, fixture, readJson, requireGolden, ROOT, runBin } from './helpers.js';
 
 const RENDER = join(ROOT, 'dist', 'scripts', 'peering-render.js');
@@ -29,9 +30,9 @@ const manifest = readJson<ManifestRow[]>(join(requireGolden(), 'manifest.json'))
 const sha256 = (data: string | Buffer) => createHash('sha256').update(data).digest('hex');
 
 /** Renders an event stream in-process, through the same reader and renderer as the bin. */
-function renderText(stream: string): string {
+function renderText(stream: string, model: RenderModel = 'cpp'): string {
   const reader = new EventLineReader();
-  const trace = new TraceRenderer('cpp');
+  const trace = new TraceRenderer(model);
   const w = new ByteWriter(1 << 16);
   stream.split('\n').forEach((line, i) => {
     const got = reader.read(Buffer.from(line), i + 1);
@@ -125,6 +126,44 @@ describe('peering-render --model cpp reproduces cross-validate', () => {
     const r = await runBin(RENDER, [], trace);
     assert.equal(r.code, 0, r.stderr);
     assert.equal(r.stdout, trace);
+  });
+});
+
+/** `cross-validate ... --model lean`, in-process. */
+function leanTraceText(options: { seed: bigint; events: number; profile: Profile }): string {
+  const w = new ByteWriter(1 << 16);
+  renderTraceWithLean(options, w);
+  return w.text();
+}
+
+describe('peering-render --model lean answers as the Lean mirror', () => {
+  it('equals cross-validate --model lean for every profile, and the Lean checker accepts it', () => {
+    for (const profile of ['lean-core', 'full', 'explore'] as const) {
+      for (const seed of [1n, 5n, 18446744073709551615n]) {
+        const options = { seed, events: 150, profile };
+        const rendered = renderText(eventStreamText(options), 'lean');
+        assert.equal(rendered, leanTraceText(options), `${profile} seed ${seed}`);
+        assert.equal(replayText(rendered, { model: 'lean' }).steps, rendered.split('\n').length - 2, `${profile} seed ${seed}`);
+      }
+    }
+  });
+
+  it('differs from the C++ rendering where the models diverge (explore), and the cpp checker then rejects it', () => {
+    let diverging = 0;
+    for (let seed = 1n; seed <= 12n; seed++) {
+      const stream = eventStreamText({ seed, events: 200, profile: 'explore' });
+      const lean = renderText(stream, 'lean');
+      if (lean === renderText(stream, 'cpp')) continue;
+      diverging++;
+      assert.throws(() => replayText(lean, { model: 'cpp' }), Error, `explore seed ${seed}`);
+    }
+    assert.ok(diverging >= 3, `only ${diverging} of 12 explore seeds diverge`);
+  });
+
+  it('through the real bins, piped', async () => {
+    const r = await pipeline(['--profile', 'explore', '--seed', '5', '--events', '200'], ['--model', 'lean']);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.stdout.toString(), leanTraceText({ seed: 5n, events: 200, profile: 'explore' }));
   });
 });
 
