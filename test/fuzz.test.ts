@@ -6,7 +6,7 @@
  * that crashes, a generator of garbage, a slow generator).
  */
 import assert from 'node:assert/strict';
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -20,8 +20,8 @@ import type { PeeringEvent } from '../reducer/index.js';
 import { parseJson, replayText } from '../replay/index.js';
 import { eventsTraceText, runTrace, traceText } from '../tracegen/index.js';
 import { CROSS_VALIDATE, fixture, ROOT } from './helpers.js';
+import { BIN, fuzz, killGroup, launch, type Run } from './fuzz-driver.js';
 
-const BIN = join(ROOT, 'dist', 'scripts', 'replay-fuzz.js');
 const REPLAY = join(ROOT, 'dist', 'replay', 'cli.js');
 const FAKES = fixture('fuzz');
 const fake = (name: string): string => join(FAKES, name);
@@ -34,63 +34,7 @@ const U64_MAX = (1n << 64n) - 1n;
 // ---------------------------------------------------------------------------
 // Process helpers
 
-interface Run {
-  readonly code: number | null;
-  readonly signal: NodeJS.Signals | null;
-  readonly stdout: string;
-  readonly stderr: string;
-}
 
-interface Launched {
-  readonly child: ChildProcess;
-  readonly done: Promise<Run>;
-  /** Output so far. */
-  stdout(): string;
-}
-
-/**
- * Starts the driver in its own process group (so that everything it spawns
- * can be cleaned up); a safety limit kills the group and fails the run.
- */
-function launch(args: readonly string[], cwd: string, env: NodeJS.ProcessEnv = {}, limitMs = 90_000): Launched {
-  // TMPDIR: the driver's scratch directory goes into the test's directory, which is removed even after a kill -9.
-  const child = spawn(process.execPath, [BIN, ...args], { cwd, env: { ...process.env, TMPDIR: cwd, ...env }, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
-  const out: Buffer[] = [];
-  const err: Buffer[] = [];
-  child.stdout!.on('data', (d: Buffer) => out.push(d));
-  child.stderr!.on('data', (d: Buffer) => err.push(d));
-  const done = new Promise<Run>((resolve, reject) => {
-    const timer = setTimeout(() => {
-      killGroup(child);
-      reject(new Error(`replay-fuzz ${args.join(' ')} did not finish within ${limitMs / 1000} s`));
-    }, limitMs);
-    child.on('error', reject);
-    child.on('close', (code, signal) => {
-      clearTimeout(timer);
-      resolve({ code, signal, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8') });
-    });
-  });
-  return { child, done, stdout: () => Buffer.concat(out).toString('utf8') };
-}
-
-/** Ends what the driver left behind (its process group, by id). */
-function killGroup(child: ChildProcess): void {
-  if (child.pid === undefined) return;
-  try {
-    process.kill(-child.pid, 'SIGKILL');
-  } catch {
-    /* already gone */
-  }
-}
-
-async function fuzz(args: readonly string[], cwd: string, env: NodeJS.ProcessEnv = {}): Promise<Run> {
-  const l = launch(args, cwd, env);
-  try {
-    return await l.done;
-  } finally {
-    killGroup(l.child);
-  }
-}
 
 function tempDir(t: TestContext): string {
   const dir = mkdtempSync(join(tmpdir(), 'replay-fuzz-test-'));

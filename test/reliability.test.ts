@@ -4,7 +4,7 @@
  * fill at any write, two drivers may start at once).
  */
 import assert from 'node:assert/strict';
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -21,54 +21,12 @@ import { removeStaleScratch } from '../fuzz/scratch.js';
 import { FailureStore, type FailureRecord } from '../fuzz/store.js';
 import { parseJsonWithFractions } from '../replay/index.js';
 import { CROSS_VALIDATE as CROSS_VALIDATE_BIN, fixture, ROOT } from './helpers.js';
+import { fuzz, killGroup, launch, type Run } from './fuzz-driver.js';
 
-const BIN = join(ROOT, 'dist', 'scripts', 'replay-fuzz.js');
 const fake = (name: string): string => join(fixture('fuzz'), name);
 const stepLimit = (n: number): string[] => ['--replayer', fake('step-limit-checker.js'), '--replayer-arg', String(n)];
 const sha256 = (bytes: Uint8Array): string => createHash('sha256').update(bytes).digest('hex');
 
-interface Run {
-  readonly code: number | null;
-  readonly signal: NodeJS.Signals | null;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
-interface Launched {
-  readonly child: ChildProcess;
-  readonly done: Promise<Run>;
-  stdout(): string;
-}
-
-/** The driver in its own process group, with its scratch in the test's directory. */
-function launch(args: readonly string[], cwd: string, env: NodeJS.ProcessEnv = {}, limitMs = 90_000): Launched {
-  const child = spawn(process.execPath, [BIN, ...args], { cwd, env: { ...process.env, TMPDIR: cwd, ...env }, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
-  const out: Buffer[] = [];
-  const err: Buffer[] = [];
-  child.stdout!.on('data', (d: Buffer) => out.push(d));
-  child.stderr!.on('data', (d: Buffer) => err.push(d));
-  const done = new Promise<Run>((resolve, reject) => {
-    const timer = setTimeout(() => {
-      killGroup(child);
-      reject(new Error(`replay-fuzz ${args.join(' ')} did not finish within ${limitMs / 1000} s`));
-    }, limitMs);
-    child.on('error', reject);
-    child.on('close', (code, signal) => {
-      clearTimeout(timer);
-      resolve({ code, signal, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8') });
-    });
-  });
-  return { child, done, stdout: () => Buffer.concat(out).toString('utf8') };
-}
-
-function killGroup(child: ChildProcess): void {
-  if (child.pid === undefined) return;
-  try {
-    process.kill(-child.pid, 'SIGKILL');
-  } catch {
-    /* gone */
-  }
-}
 
 /** Kills processes a killed driver left (its tools run in their own groups), found by the test's TMPDIR. */
 function killLeftovers(dir: string): void {
@@ -81,14 +39,6 @@ function killLeftovers(dir: string): void {
   }
 }
 
-async function fuzz(args: readonly string[], cwd: string, env: NodeJS.ProcessEnv = {}): Promise<Run> {
-  const l = launch(args, cwd, env);
-  try {
-    return await l.done;
-  } finally {
-    killGroup(l.child);
-  }
-}
 
 function tempDir(t: TestContext): string {
   const dir = mkdtempSync(join(tmpdir(), 'replay-fuzz-test-'));
