@@ -15,6 +15,7 @@ import type { Readable, Writable } from 'node:stream';
 import { DEFAULT_MAX_LINE_BYTES, LineSplitter } from '../replay/index.js';
 import type { CycleConfig } from './campaign.js';
 import { CapturedStream } from './capture.js';
+import { CoverageCollector } from './coverage.js';
 import { startChild, type ChildEnd, type ChildGroups } from './child.js';
 import type { Command } from './command.js';
 import { REAL_IO, writeAll, type FileIo } from './durable.js';
@@ -162,8 +163,13 @@ export async function runImplCycle(config: CycleConfig, o: ImplOptions): Promise
   const eventLines = new LineSplitter((line) => {
     if (isEventLine(line)) events++;
   }, DEFAULT_MAX_LINE_BYTES);
+  // Coverage comes from the implementation's own steps, as for any external trace.
+  const coverage = new CoverageCollector();
   const stepLines = new LineSplitter((line) => {
-    if (isStepLine(line)) steps++;
+    if (isStepLine(line)) {
+      steps++;
+      coverage.feedLine(line);
+    }
     if (o.requireInvariant && broken === undefined) broken = invariantBreak(line);
   }, DEFAULT_MAX_LINE_BYTES);
   const eventsFile = new KeptFile(eventsTemp(o.traceTemp), io);
@@ -195,7 +201,7 @@ export async function runImplCycle(config: CycleConfig, o: ImplOptions): Promise
   const ok = g.exitCode === 0 && i.exitCode === 0 && r.exitCode === 0 && reasons.length === 0;
   if (ok) {
     cleanup();
-    return { config, ok, events: steps, generatorExit: 0, replayerExit: 0, generatorStderr: '', replayerStderr: '', implementation: { exit: 0, stderr: '' } };
+    return { config, ok, events: steps, coverage: coverage.result(), generatorExit: 0, replayerExit: 0, generatorStderr: '', replayerStderr: '', implementation: { exit: 0, stderr: '' } };
   }
   const checkerOut = r.exitCode === 0 ? '' : repOut.tail();
   const keptErrors = [traceFile.error === undefined ? undefined : `the trace could not be saved: ${traceFile.error}`, eventsFile.error === undefined ? undefined : `the event stream could not be saved: ${eventsFile.error}`].filter((x): x is string => x !== undefined);
@@ -203,6 +209,7 @@ export async function runImplCycle(config: CycleConfig, o: ImplOptions): Promise
     config,
     ok,
     events: steps,
+    coverage: coverage.result(),
     generatorExit: g.exitCode,
     replayerExit: r.exitCode,
     generatorStderr: genErr.tail(),

@@ -75,8 +75,13 @@ describe('replay-fuzz --impl', () => {
     const r = await fuzz(['--profile', 'explore', '--impl', RENDER, '--impl-arg', '--model', '--impl-arg', 'cpp', '--model', 'cpp', '--cycles', '4', '--event', '40', '--campaign-seed', '5', '--report', 'r.json', '--no-progress'], dir);
     assert.equal(r.code, 0, show(r));
     assert.match(r.stdout, /All 4 cycles passed/);
-    const report = parseJsonWithFractions(readFileSync(join(dir, 'r.json'), 'utf8')) as { config: { implementation?: string } };
+    const report = parseJsonWithFractions(readFileSync(join(dir, 'r.json'), 'utf8')) as { config: { implementation?: string }; events: unknown; coverage: { transitions: { count: unknown }[] } };
     assert.equal(report.config.implementation, `${RENDER} --model cpp`);
+    // Coverage comes from the implementation's steps: its transitions add up to the events checked.
+    const covered = report.coverage.transitions.reduce((n, t) => n + Number(t.count), 0);
+    assert.ok(covered > 0);
+    assert.equal(covered, Number(report.events));
+    assert.doesNotMatch(r.stdout, /states never reached: Initial/);
   });
 
   it('passes the correct fake', async (t) => {
