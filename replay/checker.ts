@@ -42,6 +42,26 @@ export interface LeniencyNotes {
   unterminatedFinalLine: boolean;
 }
 
+/**
+ * Applies the shared line rules to one raw line and records what Lean would
+ * accept silently; returns the line to check, or undefined for a line that
+ * is skipped (blank, or not an object).
+ */
+export function lineToCheck(notes: LeniencyNotes, raw: Uint8Array, lineNo: number, terminated: boolean): Uint8Array | undefined {
+  const c = classifyLine(raw, lineNo, terminated);
+  if (c.kind === 'blank') {
+    notes.blankLines++;
+    return undefined;
+  }
+  if (c.trimmed && notes.trimmedLines++ === 0) notes.firstTrimmedLine = lineNo;
+  if (c.kind === 'skipped') {
+    if (notes.skippedLines++ === 0) notes.firstSkippedLine = lineNo;
+    return undefined;
+  }
+  if (!terminated) notes.unterminatedFinalLine = true;
+  return c.line;
+}
+
 export interface ReplayStats {
   readonly steps: number;
   readonly summaries: number;
@@ -104,18 +124,8 @@ export class ReplayChecker {
 
   private checkLine(raw: Uint8Array, lineNo: number, terminated: boolean): void {
     this.lastLine = lineNo;
-    const c = classifyLine(raw, lineNo, terminated);
-    if (c.kind === 'blank') {
-      this.notes.blankLines++;
-      return;
-    }
-    if (c.trimmed && this.notes.trimmedLines++ === 0) this.notes.firstTrimmedLine = lineNo;
-    if (c.kind === 'skipped') {
-      if (this.notes.skippedLines++ === 0) this.notes.firstSkippedLine = lineNo;
-      return;
-    }
-    const line = c.line;
-    if (!terminated) this.notes.unterminatedFinalLine = true;
+    const line = lineToCheck(this.notes, raw, lineNo, terminated);
+    if (line === undefined) return;
     if (this.tryCanonicalStep(line)) return;
     this.slowLines++;
     this.generalLine(decoder.decode(line), lineNo, terminated);

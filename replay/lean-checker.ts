@@ -23,12 +23,11 @@ import type { PeeringEvent } from '../lean/Types.js';
 import { ByteWriter } from '../tracegen/byte-writer.js';
 import { writeEffect, writeEffects } from '../tracegen/lean-encode.js';
 import { LeanSnapshotRenderer, leanReplayStep, type LeanStep } from '../tracegen/lean-trace.js';
-import type { LeniencyNotes, ReplayStats } from './checker.js';
+import { lineToCheck, type LeniencyNotes, type ReplayStats } from './checker.js';
 import { canonicalHead, skipValue, spells } from './fast-path.js';
 import { malformed, ReplayFailure, type ReplayProgress, type Stage, type Triage } from './failure.js';
 import { diffModelValues } from './lean-diff.js';
 import { leniencyLines } from './report.js';
-import { classifyLine } from './line-rules.js';
 
 const decoder = new TextDecoder('utf-8');
 const EFFECTS_KEY = Buffer.from(',"effects":');
@@ -81,18 +80,8 @@ export class LeanReplayChecker {
   private checkLine(raw: Uint8Array, lineNo: number, terminated: boolean): void {
     this.lastLine = lineNo;
     // The line rules shared with the cpp checker and trace-diff (NUL bytes, UTF-8, BOM, trimming, skipping).
-    const c = classifyLine(raw, lineNo, terminated);
-    if (c.kind === 'blank') {
-      this.notes.blankLines++;
-      return;
-    }
-    if (c.trimmed && this.notes.trimmedLines++ === 0) this.notes.firstTrimmedLine = lineNo;
-    if (c.kind === 'skipped') {
-      if (this.notes.skippedLines++ === 0) this.notes.firstSkippedLine = lineNo;
-      return;
-    }
-    const line = c.line;
-    if (!terminated) this.notes.unterminatedFinalLine = true;
+    const line = lineToCheck(this.notes, raw, lineNo, terminated);
+    if (line === undefined) return;
     if (this.tryCanonicalStep(line)) return;
     this.slowLines++;
     this.generalLine(decoder.decode(line), lineNo, terminated);
