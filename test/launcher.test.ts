@@ -1,0 +1,111 @@
+/**
+ * The launcher header of the bins that need no TLS (scripts/build-launchers.ts):
+ * run as programs they start node without NODE_EXTRA_CA_CERTS, pass their
+ * arguments through untouched, and still load as plain modules under node.
+ */
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { accessSync, constants, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { delimiter, dirname, join } from 'node:path';
+import { describe, it } from 'node:test';
+import { LAUNCHED_BINS, LAUNCHER_HEADER, withLauncher } from '../scripts/build-launchers.js';
+import { ROOT, runBin, type BinRun } from './helpers.js';
+
+/** Executes `file` itself (its first line decides how), with this test's node first on PATH. */
+function execFile(file: string, args: readonly string[], env: NodeJS.ProcessEnv, input = ''): Promise<BinRun> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(file, [...args], {
+      env: { ...process.env, ...env, PATH: `${dirname(process.execPath)}${delimiter}${process.env.PATH ?? ''}` },
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    const out: Buffer[] = [];
+    const err: Buffer[] = [];
+    child.stdout.on('data', (d: Buffer) => out.push(d));
+    child.stderr.on('data', (d: Buffer) => err.push(d));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8') }));
+    child.stdin.on('error', () => undefined);
+    child.stdin.end(input);
+  });
+}
+
+describe('withLauncher', () => {
+  it('swaps the node shebang for the header and keeps the rest byte for byte', () => {
+    const body = "import x from 'y';\nconsole.log(x);\n";
+    assert.equal(withLauncher(`#!/usr/bin/env node\n${body}`, 'f.js'), LAUNCHER_HEADER + body);
+  });
+
+  it('leaves a launched file as it is, so a second build changes nothing', () => {
+    const once = withLauncher('#!/usr/bin/env node\nrun();\n', 'f.js');
+    assert.equal(withLauncher(once, 'f.js'), once);
+  });
+
+  it('refuses a file without the node shebang, naming it', () => {
+    assert.throws(() => withLauncher("'use strict';\n", 'dist/x.js'), /dist\/x\.js: expected a '#!\/usr\/bin\/env node' first line/);
+  });
+});
+
+describe('launched bins', () => {
+  for (const bin of LAUNCHED_BINS) {
+    const file = join(ROOT, 'dist', bin);
+    it(`dist/${bin} starts with the header and is executable`, () => {
+      assert.ok(readFileSync(file, 'utf8').startsWith(LAUNCHER_HEADER));
+      accessSync(file, constants.X_OK);
+    });
+
+    it(`dist/${bin} run as a program ignores an unreadable NODE_EXTRA_CA_CERTS`, async () => {
+      // Node warns on stderr when it reads the variable; the launcher never lets it.
+      const r = await execFile(file, ['--version'], { NODE_EXTRA_CA_CERTS: join(tmpdir(), 'no-such-ca-bundle.pem') });
+      assert.equal(r.code, 0, r.stderr);
+      assert.equal(r.stderr, '');
+    });
+  }
+
+  it('node still sees the variable when it runs the file itself (the header is inert JavaScript)', async () => {
+    const missing = join(tmpdir(), 'no-such-ca-bundle.pem');
+    const child = await new Promise<BinRun>((resolve, reject) => {
+      const p = spawn(process.execPath, [join(ROOT, 'dist', 'bin', 'cross-validate.js'), '--version'], { env: { ...process.env, NODE_EXTRA_CA_CERTS: missing } });
+      const err: Buffer[] = [];
+      const out: Buffer[] = [];
+      p.stdout.on('data', (d: Buffer) => out.push(d));
+      p.stderr.on('data', (d: Buffer) => err.push(d));
+      p.on('error', reject);
+      p.on('close', (code) => resolve({ code, stdout: Buffer.concat(out).toString(), stderr: Buffer.concat(err).toString() }));
+    });
+    assert.equal(child.code, 0);
+    assert.match(child.stdout, /^cross-validate /);
+    // Node 20 warns at start-up, later versions when certificates are first used (never here).
+    if (Number(process.versions.node.split('.')[0]) < 22) assert.match(child.stderr, /no-such-ca-bundle\.pem/);
+  });
+
+  it('passes arguments with spaces, quotes and dollars through, and works through a symlink', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'launcher-'));
+    try {
+      const trace = join(dir, `a "b" $HOME c.jsonl`);
+      const generated = await runBin(join(ROOT, 'dist', 'bin', 'cross-validate.js'), ['--profile', 'lean-core', '--seed', '3', '--events', '12']);
+      assert.equal(generated.code, 0, generated.stderr);
+      writeFileSync(trace, generated.stdout);
+      const link = join(dir, 'peering-replay-ts');
+      symlinkSync(join(ROOT, 'dist', 'replay', 'cli.js'), link);
+      const r = await execFile(link, [trace], {});
+      assert.equal(r.code, 0, r.stderr);
+      assert.match(r.stdout, /^replay ok: steps=\d+ summaries=1\n$/);
+      // The exit code of a failure survives the exec: a missing file is a usage error, not 0.
+      const missing = await execFile(link, [join(dir, 'missing $x.jsonl')], {});
+      assert.notEqual(missing.code, 0);
+      assert.match(missing.stderr, /missing \$x\.jsonl/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('a generated pipe through the launched bins equals the one run with node', async () => {
+    const args = ['--profile', 'full', '--seed', '18446744073709551615', '--events', '40'];
+    const viaNode = await runBin(join(ROOT, 'dist', 'bin', 'cross-validate.js'), args);
+    const viaLauncher = await execFile(join(ROOT, 'dist', 'bin', 'cross-validate.js'), args, {});
+    assert.equal(viaLauncher.code, 0);
+    assert.equal(viaLauncher.stdout, viaNode.stdout);
+    assert.equal(viaLauncher.stderr, viaNode.stderr);
+  });
+});
