@@ -46,7 +46,7 @@ async function generator(): Promise<void> {
   const probe = await timeCommand(process.execPath, [CROSS_VALIDATE, ...LONG], file);
   const events = Number(/Total events: (\d+)/.exec(probe.stdout)?.[1]);
   const bytes = statSync(file).size;
-  // As users run it: the file itself, through its launcher (scripts/build-launchers.ts),
+  // As users run it: the file itself, through its launcher (scripts/build-bins.ts),
   // and, for comparison, `node file` with the environment as it is.
   const commands = [
     { name: 'ts', run: () => timeCommand(CROSS_VALIDATE, LONG) },
@@ -155,7 +155,7 @@ interface CampaignRun {
 async function runCampaign(args: readonly string[], jobs: number): Promise<CampaignRun> {
   const report = join(work, `fuzz-${jobs}.json`);
   const rssFile = join(work, `fuzz-${jobs}.rss`);
-  const fuzzBin = join(DIST, 'scripts', 'replay-fuzz.js');
+  const fuzzBin = join(DIST, 'bin', 'replay-fuzz.js');
   process.env.BENCH_RSS_FILE = rssFile;
   try {
     const t = await timeCommand(process.execPath, [join(HERE, 'child-rss.js'), fuzzBin, ...args, '--jobs', String(jobs), '--report', report]);

@@ -54,6 +54,8 @@ function eventTypes(schema: SchemaNode): string[] {
 }
 
 const requireHere = createRequire(import.meta.url);
+/** dist/replay/, where build-validators.ts writes the generated validators. */
+const GENERATED_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', 'replay');
 
 /**
  * ajv itself is loaded only when a schema is compiled (build time, tests):
@@ -86,7 +88,8 @@ type ValidatorModule = { [name: string]: ValidateFunction };
 
 function loadGenerated(strict: boolean, part: GeneratedPart): ValidatorModule | undefined {
   try {
-    return requireHere(`./${generatedValidatorsFile(strict, part)}`) as ValidatorModule;
+    // By path from dist/, so a bundle in dist/bin/ finds them too.
+    return requireHere(join(GENERATED_DIR, generatedValidatorsFile(strict, part))) as ValidatorModule;
   } catch {
     return undefined;
   }

@@ -115,7 +115,7 @@ describe('catalogue', () => {
 });
 
 describe('replay-fuzz --profile explore --model both', () => {
-  const BIN = join(ROOT, 'dist', 'scripts', 'replay-fuzz.js');
+  const BIN = join(ROOT, 'dist', 'bin', 'replay-fuzz.js');
   const fuzz = (args: readonly string[], cwd: string) => spawnSync(process.execPath, [BIN, ...args, '--no-progress'], { cwd, encoding: 'utf8', env: { ...process.env, TMPDIR: cwd } });
   const report = (path: string) => parseJsonWithFractions(readFileSync(path, 'utf8')) as unknown as CampaignReport;
 

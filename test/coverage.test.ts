@@ -17,7 +17,7 @@ import { parseJsonWithFractions } from '../replay/index.js';
 import { traceText, type Profile } from '../tracegen/index.js';
 import { fixture, ROOT } from './helpers.js';
 
-const BIN = join(ROOT, 'dist', 'scripts', 'replay-fuzz.js');
+const BIN = join(ROOT, 'dist', 'bin', 'replay-fuzz.js');
 
 function collect(text: string): Coverage {
   const c = new CoverageCollector();

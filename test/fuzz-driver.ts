@@ -7,7 +7,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { ROOT } from './helpers.js';
 
-export const BIN = join(ROOT, 'dist', 'scripts', 'replay-fuzz.js');
+export const BIN = join(ROOT, 'dist', 'bin', 'replay-fuzz.js');
 
 export interface Run {
   readonly code: number | null;

@@ -16,7 +16,7 @@ import { CROSS_VALIDATE, fixture, ROOT, runBin } from './helpers.js';
 // These cases record the cpp model's answers and messages (the bin's default model is lean).
 const REPLAY = join(ROOT, 'dist', 'replay', 'cli.js');
 const DIFF = join(ROOT, 'dist', 'replay', 'diff-cli.js');
-const FUZZ = join(ROOT, 'dist', 'scripts', 'replay-fuzz.js');
+const FUZZ = join(ROOT, 'dist', 'bin', 'replay-fuzz.js');
 
 function trace(seed: number | string, events: number): string {
   const r = spawnSync(process.execPath, [CROSS_VALIDATE, '--seed', String(seed), '--events', String(events)], { encoding: 'utf8', maxBuffer: 1 << 28 });

@@ -17,7 +17,7 @@ import { parseJson, parseJsonWithFractions, replayText } from '../replay/index.j
 import { eventStreamText } from '../tracegen/index.js';
 import { fixture, ROOT } from './helpers.js';
 
-const BIN = join(ROOT, 'dist', 'scripts', 'replay-fuzz.js');
+const BIN = join(ROOT, 'dist', 'bin', 'replay-fuzz.js');
 const RENDER = join(ROOT, 'dist', 'scripts', 'peering-render.js');
 const FAKE = fixture('protocol/fake-impl.js');
 

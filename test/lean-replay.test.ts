@@ -212,7 +212,7 @@ describe('checker bugs fixed in every model', () => {
 });
 
 describe('--model in replay-fuzz and peering-trace-diff', () => {
-  const FUZZ = join(ROOT, 'dist', 'scripts', 'replay-fuzz.js');
+  const FUZZ = join(ROOT, 'dist', 'bin', 'replay-fuzz.js');
   const DIFF = join(ROOT, 'dist', 'replay', 'diff-cli.js');
 
   it('replay-fuzz runs in-process with both models by default, and takes --model', async () => {

@@ -14,7 +14,7 @@ import { reportJson } from '../replay/index.js';
 import { readU64 } from '../fuzz/u64-fields.js';
 import { fixture, ROOT } from './helpers.js';
 
-const BIN = join(ROOT, 'dist', 'scripts', 'replay-fuzz.js');
+const BIN = join(ROOT, 'dist', 'bin', 'replay-fuzz.js');
 const FAILS_PAST_5 = ['--replayer', `${fixture('fuzz')}/step-limit-checker.js`, '--replayer-arg', '5'];
 const U64_MAX = '18446744073709551615';
 const TWO_53_PLUS_1 = '9007199254740993';

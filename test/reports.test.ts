@@ -12,7 +12,7 @@ import { describe, it, type TestContext } from 'node:test';
 import { junitSchemaProblems, parseXml } from './junit-schema.js';
 import { fixture, ROOT } from './helpers.js';
 
-const BIN = join(ROOT, 'dist', 'scripts', 'replay-fuzz.js');
+const BIN = join(ROOT, 'dist', 'bin', 'replay-fuzz.js');
 const stepLimit = (n: number): string[] => ['--replayer', join(fixture('fuzz'), 'step-limit-checker.js'), '--replayer-arg', String(n)];
 
 function tempDir(t: TestContext): string {

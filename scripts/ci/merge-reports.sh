@@ -16,4 +16,4 @@ if [[ "${#reports[@]}" -eq 0 ]]; then
   exit 1
 fi
 echo "merging ${#reports[@]} shard report(s): ${reports[*]}"
-node dist/scripts/replay-fuzz.js merge "${reports[@]}" --output "$output"
+node dist/bin/replay-fuzz.js merge "${reports[@]}" --output "$output"

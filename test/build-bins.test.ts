@@ -1,7 +1,8 @@
 /**
- * The launcher header of the bins that need no TLS (scripts/build-launchers.ts):
- * run as programs they start node without NODE_EXTRA_CA_CERTS, pass their
- * arguments through untouched, and still load as plain modules under node.
+ * What scripts/build-bins.ts makes of the tsc output: self-contained bundles,
+ * and the launcher header of the bins that need no TLS (run as programs they
+ * start node without NODE_EXTRA_CA_CERTS, pass their arguments through
+ * untouched, and still load as plain modules under node).
  */
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
@@ -9,7 +10,7 @@ import { accessSync, constants, mkdtempSync, readFileSync, rmSync, symlinkSync, 
 import { tmpdir } from 'node:os';
 import { delimiter, dirname, join } from 'node:path';
 import { describe, it } from 'node:test';
-import { LAUNCHED_BINS, LAUNCHER_HEADER, withLauncher } from '../scripts/build-launchers.js';
+import { BUNDLES, LAUNCHED_BINS, LAUNCHER_HEADER, withLauncher } from '../scripts/build-bins.js';
 import { ROOT, runBin, type BinRun } from './helpers.js';
 
 /** Executes `file` itself (its first line decides how), with this test's node first on PATH. */
@@ -43,6 +44,28 @@ describe('withLauncher', () => {
 
   it('refuses a file without the node shebang, naming it', () => {
     assert.throws(() => withLauncher("'use strict';\n", 'dist/x.js'), /dist\/x\.js: expected a '#!\/usr\/bin\/env node' first line/);
+  });
+});
+
+describe('bundles', () => {
+  for (const b of BUNDLES) {
+    it(`dist/${b.to} imports nothing of ours: every module of dist/${b.from} is inside`, () => {
+      const text = readFileSync(join(ROOT, 'dist', b.to), 'utf8');
+      const imports = [...text.matchAll(/(?:^|[;\s])(?:import|export)\s[^;'"]*?from\s*["']([^"']+)["']|import\(\s*["']([^"']+)["']\s*\)/gm)].map((m) => m[1] ?? m[2]!);
+      assert.ok(imports.length > 0, 'the pattern should see at least the banner import');
+      assert.deepEqual(
+        imports.filter((spec) => spec.startsWith('.') || spec.startsWith('/')),
+        [],
+      );
+    });
+  }
+
+  it('the package runs replay-fuzz from its bundle, which starts the bundled worker beside it', () => {
+    const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { bin: Record<string, string> };
+    assert.equal(pkg.bin['replay-fuzz'], 'dist/bin/replay-fuzz.js');
+    assert.equal(pkg.bin['cross-validate'], 'dist/bin/cross-validate.js');
+    assert.match(readFileSync(join(ROOT, 'dist', 'bin', 'replay-fuzz.js'), 'utf8'), /new URL\(["']\.\/worker\.js["'], import\.meta\.url\)/);
+    accessSync(join(ROOT, 'dist', 'bin', 'worker.js'), constants.R_OK);
   });
 });
 
