@@ -46,7 +46,96 @@ const FEATURES = /"explore_features"\s*:\s*\[([^\]]*)\]/;
 const EFFECT_TYPE = /"type"\s*:\s*"(\w+)"/g;
 const AFTER_CHECKS = Buffer.from('"after_checks"');
 const EFFECTS = Buffer.from('"effects"');
+const EMPTY_EFFECTS = Buffer.from('"effects":[]');
 const BEFORE = Buffer.from('"before"');
+
+/*
+ * Lines in upstream's exact layout (every line our generator writes, and
+ * upstream's) are read with byte compares; anything else (other spacing or
+ * member order) with the regular expressions above. Both give the same
+ * counts: test/coverage.test.ts checks it on re-spaced traces.
+ */
+const STEP_PREFIX = Buffer.from('{"kind":"step","step":');
+const FROM_KEY = Buffer.from(',"from_state":"');
+const TO_KEY = Buffer.from('","to_state":"');
+const EVENT_KEY = Buffer.from('","event":{"type":"');
+const CHECK_KEYS = CHECK_NAMES.map((n, i) => Buffer.from(`${i === 0 ? '{' : ','}"${n}":`));
+const TRUE = Buffer.from('true');
+const FALSE = Buffer.from('false');
+
+interface Head {
+  readonly from: string;
+  readonly to: string;
+  readonly event: string;
+}
+
+function startsWith(buf: Buffer, at: number, bytes: Uint8Array): boolean {
+  if (at + bytes.length > buf.length) return false;
+  for (let i = 0; i < bytes.length; i++) if (buf[at + i] !== bytes[i]) return false;
+  return true;
+}
+
+function isWordByte(c: number): boolean {
+  return (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95;
+}
+
+/** End of the run of word bytes (`\w`) at `at`, when a quote closes it. */
+function wordEnd(buf: Buffer, at: number): number {
+  let p = at;
+  while (p < buf.length && isWordByte(buf[p]!)) p++;
+  return p > at && buf[p] === 0x22 ? p : -1;
+}
+
+function canonicalHead(buf: Buffer): Head | undefined {
+  if (!startsWith(buf, 0, STEP_PREFIX)) return undefined;
+  let p = STEP_PREFIX.length;
+  while (buf[p]! >= 48 && buf[p]! <= 57) p++;
+  if (p === STEP_PREFIX.length || !startsWith(buf, p, FROM_KEY)) return undefined;
+  const fromStart = p + FROM_KEY.length;
+  const fromEnd = wordEnd(buf, fromStart);
+  if (fromEnd < 0 || !startsWith(buf, fromEnd, TO_KEY)) return undefined;
+  const toStart = fromEnd + TO_KEY.length;
+  const toEnd = wordEnd(buf, toStart);
+  if (toEnd < 0 || !startsWith(buf, toEnd, EVENT_KEY)) return undefined;
+  const typeStart = toEnd + EVENT_KEY.length;
+  const typeEnd = wordEnd(buf, typeStart);
+  if (typeEnd < 0) return undefined;
+  return { from: buf.toString('latin1', fromStart, fromEnd), to: buf.toString('latin1', toStart, toEnd), event: buf.toString('latin1', typeStart, typeEnd) };
+}
+
+function looseHead(buf: Buffer): Head | undefined {
+  const head = HEAD.exec(buf.subarray(0, 400).toString('latin1'));
+  if (head === null || !buf.subarray(0, 40).toString('latin1').includes('"step"')) return undefined;
+  return { from: head[1]!, to: head[2]!, event: head[3]! };
+}
+
+/** The four checks as '0'/'1' from `"after_checks":{"have_enough_info":true,...}`, or undefined off that layout. */
+function canonicalChecks(buf: Buffer, at: number): string | undefined {
+  let p = at + AFTER_CHECKS.length;
+  if (buf[p++] !== 0x3a) return undefined; // ':'
+  let key = '';
+  for (const name of CHECK_KEYS) {
+    if (!startsWith(buf, p, name)) return undefined;
+    p += name.length;
+    if (startsWith(buf, p, TRUE)) {
+      key += '1';
+      p += TRUE.length;
+    } else if (startsWith(buf, p, FALSE)) {
+      key += '0';
+      p += FALSE.length;
+    } else {
+      return undefined;
+    }
+  }
+  return buf[p] === 0x7d ? key : undefined; // '}'
+}
+
+function looseChecks(buf: Buffer, at: number): string {
+  const text = buf.subarray(at, at + 200).toString('latin1');
+  let key = '';
+  for (const test of CHECK_TRUE) key += test.test(text) ? '1' : '0';
+  return key;
+}
 
 /** Accumulates coverage line by line; cheap enough to run on every line of a campaign. */
 export class CoverageCollector {
@@ -59,22 +148,17 @@ export class CoverageCollector {
   /** One trace line (a step line or anything else, which is ignored). */
   feedLine(line: Uint8Array): void {
     const buf = Buffer.from(line.buffer, line.byteOffset, line.byteLength);
-    const head = HEAD.exec(buf.subarray(0, 400).toString('latin1'));
-    if (head === null || !buf.subarray(0, 40).toString('latin1').includes('"step"')) return;
-    const [, from, to, event] = head as unknown as [string, string, string, string];
+    const head = canonicalHead(buf) ?? looseHead(buf);
+    if (head === undefined) return;
+    const { from, to, event } = head;
     bump(this.transitions, `${from}\u0000${event}\u0000${to}`);
 
     const effectsAt = buf.lastIndexOf(EFFECTS);
-    if (effectsAt >= 0) {
+    if (effectsAt >= 0 && !startsWith(buf, effectsAt, EMPTY_EFFECTS)) {
       for (const m of buf.subarray(effectsAt).toString('latin1').matchAll(EFFECT_TYPE)) bump(this.effects, m[1]!);
     }
     const checksAt = buf.lastIndexOf(AFTER_CHECKS);
-    if (checksAt >= 0) {
-      const text = buf.subarray(checksAt, checksAt + 200).toString('latin1');
-      let key = '';
-      for (const test of CHECK_TRUE) key += test.test(text) ? '1' : '0';
-      bump(this.checks, key);
-    }
+    if (checksAt >= 0) bump(this.checks, canonicalChecks(buf, checksAt) ?? looseChecks(buf, checksAt));
     if (event === 'Initialize') {
       const eventEnd = buf.indexOf(BEFORE);
       const features = FEATURES.exec(buf.subarray(0, eventEnd < 0 ? buf.length : eventEnd).toString('latin1'));

@@ -53,7 +53,8 @@ const AFTER_CHECKS = Buffer.from('"after_checks"');
  */
 export function invariantBreak(line: Uint8Array): InvariantBreak | undefined {
   const buf = Buffer.from(line.buffer, line.byteOffset, line.byteLength);
-  const at = buf.indexOf(AFTER_CHECKS);
+  // From the end, where a step line has it (coverage.ts looks the same way).
+  const at = buf.lastIndexOf(AFTER_CHECKS);
   if (at < 0) return undefined;
   const checks = buf.subarray(at, Math.min(buf.length, at + 160)).toString('latin1');
   if (!/^"after_checks"\s*:\s*\{[^}]*"image_invariant"\s*:\s*false/.test(checks)) return undefined;

@@ -25,7 +25,7 @@ import { classifyLine } from './line-rules.js';
 import { leniencyLines } from './report.js';
 import { isJsonObject, JsonSyntaxError, parseJson, stringifyJson, type JsonObject, type JsonValue } from './json-lossless.js';
 import { projectChecks, projectEffects, projectSnapshot, sameJson, type CompareMode } from './project.js';
-import { schemaError, validators, type TraceValidators } from './schema.js';
+import { schemaError, validParsed, validators, type TraceValidators } from './schema.js';
 
 export interface ReplayOptions {
   /** `lean` (default) compares like the Lean checker; `strict` compares every member in order. */
@@ -154,7 +154,7 @@ export class ReplayChecker {
       return false;
     }
     const validate = isJsonObject(eventJson) ? this.schema.eventByType.get(String(eventJson.type)) : undefined;
-    if (validate === undefined || schemaError(validate, eventJson) !== undefined) return false;
+    if (validate === undefined || !validParsed(validate, eventJson, eventText)) return false;
     const result = reduceStep(this.cursor, decodeEvent(eventJson));
     if (!spells(line, head.fromStart, head.fromEnd, result.from) || !spells(line, head.toStart, head.toEnd, result.to)) return false;
     const w = this.scratch;

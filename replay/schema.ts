@@ -193,6 +193,28 @@ export function hasBigInt(value: JsonValue): boolean {
   return false;
 }
 
+/**
+ * True when `text` has a run of 16 or more digits. A JSON integer of at most
+ * 15 digits is below 2^53, so text without such a run parses to no bigint.
+ */
+export function mayHoldBigInt(text: string): boolean {
+  let run = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= 48 && c <= 57) {
+      if (++run >= 16) return true;
+    } else {
+      run = 0;
+    }
+  }
+  return false;
+}
+
+/** `validate` on a value parsed from `text` (the fast path: no error text, no bigint walk when none can be there). */
+export function validParsed(validate: ValidateFunction, value: JsonValue, text: string): boolean {
+  return validate(mayHoldBigInt(text) && hasBigInt(value) ? forValidation(value) : value);
+}
+
 /** Validates a parsed value; returns the first error as one line, or undefined. */
 export function schemaError(validate: ValidateFunction, value: JsonValue, where = ''): string | undefined {
   const data = hasBigInt(value) ? forValidation(value) : value;

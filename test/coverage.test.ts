@@ -63,6 +63,34 @@ describe('coverage collector', () => {
     });
   }
 
+  for (const profile of ['lean-core', 'explore'] as Profile[]) {
+    it(`${profile}: lines off upstream's layout (spaces, reordered checks) count the same as the exact ones`, () => {
+      const text = traceText({ seed: 6n, events: 150, profile });
+      const respaced = text
+        .split('\n')
+        .map((line) => line.replace(/":/g, '": ').replace(/,"/g, ', "'))
+        .join('\n');
+      const reordered = text.replace(
+        /"after_checks":\{("have_enough_info":\w+),("image_invariant":\w+),("image_clean":\w+),("image_recovering":\w+)\}/g,
+        '"after_checks":{$4,$3,$2,$1}',
+      );
+      assert.notEqual(respaced, text);
+      assert.notEqual(reordered, text);
+      const exact = mergeCoverage([collect(text)]);
+      assert.deepEqual(mergeCoverage([collect(respaced)]), exact);
+      assert.deepEqual(mergeCoverage([collect(reordered)]), exact);
+      assert.deepEqual(asMaps(exact), parsed(text));
+    });
+  }
+
+  it('a line that is not a step, or is cut inside its head, counts nothing', () => {
+    const step = traceText({ seed: 7n, events: 3, profile: 'lean-core' }).split('\n')[1]!;
+    assert.match(step, /^\{"kind":"step"/);
+    for (const cut of [10, 25, 40, 60, 80]) assert.equal(transitionTotal(collect(step.slice(0, cut))), 0, `cut at ${cut}`);
+    assert.equal(transitionTotal(collect('{"kind":"summary","steps":3}')), 0);
+    assert.equal(transitionTotal(collect(step)), 1);
+  });
+
   it('merging sums every count and keeps a stable order', () => {
     const a = collect(traceText({ seed: 4n, events: 100, profile: 'explore' }));
     const b = collect(traceText({ seed: 5n, events: 100, profile: 'explore' }));
