@@ -171,38 +171,58 @@ function pairedMedian(a: readonly number[], b: readonly number[]): number {
   return summarize(a.map((x, i) => x / b[i]!)).median;
 }
 
+/** Runs child-fuzz-cycles.js and returns its JSON. */
+async function cyclesChild(args: readonly string[]): Promise<{ ms: number; events: number }> {
+  const out = join(work, `cycles-${args.join('-')}.json`);
+  await timeCommand(process.execPath, [join(HERE, 'child-fuzz-cycles.js'), ...args], out);
+  return JSON.parse(readFileSync(out, 'utf8')) as { ms: number; events: number };
+}
+
 /**
- * --jobs 2 against --jobs 1 on the same campaign, interleaved; for the short
- * campaign also against the warm in-process throughput of the same cycles.
+ * --jobs 2 against --jobs 1 on the same campaign, interleaved, and beside
+ * them what any two threads could do here: one process running every cycle
+ * cold with no driver, against two such processes side by side with half
+ * the cycles each (each pays its own start-up and JIT warm-up, which is what
+ * bounds the scaling of short campaigns). The short campaign is also set
+ * against its warm in-process throughput.
  */
 async function campaign(title: string, cycles: number, minEvents: string, maxEvents: string, rounds: number, warm: boolean): Promise<void> {
   const args = ['--profile', 'lean-core', '--cycles', String(cycles), '--event-range', minEvents, maxEvents, '--campaign-seed', '7', '--require-cpp-image-invariant', '--no-progress'];
+  const child = (part: number, parts: number, passes: number) => ['lean-core', '7', String(cycles), minEvents, maxEvents, 'both', String(part), String(parts), String(passes)];
   process.stdout.write(`\n# ${title}: replay-fuzz ${args.join(' ')} --jobs 1 vs --jobs 2 (${rounds} interleaved rounds)\n`);
   const one: CampaignRun[] = [];
   const two: CampaignRun[] = [];
+  const solo: number[] = [];
+  const pair: number[] = [];
   for (let r = 0; r < rounds; r++) {
     one.push(await runCampaign(args, 1));
     two.push(await runCampaign(args, 2));
+    if (!warm) continue;
+    solo.push((await timeCommand(process.execPath, [join(HERE, 'child-fuzz-cycles.js'), ...child(0, 1, 1)])).ms);
+    const start = process.hrtime.bigint();
+    await Promise.all([0, 1].map((part) => timeCommand(process.execPath, [join(HERE, 'child-fuzz-cycles.js'), ...child(part, 2, 1)])));
+    pair.push(Number(process.hrtime.bigint() - start) / 1e6);
   }
   const s1 = summarize(one.map((x) => x.ms));
   const s2 = summarize(two.map((x) => x.ms));
   const events = one[0]!.events;
   const rss = (runs: CampaignRun[]) => fmt(Math.max(...runs.map((x) => x.maxRssKiB)) / 1024, 1);
-  line('campaign', `${fmt(cycles)} cycles, ${fmt(events)} events (same cycles for both)`);
+  line('campaign', `${fmt(cycles)} cycles, ${fmt(events)} events (same cycles for both), model both`);
   line('--jobs 1 (min / median)', `${fmt(s1.min)} / ${fmt(s1.median)} ms, ${fmt(events / (s1.median / 1000))} events/s (median), peak RSS ${rss(one)} MiB`);
   line('--jobs 2 (min / median)', `${fmt(s2.min)} / ${fmt(s2.median)} ms, ${fmt(events / (s2.median / 1000))} events/s (median), peak RSS ${rss(two)} MiB`);
   line('speed-up jobs 2 / jobs 1', `${fmt(pairedMedian(one.map((x) => x.ms), two.map((x) => x.ms)), 2)} (median of pairs), ${fmt(s1.min / s2.min, 2)} (min)`);
   if (!warm) return;
+  line('no driver: 1 process, all cycles', `${fmt(summarize(solo).median)} ms (median, cold)`);
+  line('no driver: 2 processes, half each', `${fmt(summarize(pair).median)} ms (median, cold, side by side)`);
+  line('  ceiling of any 2-thread split', `${fmt(pairedMedian(solo, pair), 2)} (median of pairs; jobs 2 / jobs 1 above)`);
   const warmRuns: number[] = [];
   for (let r = 0; r < Math.max(2, Math.ceil(rounds / 2)); r++) {
-    const child = spawnSync(process.execPath, [join(HERE, 'child-fuzz-warm.js'), 'lean-core', '7', String(cycles), minEvents, maxEvents], { encoding: 'utf8' });
-    if (child.status !== 0) throw new Error(`warm fuzz child failed: ${child.stderr}`);
-    const w = JSON.parse(child.stdout) as { ms: number; events: number };
+    const w = await cyclesChild(child(0, 1, 2));
     warmRuns.push(w.events / (w.ms / 1000));
   }
   const warmRate = summarize(warmRuns).median;
   const jobs1Rate = events / (s1.median / 1000);
-  line('warm in-process (same cycles)', `${fmt(warmRate)} events/s (median; second pass in one thread)`);
+  line('warm in-process (same cycles)', `${fmt(warmRate)} events/s (median; second pass in one thread, model both)`);
   line('warm / --jobs 1 throughput', `${fmt(warmRate / jobs1Rate, 2)} (whole command, start-up included)`);
 }
 

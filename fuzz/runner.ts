@@ -22,7 +22,7 @@ import { minimizeImplFailure } from './impl-minimize.js';
 import { prettyJson } from './json-out.js';
 import { extractEvents, minimizeEvents } from './minimize.js';
 import { invariantBreak, type CycleOutcome } from './outcome.js';
-import { WorkerSlot } from './pool.js';
+import { createSlots, type CycleSlot } from './pool.js';
 import { ProgressBar } from './progress.js';
 import { REPORT_FORMAT, type CampaignReport } from './report.js';
 import { runMeta } from './meta.js';
@@ -109,7 +109,8 @@ export async function runCampaign(s: FuzzSettings): Promise<CampaignResult> {
   const total = shardSize(s.plan);
   const started = new Date();
   const startNs = process.hrtime.bigint();
-  const slots = Array.from({ length: s.jobs }, () => new WorkerSlot());
+  // External cycles use a slot only as a turn (its worker never starts).
+  const slots = createSlots(s.jobs, !external, s.model);
   const bar = s.progress === 'bar' ? new ProgressBar(s.err, total) : undefined;
 
   let next = 0;
@@ -129,7 +130,7 @@ export async function runCampaign(s: FuzzSettings): Promise<CampaignResult> {
       ? `${showCommand(generator, generatorArgs(c))} | ${showCommand(replayer, ['-'])}`
       : `${showCommand(generator, eventStreamArgs(c))} | ${showCommand(s.impl)} | ${showCommand(replayer, ['-'])}`;
 
-  async function runOne(config: CycleConfig, slot: WorkerSlot): Promise<CycleOutcome | undefined> {
+  async function runOne(config: CycleConfig, slot: CycleSlot): Promise<CycleOutcome | undefined> {
     const traceTemp = tempPathIn(tempDir, `${traceBaseName(config)}.jsonl`);
     if (s.impl !== undefined) {
       const outcome = await runImplCycle(config, { generator, impl: s.impl, replayer, requireInvariant: s.requireInvariant, timeoutMs: s.timeoutMs, traceTemp, signal: s.signal, groups, io });
@@ -169,6 +170,7 @@ export async function runCampaign(s: FuzzSettings): Promise<CampaignResult> {
         rmSync(traceTemp, { force: true });
         return undefined;
       case 'done':
+      case 'produced':
         throw new Error('unexpected worker reply');
       case 'timeout':
       case 'error': {
@@ -385,7 +387,7 @@ export async function runCampaign(s: FuzzSettings): Promise<CampaignResult> {
     if (s.progress === 'lines') s.out(`[${c.cycle}/${s.plan.cycles}] seed=${c.seed} event=${c.events} profile=${c.profile}\n`);
   }
 
-  async function slotLoop(slot: WorkerSlot): Promise<void> {
+  async function slotLoop(slot: CycleSlot): Promise<void> {
     while (!stop && !s.signal.aborted && next < total) {
       const config = shardCycle(s.plan, next++);
       announce(config);
