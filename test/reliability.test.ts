@@ -511,7 +511,12 @@ describe('processes and limits', () => {
     await waitFor('a running checker', () => driver.stdout().includes('[1/3]') && leftovers(dir).length >= 3);
     process.kill(driver.child.pid!, 'SIGINT');
     await new Promise((r) => setTimeout(r, 100));
-    process.kill(driver.child.pid!, 'SIGINT');
+    // The first Ctrl-C may already have ended the driver (a loaded machine is slow to deliver the second).
+    try {
+      process.kill(driver.child.pid!, 'SIGINT');
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'ESRCH') throw err;
+    }
     const r = await driver.done;
     assert.equal(r.code, 130, show(r));
     await waitFor('the tools to be gone', () => leftovers(dir).length === 0, 5000);
