@@ -157,12 +157,16 @@ async function runCampaign(args: readonly string[], jobs: number): Promise<Campa
   const rssFile = join(work, `fuzz-${jobs}.rss`);
   const fuzzBin = join(DIST, 'bin', 'replay-fuzz.js');
   process.env.BENCH_RSS_FILE = rssFile;
+  // Started through child-rss.js, not its launcher: drop what the launcher would (scripts/launcher.ts).
+  const ca = process.env.NODE_EXTRA_CA_CERTS;
+  delete process.env.NODE_EXTRA_CA_CERTS;
   try {
     const t = await timeCommand(process.execPath, [join(HERE, 'child-rss.js'), fuzzBin, ...args, '--jobs', String(jobs), '--report', report]);
     const r = JSON.parse(readFileSync(report, 'utf8')) as { events: number; cycles: { run: number } };
     return { ms: t.ms, events: r.events, cycles: r.cycles.run, maxRssKiB: Number(readFileSync(rssFile, 'utf8')) };
   } finally {
     delete process.env.BENCH_RSS_FILE;
+    if (ca !== undefined) process.env.NODE_EXTRA_CA_CERTS = ca;
   }
 }
 
@@ -214,7 +218,7 @@ async function campaign(title: string, cycles: number, minEvents: string, maxEve
   if (!warm) return;
   line('no driver: 1 process, all cycles', `${fmt(summarize(solo).median)} ms (median, cold)`);
   line('no driver: 2 processes, half each', `${fmt(summarize(pair).median)} ms (median, cold, side by side)`);
-  line('  ceiling of any 2-thread split', `${fmt(pairedMedian(solo, pair), 2)} (median of pairs; jobs 2 / jobs 1 above)`);
+  line('  splitting cycles, at best', `${fmt(pairedMedian(solo, pair), 2)} (median of pairs; --jobs 2 splits each cycle instead)`);
   const warmRuns: number[] = [];
   for (let r = 0; r < Math.max(2, Math.ceil(rounds / 2)); r++) {
     const w = await cyclesChild(child(0, 1, 2));

@@ -6,24 +6,27 @@
  *    and compiles one file instead of a hundred: that is most of a worker's
  *    start-up. The bundles sit one level below dist/ like the files they come
  *    from, so their paths relative to dist/ stay right.
- * 2. Launchers. The bins that never open a TLS connection nor start a process
- *    get a two-line header in place of `#!/usr/bin/env node`. The file stays
- *    both a POSIX shell script and an ES module: run as a program, /bin/sh
- *    reads the second line, drops NODE_EXTRA_CA_CERTS and execs node on the
- *    same file; node sees a string statement and a comment. Node 20 parses
- *    every certificate that variable names before any JavaScript runs.
+ * 2. Launchers. The bins get a two-line header in place of
+ *    `#!/usr/bin/env node` that starts node without NODE_EXTRA_CA_CERTS
+ *    (scripts/launcher.ts); replay-fuzz puts it back for the tools it starts.
  *
  * docs/performance.md has what each bought.
  */
 import { chmodSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { LAUNCHER_HEADER, SAVING_LAUNCHER_HEADER } from './launcher.js';
 
-/** The header, shell on the left of `//`, a comment to JavaScript on the right. */
-export const LAUNCHER_HEADER = `#!/bin/sh\n':' //; unset NODE_EXTRA_CA_CERTS; exec node "$0" "$@"\n`;
+export { LAUNCHER_HEADER } from './launcher.js';
 
-/** Relative to dist/: bins with no TLS and no child processes (replay-fuzz starts user tools, so it keeps the environment). */
-export const LAUNCHED_BINS = ['bin/cross-validate.js', 'replay/cli.js', 'replay/diff-cli.js', 'scripts/peering-render.js'] as const;
+/** Relative to dist/: every bin in package.json and its header. */
+export const LAUNCHED_BINS = [
+  { file: 'bin/cross-validate.js', header: LAUNCHER_HEADER },
+  { file: 'replay/cli.js', header: LAUNCHER_HEADER },
+  { file: 'replay/diff-cli.js', header: LAUNCHER_HEADER },
+  { file: 'scripts/peering-render.js', header: LAUNCHER_HEADER },
+  { file: 'bin/replay-fuzz.js', header: SAVING_LAUNCHER_HEADER },
+] as const;
 
 /** Relative to dist/: what is bundled, from the tsc output, and where to. */
 export const BUNDLES = [
@@ -38,11 +41,11 @@ const EXECUTABLES = ['bin/cross-validate.js', 'bin/replay-fuzz.js', 'tracegen/cl
 
 const NODE_SHEBANG = '#!/usr/bin/env node\n';
 
-/** Swaps the node shebang of `source` for the launcher header; a file already launched is left as it is. */
-export function withLauncher(source: string, file: string): string {
-  if (source.startsWith(LAUNCHER_HEADER)) return source;
+/** Swaps the node shebang of `source` for `header`; a file that has it already is left as it is. */
+export function withLauncher(source: string, file: string, header: string = LAUNCHER_HEADER): string {
+  if (source.startsWith(header)) return source;
   if (!source.startsWith(NODE_SHEBANG)) throw new Error(`${file}: expected a '#!/usr/bin/env node' first line`);
-  return LAUNCHER_HEADER + source.slice(NODE_SHEBANG.length);
+  return header + source.slice(NODE_SHEBANG.length);
 }
 
 async function main(): Promise<void> {
@@ -64,8 +67,8 @@ async function main(): Promise<void> {
     });
   }
   for (const bin of LAUNCHED_BINS) {
-    const file = join(dist, bin);
-    writeFileSync(file, withLauncher(readFileSync(file, 'utf8'), file));
+    const file = join(dist, bin.file);
+    writeFileSync(file, withLauncher(readFileSync(file, 'utf8'), file, bin.header));
   }
   for (const bin of EXECUTABLES) chmodSync(join(dist, bin), 0o755);
 }

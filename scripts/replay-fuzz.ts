@@ -32,6 +32,7 @@ import { readFailureIndex, rerunFailures } from '../fuzz/rerun.js';
 import type { FailureRecord } from '../fuzz/store.js';
 import { tuneV8ForShortRuns } from '../tracegen/v8-tuning.js';
 import { versionLine } from '../tracegen/version.js';
+import { restoreExtraCaCerts } from './launcher.js';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
@@ -428,4 +429,6 @@ async function main(argv: string[]): Promise<number> {
 process.stdout.on('error', () => undefined);
 process.stderr.on('error', () => undefined);
 tuneV8ForShortRuns();
+// Started by its launcher without NODE_EXTRA_CA_CERTS: the tools it starts get it back.
+restoreExtraCaCerts();
 process.exitCode = await main(process.argv.slice(2));

@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { delimiter, dirname, join } from 'node:path';
 import { describe, it } from 'node:test';
 import { BUNDLES, LAUNCHED_BINS, LAUNCHER_HEADER, withLauncher } from '../scripts/build-bins.js';
+import { restoreExtraCaCerts, SAVED_CA_CERTS, SAVING_LAUNCHER_HEADER } from '../scripts/launcher.js';
 import { ROOT, runBin, type BinRun } from './helpers.js';
 
 /** Executes `file` itself (its first line decides how), with this test's node first on PATH. */
@@ -70,10 +71,15 @@ describe('bundles', () => {
 });
 
 describe('launched bins', () => {
-  for (const bin of LAUNCHED_BINS) {
+  it('every bin in package.json has a launcher', () => {
+    const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { bin: Record<string, string> };
+    assert.deepEqual(Object.values(pkg.bin).map((p) => p.replace(/^dist\//, '')).sort(), LAUNCHED_BINS.map((b) => b.file).sort());
+  });
+
+  for (const { file: bin, header } of LAUNCHED_BINS) {
     const file = join(ROOT, 'dist', bin);
-    it(`dist/${bin} starts with the header and is executable`, () => {
-      assert.ok(readFileSync(file, 'utf8').startsWith(LAUNCHER_HEADER));
+    it(`dist/${bin} starts with its header and is executable`, () => {
+      assert.ok(readFileSync(file, 'utf8').startsWith(header));
       accessSync(file, constants.X_OK);
     });
 
@@ -121,6 +127,44 @@ describe('launched bins', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+
+  it('replay-fuzz gives the tools it starts the NODE_EXTRA_CA_CERTS it was started with, and nothing when there was none', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'launcher-'));
+    try {
+      // A replayer that notes the variable (or its absence) and the saved copy, then accepts the trace.
+      const tool = join(dir, 'note-env.sh');
+      writeFileSync(tool, `#!/bin/sh\ncat >/dev/null\necho "ca=\${NODE_EXTRA_CA_CERTS-unset} saved=\${${SAVED_CA_CERTS}-unset}" >> "${join(dir, 'seen')}"\necho "replay ok: steps=1 summaries=1"\n`, { mode: 0o755 });
+      const fuzzBin = join(ROOT, 'dist', 'bin', 'replay-fuzz.js');
+      const missing = join(dir, 'no such bundle.pem');
+      const withVar = await execFile(fuzzBin, ['--replayer', tool, '--cycles', '1', '--event', '3', '--no-progress'], { NODE_EXTRA_CA_CERTS: missing });
+      assert.equal(withVar.code, 0, withVar.stderr);
+      assert.doesNotMatch(withVar.stderr, /Ignoring extra certs/);
+      const env = { ...process.env };
+      delete env.NODE_EXTRA_CA_CERTS;
+      const without = await new Promise<BinRun>((resolve, reject) => {
+        const p = spawn(fuzzBin, ['--replayer', tool, '--cycles', '1', '--event', '3', '--no-progress'], { env: { ...env, PATH: `${dirname(process.execPath)}${delimiter}${env.PATH ?? ''}` } });
+        const err: Buffer[] = [];
+        p.stderr.on('data', (d: Buffer) => err.push(d));
+        p.stdout.resume();
+        p.on('error', reject);
+        p.on('close', (code) => resolve({ code, stdout: '', stderr: Buffer.concat(err).toString() }));
+      });
+      assert.equal(without.code, 0, without.stderr);
+      assert.deepEqual(readFileSync(join(dir, 'seen'), 'utf8').trim().split('\n'), [`ca=${missing} saved=unset`, 'ca=unset saved=unset']);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('restoreExtraCaCerts puts the saved value back and drops the copy; without one it changes nothing', () => {
+    const env: NodeJS.ProcessEnv = { [SAVED_CA_CERTS]: '/etc/ca.pem', OTHER: 'x' };
+    restoreExtraCaCerts(env);
+    assert.deepEqual(env, { NODE_EXTRA_CA_CERTS: '/etc/ca.pem', OTHER: 'x' });
+    const untouched: NodeJS.ProcessEnv = { OTHER: 'x' };
+    restoreExtraCaCerts(untouched);
+    assert.deepEqual(untouched, { OTHER: 'x' });
+    assert.ok(SAVING_LAUNCHER_HEADER.startsWith('#!/bin/sh\n') && SAVING_LAUNCHER_HEADER.includes(SAVED_CA_CERTS));
   });
 
   it('a generated pipe through the launched bins equals the one run with node', async () => {
