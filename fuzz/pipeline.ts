@@ -25,9 +25,9 @@ export function splitModels(choice: ModelChoice): { readonly producer: ModelName
   return { producer: undefined, consumer: choice };
 }
 
-/** Chunks the producer may have in flight before it waits for the consumer (bounds memory). */
-export const WINDOW_CHUNKS = 32;
-const CHUNK_BYTES = 1 << 16;
+/** Chunks the producer may have in flight before it waits for the consumer: 2 MiB at most. */
+export const WINDOW_CHUNKS = 16;
+const CHUNK_BYTES = 1 << 17;
 
 /**
  * Flow control shared by the two sides, in a SharedArrayBuffer: [0] chunks
