@@ -71,9 +71,10 @@ describe('pipelined cycles', () => {
     assert.deepEqual(traceDigests(join(dir, 'f3')), traceDigests(join(dir, 'f1')));
   });
 
-  it('lean-core with the invariant required: the same passes, events and coverage', async (t) => {
+  it('lean-core with the invariant required: the same passes, events and coverage, traces past the 2 MiB window included', async (t) => {
     const dir = tempDir(t);
-    const common = ['--profile', 'lean-core', '--campaign-seed', '5', '--cycles', '30', '--event-range', '16', '400', '--require-cpp-image-invariant', '--no-progress'];
+    // Up to 3000 events: several traces of 3-8 MB, so the producer waits on the window.
+    const common = ['--profile', 'lean-core', '--campaign-seed', '5', '--cycles', '30', '--event-range', '16', '3000', '--require-cpp-image-invariant', '--no-progress'];
     for (const jobs of [1, 2]) {
       const r = await fuzz([...common, '--jobs', String(jobs), '--report', `r${jobs}.json`], dir);
       assert.equal(r.code, 0, r.stderr);
