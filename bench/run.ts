@@ -11,7 +11,6 @@
  *    and the short campaign's --jobs 1 against warm in-process throughput.
  * Set BENCH_ROUNDS to change the number of interleaved rounds (default 7).
  */
-import { spawnSync } from 'node:child_process';
 import { accessSync, constants, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, dirname, join } from 'node:path';
@@ -119,10 +118,13 @@ async function replay(): Promise<void> {
   const file = join(work, 'replay.jsonl');
   await timeCommand(process.execPath, [CROSS_VALIDATE, ...args], file);
   const bytes = statSync(file).size;
-  const child = (mode: string) => async () => {
-    const r = spawnSync(process.execPath, [join(HERE, 'child-replay.js'), file, mode], { encoding: 'utf8', maxBuffer: 1 << 20 });
-    if (r.status !== 0) throw new Error(`replay child failed: ${r.stderr}`);
-    return JSON.parse(r.stdout) as { ms: number; steps: number; slowLines: number; maxRssKiB: number };
+  // The bin itself, started as its launcher starts it, timed as a whole process (start-up included).
+  const child = (mode: string) => async (): Promise<{ ms: number; steps: number; maxRssKiB: number }> => {
+    const args = mode === 'strict' ? ['--model', 'cpp', '--strict', file] : ['--model', mode, file];
+    const run = await inProcessBin(join(DIST, 'replay', 'cli.js'), args, `replay-${mode}`);
+    const steps = Number(/^replay ok: steps=(\d+)/.exec(readFileSync(run.stdoutFile, 'utf8'))?.[1]);
+    if (!Number.isSafeInteger(steps)) throw new Error(`replay --model ${mode} did not pass: ${readFileSync(run.stdoutFile, 'utf8')}`);
+    return { ms: run.ms, steps, maxRssKiB: run.maxRssKiB };
   };
   // Per model: lean (the default of peering-replay-ts), cpp, both, and cpp in strict compare mode.
   const variants = ['lean', 'cpp', 'both', 'strict'] as const;
@@ -151,23 +153,33 @@ interface CampaignRun {
   readonly maxRssKiB: number;
 }
 
-/** One whole `replay-fuzz` command, timed from outside; peak RSS measured inside. */
-async function runCampaign(args: readonly string[], jobs: number): Promise<CampaignRun> {
-  const report = join(work, `fuzz-${jobs}.json`);
-  const rssFile = join(work, `fuzz-${jobs}.rss`);
-  const fuzzBin = join(DIST, 'bin', 'replay-fuzz.js');
+/**
+ * One of our bins as a whole process, timed from outside, its peak RSS
+ * measured inside (child-rss.js: Node reports no child's rusage). It runs
+ * without NODE_EXTRA_CA_CERTS, as every bin's launcher starts node
+ * (scripts/launcher.ts).
+ */
+async function inProcessBin(bin: string, args: readonly string[], tag: string): Promise<{ ms: number; maxRssKiB: number; stdoutFile: string }> {
+  const rssFile = join(work, `${tag}.rss`);
+  const stdoutFile = join(work, `${tag}.out`);
   process.env.BENCH_RSS_FILE = rssFile;
-  // Started through child-rss.js, not its launcher: drop what the launcher would (scripts/launcher.ts).
   const ca = process.env.NODE_EXTRA_CA_CERTS;
   delete process.env.NODE_EXTRA_CA_CERTS;
   try {
-    const t = await timeCommand(process.execPath, [join(HERE, 'child-rss.js'), fuzzBin, ...args, '--jobs', String(jobs), '--report', report]);
-    const r = JSON.parse(readFileSync(report, 'utf8')) as { events: number; cycles: { run: number } };
-    return { ms: t.ms, events: r.events, cycles: r.cycles.run, maxRssKiB: Number(readFileSync(rssFile, 'utf8')) };
+    const t = await timeCommand(process.execPath, [join(HERE, 'child-rss.js'), bin, ...args], stdoutFile);
+    return { ms: t.ms, maxRssKiB: Number(readFileSync(rssFile, 'utf8')), stdoutFile };
   } finally {
     delete process.env.BENCH_RSS_FILE;
     if (ca !== undefined) process.env.NODE_EXTRA_CA_CERTS = ca;
   }
+}
+
+/** One whole `replay-fuzz` command (see inProcessBin). */
+async function runCampaign(args: readonly string[], jobs: number): Promise<CampaignRun> {
+  const report = join(work, `fuzz-${jobs}.json`);
+  const run = await inProcessBin(join(DIST, 'bin', 'replay-fuzz.js'), [...args, '--jobs', String(jobs), '--report', report], `fuzz-${jobs}`);
+  const r = JSON.parse(readFileSync(report, 'utf8')) as { events: number; cycles: { run: number } };
+  return { ms: run.ms, events: r.events, cycles: r.cycles.run, maxRssKiB: run.maxRssKiB };
 }
 
 /** Median of the run-by-run ratios a[i] / b[i] (pairs share the machine's mood). */

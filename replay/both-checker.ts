@@ -89,20 +89,28 @@ export class BothChecker implements LineChecker {
         failed = true;
       }
     }
-    if (!failed) return;
-    const comparison = comparisonOf(failures);
-    const base = [...failures.values()].find((f) => f !== undefined)!;
-    const allMalformed = [...failures.values()].every((f) => f?.report.kind === 'malformed');
-    const report: FailureReport = {
-      ...base.report,
-      kind: allMalformed ? 'malformed' : 'mismatch',
-      message: `${CLASS_TEXT[comparison.class]}: ${[...failures].map(([n, f]) => `${n}: ${f === undefined ? 'ok' : f.report.message}`).join('; ')}`,
-      comparison,
-    };
-    const failure = new ReplayFailure(report);
-    failure.progress = base.progress;
-    throw failure;
+    if (failed) throw triage(failures);
   }
+}
+
+/**
+ * The one failure `both` reports for a line (or the end) where at least one
+ * model failed: `failures` has every model's verdict there, in BOTH_MODELS
+ * order (undefined: that model accepted it).
+ */
+export function triage(failures: ReadonlyMap<ModelName, ReplayFailure | undefined>): ReplayFailure {
+  const comparison = comparisonOf(failures);
+  const base = [...failures.values()].find((f) => f !== undefined)!;
+  const allMalformed = [...failures.values()].every((f) => f?.report.kind === 'malformed');
+  const report: FailureReport = {
+    ...base.report,
+    kind: allMalformed ? 'malformed' : 'mismatch',
+    message: `${CLASS_TEXT[comparison.class]}: ${[...failures].map(([n, f]) => `${n}: ${f === undefined ? 'ok' : f.report.message}`).join('; ')}`,
+    comparison,
+  };
+  const failure = new ReplayFailure(report);
+  failure.progress = base.progress;
+  return failure;
 }
 
 /** A checker for `--model`: one model, or `both`. */

@@ -5,6 +5,7 @@ import { createChecker } from './both-checker.js';
 import type { ModelChoice } from './model.js';
 import { malformed } from './failure.js';
 import { DEFAULT_MAX_LINE_BYTES, LineSplitter, LineTooLongError, splitStream } from './line-reader.js';
+import { replayBothParallel } from './parallel-both.js';
 
 export interface StreamOptions extends ReplayOptions {
   readonly maxLineBytes?: number;
@@ -14,6 +15,8 @@ export interface StreamOptions extends ReplayOptions {
 
 /** Resolves with stats, rejects with `ReplayFailure` (or an I/O error from the stream). */
 export async function replayStream(stream: Readable, options: StreamOptions = {}): Promise<ReplayStats> {
+  // Two models, two threads: the same verdict as one BothChecker, in about the time of the slower model.
+  if (options.model === 'both') return replayBothParallel(stream, { ...(options.mode === undefined ? {} : { mode: options.mode }), ...(options.maxLineBytes === undefined ? {} : { maxLineBytes: options.maxLineBytes }) });
   const checker = createChecker(options.model ?? 'cpp', options.mode === undefined ? {} : { mode: options.mode });
   const splitter = new LineSplitter((bytes, lineNo, terminated) => checker.feedLine(bytes, lineNo, terminated), options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES);
   try {

@@ -134,7 +134,7 @@ async function runMain(argv: string[]): Promise<number> {
     .option('--event-range <min-max...>', 'inclusive random range for events per cycle: --event-range MIN MAX')
     .option('--seed <uint64>', 'fixed cross-validate seed for every cycle (default: a fresh seed per cycle)', uint64('--seed'))
     .addOption(new Option('--profile <profile>', 'event profile to exercise').choices(['lean-core', 'full', 'explore']).default('lean-core'))
-    .option('--jobs <n>', `cycles to run in parallel (at most ${MAX_JOBS})`, positive('--jobs', MAX_JOBS, ' (each job is a worker thread or two processes)'), 1)
+    .option('--jobs <n>', `worker threads (or external cycles) to run at once, at most ${MAX_JOBS}; under --model both two threads share a cycle`, positive('--jobs', MAX_JOBS, ' (each job is a worker thread or two processes)'), 1)
     .option('--stop-on-first-failure', 'stop scheduling after the first failure (running cycles finish)')
     .option('--save-failure-traces <dir>', 'write failing traces and failures.json here')
     .option('--rebuild', 'rebuild the toolkit (and lean/, when it holds a Lean package) first')

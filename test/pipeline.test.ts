@@ -21,15 +21,13 @@ function tempDir(t: TestContext): string {
 
 /**
  * The report without what differs by design between two runs: timing, argv,
- * jobs, paths, the order cycles finished in, and which cycle a divergence
- * class takes its example from (the first to finish).
+ * jobs, paths and the order cycles finished in.
  */
 function findings(dir: string, name: string, saveDir: string): unknown {
   const r = JSON.parse(readFileSync(join(dir, name), 'utf8')) as Record<string, unknown>;
   for (const k of ['started_at', 'finished_at', 'duration_s', 'events_per_second', 'cycles_per_second', 'argv', 'config', 'meta']) delete r[k];
   const failures = r.failures as { config: { cycle: number } }[] | undefined;
   failures?.sort((a, b) => a.config.cycle - b.config.cycle);
-  for (const d of (r.divergences as { example?: unknown }[] | undefined) ?? []) delete d.example;
   return JSON.parse(JSON.stringify(r).split(join(dir, saveDir)).join('<saved>'));
 }
 

@@ -1,0 +1,244 @@
+/**
+ * `--model both` on a stream, on two threads: this thread reads the input
+ * and checks it against the cpp model, a worker checks the same bytes
+ * against the Lean model (replay/both-worker.ts). Each thread JIT-compiles
+ * only its own model, and the two checks overlap, so a trace costs about
+ * the slower model instead of the sum (docs/performance.md).
+ *
+ * The verdict is the one BothChecker gives on one thread: every model's
+ * first event (a failing line, a line over the length limit, a failing end,
+ * or a pass) is collected, the earliest decides, and a failure there is
+ * triaged with each model's verdict on that line.
+ */
+import type { Readable } from 'node:stream';
+import { Worker } from 'node:worker_threads';
+import { triage } from './both-checker.js';
+import type { ReplayStats } from './checker.js';
+import { malformed, ReplayFailure, type FailureReport, type ReplayProgress } from './failure.js';
+import { DEFAULT_MAX_LINE_BYTES, LineSplitter, LineTooLongError } from './line-reader.js';
+import { MODELS, type ModelName } from './model.js';
+import type { CompareMode } from './project.js';
+
+/** Where a model stopped: at a line it rejected, at an over-long line, at the end (rejected or passed). */
+export type ModelEnd =
+  | { readonly kind: 'failed'; readonly line: number; readonly report: FailureReport; readonly progress: ReplayProgress }
+  | { readonly kind: 'too-long'; readonly line: number; readonly limit: number }
+  | { readonly kind: 'end-failed'; readonly report: FailureReport; readonly progress: ReplayProgress }
+  | { readonly kind: 'passed'; readonly stats: ReplayStats }
+  /** Accepted every line up to `line` and was asked no further. */
+  | { readonly kind: 'clear'; readonly line: number };
+
+/** Messages from the worker: one `ack` per chunk, then its end. */
+export type WorkerMessage = { readonly kind: 'ack' } | { readonly kind: 'end'; readonly end: ModelEnd };
+
+/** Messages to the worker. */
+export type MainMessage = Uint8Array | { readonly kind: 'eof' } | { readonly kind: 'enough'; readonly line: number };
+
+/** Chunks the reader may have in flight to the worker (bounds memory). */
+const WINDOW = 8;
+
+/** The position of an end, to find the earliest: an over-long line stops just before that line. */
+function position(end: ModelEnd): number {
+  switch (end.kind) {
+    case 'failed':
+      return end.line;
+    case 'too-long':
+      return end.line - 0.5;
+    case 'clear':
+      return end.line + 0.5;
+    case 'end-failed':
+      return Number.MAX_SAFE_INTEGER - 1;
+    case 'passed':
+      return Number.MAX_SAFE_INTEGER;
+  }
+}
+
+function failureOf(end: ModelEnd & { report: FailureReport; progress: ReplayProgress }): ReplayFailure {
+  const f = new ReplayFailure(end.report);
+  f.progress = end.progress;
+  return f;
+}
+
+/** The verdict of `both` from each model's end (BOTH_MODELS order: the Lean reference first). */
+export function verdictOf(ends: ReadonlyMap<ModelName, ModelEnd>): ReplayStats {
+  let first = Infinity;
+  for (const end of ends.values()) first = Math.min(first, position(end));
+  for (const end of ends.values()) {
+    if (end.kind === 'too-long' && position(end) === first) throw malformed(end.line, `line longer than the ${end.limit}-byte limit (--max-line-bytes)`);
+  }
+  const failures = new Map<ModelName, ReplayFailure | undefined>();
+  let failed = false;
+  for (const [name, end] of ends) {
+    const here = position(end) === first && (end.kind === 'failed' || end.kind === 'end-failed');
+    failures.set(name, here ? failureOf(end) : undefined);
+    failed ||= here;
+  }
+  if (failed) throw triage(failures);
+  const stats = [...ends.values()].find((e) => e.kind === 'passed');
+  if (stats === undefined || stats.kind !== 'passed') throw new Error('both: no model reached the end');
+  return stats.stats;
+}
+
+/**
+ * One model's run over the lines, on whichever thread: feed it chunks, tell
+ * it where the other model stopped (`enough`), end it. `ended` is called
+ * once, with where it stopped.
+ */
+export class ModelRun {
+  private readonly checker;
+  private readonly splitter: LineSplitter;
+  private lines = 0;
+  private limit = Infinity;
+  private result: ModelEnd | undefined;
+
+  constructor(
+    model: ModelName,
+    mode: CompareMode | undefined,
+    maxLineBytes: number,
+    private readonly ended: (end: ModelEnd) => void,
+  ) {
+    this.checker = MODELS[model].createChecker(mode === undefined ? {} : { mode });
+    this.splitter = new LineSplitter((bytes, lineNo, terminated) => {
+      if (this.result !== undefined) return;
+      try {
+        this.checker.feedLine(bytes, lineNo, terminated);
+      } catch (err) {
+        if (!(err instanceof ReplayFailure)) throw err;
+        return this.end({ kind: 'failed', line: lineNo, report: err.report, progress: err.progress });
+      }
+      this.lines = lineNo;
+      if (lineNo >= this.limit) this.end({ kind: 'clear', line: lineNo });
+    }, maxLineBytes);
+  }
+
+  get done(): boolean {
+    return this.result !== undefined;
+  }
+
+  /** Lines checked and accepted so far. */
+  get accepted(): number {
+    return this.lines;
+  }
+
+  private end(end: ModelEnd): void {
+    if (this.result !== undefined) return;
+    this.result = end;
+    this.ended(end);
+  }
+
+  chunk(bytes: Buffer): void {
+    if (this.result !== undefined) return;
+    try {
+      this.splitter.push(bytes);
+    } catch (err) {
+      if (!(err instanceof LineTooLongError)) throw err;
+      this.end({ kind: 'too-long', line: err.lineNo, limit: err.limit });
+    }
+  }
+
+  /** Nothing past `line` matters any more (the other model stopped there). */
+  enough(line: number): void {
+    this.limit = Math.min(this.limit, line);
+    if (this.result === undefined && this.lines >= this.limit) this.end({ kind: 'clear', line: this.lines });
+  }
+
+  eof(): void {
+    if (this.result !== undefined) return;
+    try {
+      this.splitter.end();
+    } catch (err) {
+      if (!(err instanceof LineTooLongError)) throw err;
+      return this.end({ kind: 'too-long', line: err.lineNo, limit: err.limit });
+    }
+    if (this.result !== undefined) return;
+    try {
+      this.end({ kind: 'passed', stats: this.checker.finish() });
+    } catch (err) {
+      if (!(err instanceof ReplayFailure)) throw err;
+      this.end({ kind: 'end-failed', report: err.report, progress: err.progress });
+    }
+  }
+}
+
+const WORKER_URL = new URL('./both-worker.js', import.meta.url);
+
+export interface ParallelBothOptions {
+  readonly mode?: CompareMode;
+  readonly maxLineBytes?: number;
+}
+
+/** Replays `stream` under `both` on two threads; resolves and rejects as replayStream does. */
+export async function replayBothParallel(stream: Readable, options: ParallelBothOptions = {}): Promise<ReplayStats> {
+  const maxLineBytes = options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES;
+  const worker = new Worker(WORKER_URL, { workerData: { model: 'lean' satisfies ModelName, mode: options.mode, maxLineBytes } });
+  let leanEnd: ModelEnd | undefined;
+  let cppEnd: ModelEnd | undefined;
+  let inFlight = 0;
+  let wake: (() => void) | undefined;
+  let crash: Error | undefined;
+  const settled = new Promise<void>((resolve) => {
+    const stop = (): void => {
+      const w = wake;
+      wake = undefined;
+      w?.();
+      resolve();
+    };
+    worker.on('message', (m: WorkerMessage) => {
+      if (m.kind === 'ack') {
+        inFlight--;
+        if (inFlight < WINDOW) {
+          const w = wake;
+          wake = undefined;
+          w?.();
+        }
+        return;
+      }
+      leanEnd = m.end;
+      // The cpp side need not look past where Lean stopped.
+      if (m.end.kind !== 'passed' && m.end.kind !== 'end-failed') cpp.enough(Math.ceil(position(m.end)));
+      stop();
+    });
+    worker.on('error', (err) => {
+      crash = err;
+      stop();
+    });
+    worker.on('exit', (code) => {
+      if (leanEnd === undefined) crash ??= new Error(`the Lean checker thread exited with ${code}`);
+      stop();
+    });
+  });
+  const cpp = new ModelRun('cpp', options.mode, maxLineBytes, (end) => {
+    cppEnd = end;
+    if (end.kind !== 'passed' && end.kind !== 'end-failed') worker.postMessage({ kind: 'enough', line: Math.ceil(position(end)) } satisfies MainMessage);
+  });
+  try {
+    for await (const chunk of stream) {
+      if (crash !== undefined || (leanEnd !== undefined && cpp.done)) break;
+      const bytes = chunk as Buffer;
+      if (leanEnd === undefined) {
+        const copy = new Uint8Array(bytes);
+        inFlight++;
+        worker.postMessage(copy, [copy.buffer]);
+      }
+      cpp.chunk(bytes);
+      // Both have stopped, or the cpp side has passed where Lean stopped: the rest cannot matter.
+      if (leanEnd !== undefined && (cpp.done || cpp.accepted >= position(leanEnd))) break;
+      if (inFlight >= WINDOW && leanEnd === undefined && crash === undefined) await new Promise<void>((r) => (wake = r));
+    }
+    if (crash === undefined) {
+      if (leanEnd === undefined) worker.postMessage({ kind: 'eof' } satisfies MainMessage);
+      if (leanEnd === undefined || !(cpp.accepted >= position(leanEnd))) cpp.eof();
+      await settled;
+    }
+  } finally {
+    void worker.terminate();
+  }
+  if (crash !== undefined) throw crash;
+  cppEnd ??= { kind: 'clear', line: cpp.accepted };
+  return verdictOf(
+    new Map<ModelName, ModelEnd>([
+      ['lean', leanEnd!],
+      ['cpp', cppEnd],
+    ]),
+  );
+}
