@@ -5,31 +5,22 @@
  * untouched, and still load as plain modules under node).
  */
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { accessSync, constants, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, dirname, join } from 'node:path';
 import { describe, it } from 'node:test';
 import { BUNDLES, LAUNCHED_BINS, LAUNCHER_HEADER, withLauncher } from '../scripts/build-bins.js';
 import { restoreExtraCaCerts, SAVED_CA_CERTS, SAVING_LAUNCHER_HEADER } from '../scripts/launcher.js';
-import { ROOT, runBin, type BinRun } from './helpers.js';
+import { ROOT, runBin, runCommand, type BinRun } from './helpers.js';
 
-/** Executes `file` itself (its first line decides how), with this test's node first on PATH. */
-function execFile(file: string, args: readonly string[], env: NodeJS.ProcessEnv, input = ''): Promise<BinRun> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(file, [...args], {
-      env: { ...process.env, ...env, PATH: `${dirname(process.execPath)}${delimiter}${process.env.PATH ?? ''}` },
-      stdio: ['pipe', 'pipe', 'pipe'],
-    });
-    const out: Buffer[] = [];
-    const err: Buffer[] = [];
-    child.stdout.on('data', (d: Buffer) => out.push(d));
-    child.stderr.on('data', (d: Buffer) => err.push(d));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8') }));
-    child.stdin.on('error', () => undefined);
-    child.stdin.end(input);
-  });
+/** This test's node first on PATH: a launcher execs the `node` it finds there. */
+function withThisNode(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  return { ...env, PATH: `${dirname(process.execPath)}${delimiter}${env.PATH ?? ''}` };
+}
+
+/** Executes `file` itself (its first line decides how), with `env` added to this environment. */
+function execFile(file: string, args: readonly string[], env: NodeJS.ProcessEnv): Promise<BinRun> {
+  return runCommand(file, args, '', withThisNode({ ...process.env, ...env }));
 }
 
 describe('withLauncher', () => {
@@ -93,15 +84,7 @@ describe('launched bins', () => {
 
   it('node still sees the variable when it runs the file itself (the header is inert JavaScript)', async () => {
     const missing = join(tmpdir(), 'no-such-ca-bundle.pem');
-    const child = await new Promise<BinRun>((resolve, reject) => {
-      const p = spawn(process.execPath, [join(ROOT, 'dist', 'bin', 'cross-validate.js'), '--version'], { env: { ...process.env, NODE_EXTRA_CA_CERTS: missing } });
-      const err: Buffer[] = [];
-      const out: Buffer[] = [];
-      p.stdout.on('data', (d: Buffer) => out.push(d));
-      p.stderr.on('data', (d: Buffer) => err.push(d));
-      p.on('error', reject);
-      p.on('close', (code) => resolve({ code, stdout: Buffer.concat(out).toString(), stderr: Buffer.concat(err).toString() }));
-    });
+    const child = await runCommand(process.execPath, [join(ROOT, 'dist', 'bin', 'cross-validate.js'), '--version'], '', { ...process.env, NODE_EXTRA_CA_CERTS: missing });
     assert.equal(child.code, 0);
     assert.match(child.stdout, /^cross-validate /);
     // Node 20 warns at start-up, later versions when certificates are first used (never here).
@@ -142,14 +125,7 @@ describe('launched bins', () => {
       assert.doesNotMatch(withVar.stderr, /Ignoring extra certs/);
       const env = { ...process.env };
       delete env.NODE_EXTRA_CA_CERTS;
-      const without = await new Promise<BinRun>((resolve, reject) => {
-        const p = spawn(fuzzBin, ['--replayer', tool, '--cycles', '1', '--event', '3', '--no-progress'], { env: { ...env, PATH: `${dirname(process.execPath)}${delimiter}${env.PATH ?? ''}` } });
-        const err: Buffer[] = [];
-        p.stderr.on('data', (d: Buffer) => err.push(d));
-        p.stdout.resume();
-        p.on('error', reject);
-        p.on('close', (code) => resolve({ code, stdout: '', stderr: Buffer.concat(err).toString() }));
-      });
+      const without = await runCommand(fuzzBin, ['--replayer', tool, '--cycles', '1', '--event', '3', '--no-progress'], '', withThisNode(env));
       assert.equal(without.code, 0, without.stderr);
       assert.deepEqual(readFileSync(join(dir, 'seen'), 'utf8').trim().split('\n'), [`ca=${missing} saved=unset`, 'ca=unset saved=unset']);
     } finally {

@@ -35,18 +35,27 @@ export interface BinRun {
   readonly stderr: string;
 }
 
-/** Runs a built bin script with node, feeding `input` on stdin (closed at once when absent). */
-export function runBin(script: string, args: readonly string[], input?: string | Buffer): Promise<BinRun> {
+/**
+ * Runs `command` (a program: its first line decides how it starts), feeding
+ * `input` on stdin (closed at once when absent); `env`, when given, is the
+ * whole environment.
+ */
+export function runCommand(command: string, args: readonly string[], input?: string | Buffer, env?: NodeJS.ProcessEnv): Promise<BinRun> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [script, ...args], { stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(command, [...args], { stdio: ['pipe', 'pipe', 'pipe'], ...(env === undefined ? {} : { env }) });
     const out: Buffer[] = [];
     const err: Buffer[] = [];
     child.stdout.on('data', (d: Buffer) => out.push(d));
     child.stderr.on('data', (d: Buffer) => err.push(d));
     child.on('error', reject);
     child.on('close', (code) => resolve({ code, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8') }));
-    // The bin may exit before reading all of stdin.
+    // The command may exit before reading all of stdin.
     child.stdin.on('error', () => undefined);
     child.stdin.end(input);
   });
+}
+
+/** Runs a built bin script with node, feeding `input` on stdin (closed at once when absent). */
+export function runBin(script: string, args: readonly string[], input?: string | Buffer): Promise<BinRun> {
+  return runCommand(process.execPath, [script, ...args], input);
 }
