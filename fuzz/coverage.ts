@@ -63,10 +63,28 @@ const CHECK_KEYS = CHECK_NAMES.map((n, i) => Buffer.from(`${i === 0 ? '{' : ','}
 const TRUE = Buffer.from('true');
 const FALSE = Buffer.from('false');
 
+/**
+ * A step's transition, keyed as its bytes read in upstream's layout,
+ * `FROM","to_state":"TO","event":{"type":"EVENT`: one string cut from the
+ * line, no joining. Names are words, so the separators split it back.
+ */
 interface Head {
-  readonly from: string;
-  readonly to: string;
-  readonly event: string;
+  readonly key: string;
+  readonly initialize: boolean;
+}
+
+const TO_SEPARATOR = '","to_state":"';
+const EVENT_SEPARATOR = '","event":{"type":"';
+const INITIALIZE = Buffer.from('Initialize');
+
+function transitionKey(from: string, to: string, event: string): string {
+  return `${from}${TO_SEPARATOR}${to}${EVENT_SEPARATOR}${event}`;
+}
+
+function transitionOf(key: string): { from: string; to: string; event: string } {
+  const toAt = key.indexOf(TO_SEPARATOR);
+  const eventAt = key.indexOf(EVENT_SEPARATOR, toAt);
+  return { from: key.slice(0, toAt), to: key.slice(toAt + TO_SEPARATOR.length, eventAt), event: key.slice(eventAt + EVENT_SEPARATOR.length) };
 }
 
 function startsWith(buf: Buffer, at: number, bytes: Uint8Array): boolean {
@@ -100,13 +118,14 @@ function canonicalHead(buf: Buffer): Head | undefined {
   const typeStart = toEnd + EVENT_KEY.length;
   const typeEnd = wordEnd(buf, typeStart);
   if (typeEnd < 0) return undefined;
-  return { from: buf.toString('latin1', fromStart, fromEnd), to: buf.toString('latin1', toStart, toEnd), event: buf.toString('latin1', typeStart, typeEnd) };
+  const initialize = typeEnd - typeStart === INITIALIZE.length && startsWith(buf, typeStart, INITIALIZE);
+  return { key: buf.toString('latin1', fromStart, typeEnd), initialize };
 }
 
 function looseHead(buf: Buffer): Head | undefined {
   const head = HEAD.exec(buf.subarray(0, 400).toString('latin1'));
   if (head === null || !buf.subarray(0, 40).toString('latin1').includes('"step"')) return undefined;
-  return { from: head[1]!, to: head[2]!, event: head[3]! };
+  return { key: transitionKey(head[1]!, head[2]!, head[3]!), initialize: head[3] === 'Initialize' };
 }
 
 /** The four checks as '0'/'1' from `"after_checks":{"have_enough_info":true,...}`, or undefined off that layout. */
@@ -150,8 +169,7 @@ export class CoverageCollector {
     const buf = Buffer.from(line.buffer, line.byteOffset, line.byteLength);
     const head = canonicalHead(buf) ?? looseHead(buf);
     if (head === undefined) return;
-    const { from, to, event } = head;
-    bump(this.transitions, `${from}\u0000${event}\u0000${to}`);
+    bump(this.transitions, head.key);
 
     const effectsAt = buf.lastIndexOf(EFFECTS);
     if (effectsAt >= 0 && !startsWith(buf, effectsAt, EMPTY_EFFECTS)) {
@@ -159,7 +177,7 @@ export class CoverageCollector {
     }
     const checksAt = buf.lastIndexOf(AFTER_CHECKS);
     if (checksAt >= 0) bump(this.checks, canonicalChecks(buf, checksAt) ?? looseChecks(buf, checksAt));
-    if (event === 'Initialize') {
+    if (head.initialize) {
       const eventEnd = buf.indexOf(BEFORE);
       const features = FEATURES.exec(buf.subarray(0, eventEnd < 0 ? buf.length : eventEnd).toString('latin1'));
       if (features !== null) {
@@ -172,7 +190,7 @@ export class CoverageCollector {
   result(): Coverage {
     return {
       transitions: [...this.transitions].map(([key, count]) => {
-        const [from, event, to] = key.split('\u0000') as [string, string, string];
+        const { from, event, to } = transitionOf(key);
         return { from, event, to, count };
       }),
       effects: [...this.effects].map(([type, count]) => ({ type, count })),
