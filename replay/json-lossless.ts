@@ -34,10 +34,13 @@ export function showInteger(literal: string): string {
   return digits <= 24 ? literal : `${literal.slice(0, literal.length - digits + 12)}...${literal.slice(-6)} (${digits} digits)`;
 }
 
+/** Integers of at most this many digits are below 2^53: they are always numbers, never bigints. */
+export const SAFE_INTEGER_DIGITS = 15;
+
 /** Parses an integer literal exactly; throws on values outside int64/uint64. */
 export function exactInteger(literal: string, offset = 0): number | bigint {
   const digits = literal.length - (literal[0] === '-' ? 1 : 0);
-  if (digits <= 15) return Number(literal);
+  if (digits <= SAFE_INTEGER_DIGITS) return Number(literal);
   const negative = literal[0] === '-';
   // Anything longer than 20 digits is out of range; never build a huge BigInt.
   const big = digits > 20 ? (negative ? I64_MIN - 1n : U64_MAX + 1n) : BigInt(literal);

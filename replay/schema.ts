@@ -8,7 +8,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Ajv2020, ErrorObject, ValidateFunction } from 'ajv/dist/2020.js';
-import type { JsonValue } from './json-lossless.js';
+import { SAFE_INTEGER_DIGITS, type JsonValue } from './json-lossless.js';
 
 /** Absolute path of the schema file shipped with the package. */
 export const SCHEMA_PATH = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'schema', 'trace-line.schema.json');
@@ -194,15 +194,15 @@ export function hasBigInt(value: JsonValue): boolean {
 }
 
 /**
- * True when `text` has a run of 16 or more digits. A JSON integer of at most
- * 15 digits is below 2^53, so text without such a run parses to no bigint.
+ * True when `text` has a run of digits longer than SAFE_INTEGER_DIGITS:
+ * without one, exactInteger makes every integer in it a number, no bigint.
  */
 export function mayHoldBigInt(text: string): boolean {
   let run = 0;
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
     if (c >= 48 && c <= 57) {
-      if (++run >= 16) return true;
+      if (++run > SAFE_INTEGER_DIGITS) return true;
     } else {
       run = 0;
     }
