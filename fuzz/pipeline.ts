@@ -10,20 +10,20 @@
  * triage and saved traces are exactly those of `--jobs 1`.
  */
 import type { MessagePort } from 'node:worker_threads';
-import { createChecker } from '../replay/both-checker.js';
-import { DEFAULT_MAX_LINE_BYTES, LineSplitter, ReplayFailure } from '../replay/index.js';
-import type { ModelChoice, ModelName } from '../replay/model.js';
+import { DEFAULT_MAX_LINE_BYTES } from '../replay/index.js';
+import { ModelRun, type ModelEnd } from '../replay/model-run.js';
+import type { ModelName } from '../replay/model.js';
 import { ByteWriter, renderTrace } from '../tracegen/index.js';
 import type { CycleConfig } from './campaign.js';
 import { CoverageCollector, type Coverage } from './coverage.js';
 import type { InProcessOptions } from './inprocess.js';
 import { invariantBreak } from './outcome.js';
 
-/** Which models each side checks: the heavier Lean mirror goes to the consumer. */
-export function splitModels(choice: ModelChoice): { readonly producer: ModelName | undefined; readonly consumer: ModelName } {
-  if (choice === 'both') return { producer: 'cpp', consumer: 'lean' };
-  return { producer: undefined, consumer: choice };
-}
+/**
+ * Which model each side checks under `--model both`, the only choice that
+ * pipelines (fuzz/pool.ts): the heavier Lean mirror goes to the consumer.
+ */
+export const PIPELINE_MODELS = { producer: 'cpp', consumer: 'lean' } as const satisfies { producer: ModelName; consumer: ModelName };
 
 /** Chunks the producer may have in flight before it waits for the consumer: 2 MiB at most. */
 export const WINDOW_CHUNKS = 16;
@@ -46,27 +46,26 @@ export interface ProducerVerdict {
   readonly events: number;
 }
 
+/** One side's model over the cycle's lines; `ended` tells how it stopped. */
+function sideRun(model: ModelName, options: InProcessOptions, observe: (line: Uint8Array) => void): { run: ModelRun; ended: () => ModelEnd | undefined } {
+  let end: ModelEnd | undefined;
+  const run = new ModelRun(model, options.mode, DEFAULT_MAX_LINE_BYTES, (e) => (end = e), observe);
+  return { run, ended: () => end };
+}
+
 /** Generates the cycle's trace into `port` (chunks, then `'end'`) and checks it against the producer's model. */
 export function produceCycle(config: CycleConfig, options: InProcessOptions, port: MessagePort, flow: FlowCounters): ProducerVerdict {
-  const model = splitModels(options.model ?? 'cpp').producer;
-  const checker = model === undefined ? undefined : createChecker(model, { mode: options.mode });
-  let ok = true;
-  const splitter = new LineSplitter((bytes, lineNo, terminated) => {
-    if (!ok) return;
-    if (options.requireInvariant && invariantBreak(bytes) !== undefined) ok = false;
-    try {
-      checker?.feedLine(bytes, lineNo, terminated);
-    } catch (err) {
-      if (!(err instanceof ReplayFailure)) throw err;
-      ok = false;
-    }
-  }, DEFAULT_MAX_LINE_BYTES);
+  if (options.model !== 'both') throw new Error('a pipelined cycle checks both models');
+  let broken = false;
+  const { run, ended } = sideRun(PIPELINE_MODELS.producer, options, (line) => {
+    if (options.requireInvariant && !broken) broken = invariantBreak(line) !== undefined;
+  });
   const w = new ByteWriter(CHUNK_BYTES, (chunk) => {
     const copy = new Uint8Array(chunk);
     waitForRoom(flow);
     Atomics.add(flow, 0, 1);
     port.postMessage(copy, [copy.buffer]);
-    if (ok) splitter.push(Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength));
+    run.chunk(Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength));
   });
   let events = 0;
   try {
@@ -76,16 +75,8 @@ export function produceCycle(config: CycleConfig, options: InProcessOptions, por
     // Whatever happened, the consumer must see the end of this cycle.
     port.postMessage('end');
   }
-  if (ok) {
-    try {
-      splitter.end();
-      checker?.finish();
-    } catch (err) {
-      if (!(err instanceof ReplayFailure)) throw err;
-      ok = false;
-    }
-  }
-  return { ok, events };
+  run.eof();
+  return { ok: !broken && ended()?.kind === 'passed', events };
 }
 
 function waitForRoom(flow: FlowCounters): void {
@@ -104,29 +95,21 @@ export interface ConsumerVerdict {
 
 /** The consumer's side of one cycle: feed it the producer's messages until `finish` returns a verdict. */
 export class CycleConsumer {
-  private readonly checker;
   private readonly coverage = new CoverageCollector();
-  private readonly splitter: LineSplitter;
-  private ok = true;
+  private readonly side;
 
   constructor(
     options: InProcessOptions,
     private readonly flow: FlowCounters,
   ) {
-    this.checker = createChecker(splitModels(options.model ?? 'cpp').consumer, { mode: options.mode });
-    this.splitter = new LineSplitter((bytes, lineNo, terminated) => {
-      if (bytes[0] === 0x7b && bytes[9] === 0x73 && bytes[10] === 0x74) this.coverage.feedLine(bytes); // {"kind":"st(ep)
-      this.checker.feedLine(bytes, lineNo, terminated);
-    }, DEFAULT_MAX_LINE_BYTES);
+    // A model that stopped is fed no more lines, so coverage ends where checking did.
+    this.side = sideRun(PIPELINE_MODELS.consumer, options, (line) => this.coverage.feedLine(line));
   }
 
-  /** One chunk; a failed cycle keeps draining, so the producer never waits forever. */
+  /** One chunk, always acknowledged: a stopped model keeps draining, so the producer never waits forever. */
   chunk(bytes: Uint8Array): void {
     try {
-      if (this.ok) this.splitter.push(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
-    } catch (err) {
-      if (!(err instanceof ReplayFailure)) throw err;
-      this.ok = false;
+      this.side.run.chunk(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
     } finally {
       Atomics.add(this.flow, 1, 1);
       Atomics.notify(this.flow, 1);
@@ -134,15 +117,7 @@ export class CycleConsumer {
   }
 
   finish(): ConsumerVerdict {
-    if (this.ok) {
-      try {
-        this.splitter.end();
-        this.checker.finish();
-      } catch (err) {
-        if (!(err instanceof ReplayFailure)) throw err;
-        this.ok = false;
-      }
-    }
-    return { ok: this.ok, coverage: this.coverage.result() };
+    this.side.run.eof();
+    return { ok: this.side.ended()?.kind === 'passed', coverage: this.coverage.result() };
   }
 }

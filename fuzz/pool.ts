@@ -1,7 +1,7 @@
 /**
  * Worker threads that run in-process cycles, one cycle per slot at a time. A
- * `WorkerSlot` is one thread running whole cycles; a `PipelineSlot` is two
- * threads sharing each cycle (fuzz/pipeline.ts).
+ * `WorkerSlot` is one thread running whole cycles; a `Pipeline` is two
+ * threads sharing each cycle (fuzz/pipeline.ts), behind two slots.
  */
 import { MessageChannel, Worker, type MessagePort, type WorkerOptions } from 'node:worker_threads';
 import type { ModelChoice } from '../replay/model.js';

@@ -1,7 +1,8 @@
 /** The Lean side of `--model both` on two threads (replay/parallel-both.ts): checks the chunks it is sent. */
 import { parentPort, workerData } from 'node:worker_threads';
 import type { ModelName } from './model.js';
-import { ModelRun, type MainMessage, type WorkerMessage } from './parallel-both.js';
+import { ModelRun } from './model-run.js';
+import type { MainMessage, WorkerMessage } from './parallel-both.js';
 import type { CompareMode } from './project.js';
 import { tuneV8ForShortRuns } from '../tracegen/v8-tuning.js';
 

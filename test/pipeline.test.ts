@@ -9,7 +9,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it, type TestContext } from 'node:test';
-import { splitModels } from '../fuzz/pipeline.js';
+import { PIPELINE_MODELS } from '../fuzz/pipeline.js';
 import { createSlots, Pipeline, WorkerSlot } from '../fuzz/pool.js';
 import { fuzz } from './fuzz-driver.js';
 
@@ -41,7 +41,7 @@ function traceDigests(dir: string): Map<string, string> {
 
 describe('pipelined cycles', () => {
   it('the Lean mirror goes to the consumer; a single model keeps whole cycles', () => {
-    assert.deepEqual(splitModels('both'), { producer: 'cpp', consumer: 'lean' });
+    assert.deepEqual(PIPELINE_MODELS, { producer: 'cpp', consumer: 'lean' });
     const kinds = (jobs: number, model: 'both' | 'cpp' | 'lean', inProcess = true) => createSlots(jobs, inProcess, model).map((s) => (s instanceof WorkerSlot ? 'whole' : 'lane'));
     assert.deepEqual(kinds(1, 'both'), ['whole']);
     assert.deepEqual(kinds(2, 'both'), ['lane', 'lane']);
