@@ -9,7 +9,6 @@
  * Events are kept as the lines received, so wire forms survive shrinking.
  */
 import { readFileSync } from 'node:fs';
-import { execa } from 'execa';
 import { isJsonObject, parseJson } from '../replay/index.js';
 import type { Command } from './command.js';
 import { isEventLine, isStepLine } from './impl.js';
@@ -59,6 +58,8 @@ function countSteps(trace: string): number {
 
 /** Runs a stream through the implementation and the checker; returns the failure kind and the trace. */
 async function classify(stream: string, events: number, r: ImplRunners, wantInvariant: boolean): Promise<{ kind: FailureKind; trace: string }> {
+  // Loaded here, not at the top: execa takes ~90 ms to load, and most campaigns never minimize an --impl failure.
+  const { execa } = await import('execa');
   const common = { reject: false, cancelSignal: r.signal, stripFinalNewline: false, ...(r.timeoutMs > 0 ? { timeout: r.timeoutMs } : {}) } as const;
   const run = await execa(r.impl.file, [...r.impl.args], { ...common, input: stream });
   const trace = String(run.stdout ?? '');

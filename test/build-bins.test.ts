@@ -50,6 +50,17 @@ describe('bundles', () => {
         [],
       );
     });
+
+    it(`dist/${b.to} loads packages (ajv, execa) only on demand: its static imports are Node's own`, () => {
+      // A static import of a package is loaded at every start: execa alone takes ~90 ms.
+      const text = readFileSync(join(ROOT, 'dist', b.to), 'utf8');
+      const statics = [...text.matchAll(/(?:^|[;\s])(?:import|export)\s[^;'"]*?from\s*["']([^"']+)["']/gm)].map((m) => m[1]!);
+      assert.ok(statics.includes('node:module'), 'the pattern should see at least the banner import');
+      assert.deepEqual(
+        statics.filter((spec) => !spec.startsWith('node:')),
+        [],
+      );
+    });
   }
 
   it('the package runs replay-fuzz from its bundle, which starts the bundled worker beside it', () => {
