@@ -215,37 +215,52 @@ function checkKey(c: Omit<CheckCombination, 'count'>): string {
   return CHECK_NAMES.map((n) => (c[n] ? '1' : '0')).join('');
 }
 
-/** Sums coverages (cycles, shards) into one, in a stable order. */
-export function mergeCoverage(parts: readonly Coverage[]): Coverage {
-  const transitions = new Map<string, Transition>();
-  const effects = new Map<string, number>();
-  const checks = new Map<string, CheckCombination>();
-  const features = new Map<string, number>();
-  let exploreTraces = 0;
-  for (const part of parts) {
+/**
+ * A running sum of coverages (one per cycle or shard). Adding only counts;
+ * the sorting happens once, in `result()`, not once per cycle.
+ */
+export class CoverageSum {
+  private readonly transitions = new Map<string, Transition>();
+  private readonly effects = new Map<string, number>();
+  private readonly checks = new Map<string, CheckCombination>();
+  private readonly features = new Map<string, number>();
+  private exploreTraces = 0;
+
+  add(part: Coverage): void {
     for (const t of part.transitions) {
       const key = `${t.from}\u0000${t.event}\u0000${t.to}`;
-      const had = transitions.get(key);
-      transitions.set(key, { from: t.from, event: t.event, to: t.to, count: (had?.count ?? 0) + t.count });
+      const had = this.transitions.get(key);
+      this.transitions.set(key, { from: t.from, event: t.event, to: t.to, count: (had?.count ?? 0) + t.count });
     }
-    for (const e of part.effects) bump(effects, e.type, e.count);
+    for (const e of part.effects) bump(this.effects, e.type, e.count);
     for (const c of part.checks) {
       const key = checkKey(c);
-      checks.set(key, { ...c, count: (checks.get(key)?.count ?? 0) + c.count });
+      this.checks.set(key, { ...c, count: (this.checks.get(key)?.count ?? 0) + c.count });
     }
-    for (const f of part.features) bump(features, f.feature, f.traces);
-    exploreTraces += part.explore_traces;
+    for (const f of part.features) bump(this.features, f.feature, f.traces);
+    this.exploreTraces += part.explore_traces;
   }
-  const stateRank = (s: string) => (STATES as readonly string[]).indexOf(s);
-  return {
-    transitions: [...transitions.values()].sort(
-      (a, b) => stateRank(a.from) - stateRank(b.from) || a.event.localeCompare(b.event) || stateRank(a.to) - stateRank(b.to),
-    ),
-    effects: [...effects].map(([type, count]) => ({ type, count })).sort((a, b) => b.count - a.count || a.type.localeCompare(b.type)),
-    checks: [...checks.values()].sort((a, b) => b.count - a.count || checkKey(a).localeCompare(checkKey(b))),
-    features: [...features].map(([feature, traces]) => ({ feature, traces })).sort((a, b) => a.feature.localeCompare(b.feature)),
-    explore_traces: exploreTraces,
-  };
+
+  /** The sum, in a stable order. */
+  result(): Coverage {
+    const stateRank = (s: string) => (STATES as readonly string[]).indexOf(s);
+    return {
+      transitions: [...this.transitions.values()].sort(
+        (a, b) => stateRank(a.from) - stateRank(b.from) || a.event.localeCompare(b.event) || stateRank(a.to) - stateRank(b.to),
+      ),
+      effects: [...this.effects].map(([type, count]) => ({ type, count })).sort((a, b) => b.count - a.count || a.type.localeCompare(b.type)),
+      checks: [...this.checks.values()].sort((a, b) => b.count - a.count || checkKey(a).localeCompare(checkKey(b))),
+      features: [...this.features].map(([feature, traces]) => ({ feature, traces })).sort((a, b) => a.feature.localeCompare(b.feature)),
+      explore_traces: this.exploreTraces,
+    };
+  }
+}
+
+/** Sums coverages (cycles, shards) into one, in a stable order. */
+export function mergeCoverage(parts: readonly Coverage[]): Coverage {
+  const sum = new CoverageSum();
+  for (const part of parts) sum.add(part);
+  return sum.result();
 }
 
 export function transitionTotal(c: Coverage): number {

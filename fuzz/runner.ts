@@ -14,7 +14,7 @@ import { CapturedStream } from './capture.js';
 import { ChildGroups, startChild } from './child.js';
 import { showCommand, type Command } from './command.js';
 import { DivergenceRecorder } from './catalogue-run.js';
-import { EMPTY_COVERAGE, mergeCoverage, type Coverage } from './coverage.js';
+import { CoverageSum } from './coverage.js';
 import { commitFile, REAL_IO, tempPathIn, writeFileDurably, type FileIo } from './durable.js';
 import { runExternalCycle, generatorArgs, SetupError } from './external.js';
 import { eventStreamArgs, runImplCycle } from './impl.js';
@@ -120,7 +120,7 @@ export async function runCampaign(s: FuzzSettings): Promise<CampaignResult> {
   let events = 0;
   let unrecorded = 0;
   let setupError: Error | undefined;
-  let coverage: Coverage = EMPTY_COVERAGE;
+  const coverage = new CoverageSum();
   const divergences = new DivergenceRecorder({ minimize: s.minimize, minimizeBudget: s.minimizeBudget });
   let persisting: Promise<void> = Promise.resolve();
   const elapsed = () => Number(process.hrtime.bigint() - startNs) / 1e9;
@@ -405,7 +405,7 @@ export async function runCampaign(s: FuzzSettings): Promise<CampaignResult> {
       s.onCycle?.({ config, ok: outcome.ok, seconds: Number(process.hrtime.bigint() - cycleStart) / 1e9 });
       done++;
       events += outcome.events;
-      if (outcome.coverage !== undefined) coverage = mergeCoverage([coverage, outcome.coverage]);
+      if (outcome.coverage !== undefined) coverage.add(outcome.coverage);
       if (outcome.ok) {
         passed++;
         if (outcome.traceTemp !== undefined) rmSync(outcome.traceTemp, { force: true });
@@ -475,7 +475,7 @@ export async function runCampaign(s: FuzzSettings): Promise<CampaignResult> {
     events_per_second: duration > 0 ? events / duration : 0,
     cycles_per_second: duration > 0 ? done / duration : 0,
     failures,
-    coverage,
+    coverage: coverage.result(),
     ...(s.model === 'both' ? { divergences: divergences.entries() } : {}),
   };
   let reportError: string | undefined;
