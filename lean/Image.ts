@@ -7,6 +7,8 @@ import {
   defaultBlobMeta,
   defaultObjectAuthority,
   primaryObjectId,
+  withPeerInfo,
+  withPGInfo,
   type AuthorityImage,
   type BlobMeta,
   type BlobMetaImage,
@@ -29,6 +31,17 @@ export function eraseDups<T>(xs: readonly T[]): T[] {
   return out;
 }
 
+/**
+ * `List.map`, into a packed array. V8's `Array.prototype.map` returns a holey
+ * one, a second hidden class for every list the mirror walks, and each
+ * shape an optimized function has not seen yet makes it deoptimize.
+ */
+export function listMap<T, U>(xs: readonly T[], f: (x: T) => U): U[] {
+  const out: U[] = [];
+  for (const x of xs) out.push(f(x));
+  return out;
+}
+
 export function maxNat<T extends number | bigint>(a: T, b: T): T {
   return a < b ? b : a;
 }
@@ -38,15 +51,15 @@ export function minNat<T extends number | bigint>(a: T, b: T): T {
 }
 
 export function objectImageSupport(image: ObjectImage): ObjectId[] {
-  return eraseDups(image.entries.map((e) => e[0]));
+  return eraseDups(listMap(image.entries, (e) => e[0]));
 }
 
 export function authorityImageSupport(image: AuthorityImage): ObjectId[] {
-  return eraseDups(image.entries.map((e) => e[0]));
+  return eraseDups(listMap(image.entries, (e) => e[0]));
 }
 
 export function blobMetaImageSupport(image: BlobMetaImage): ObjectId[] {
-  return eraseDups(image.entries.map((e) => e[0]));
+  return eraseDups(listMap(image.entries, (e) => e[0]));
 }
 
 export function singletonImage(obj: ObjectId, len: Length): ObjectImage {
@@ -81,13 +94,13 @@ export function effectivePGImage(info: PGInfo): ObjectImage {
 export function normalizedPeerInfo(info: PeerInfo): PeerInfo {
   const image = effectivePeerImage(info);
   const committedLength = primaryLength(image);
-  return image === info.image && committedLength === info.committedLength ? info : { ...info, image, committedLength };
+  return image === info.image && committedLength === info.committedLength ? info : withPeerInfo(info, { image, committedLength });
 }
 
 export function normalizedPGInfo(info: PGInfo): PGInfo {
   const image = effectivePGImage(info);
   const committedLength = primaryLength(image);
-  return image === info.image && committedLength === info.committedLength ? info : { ...info, image, committedLength };
+  return image === info.image && committedLength === info.committedLength ? info : withPGInfo(info, { image, committedLength });
 }
 
 export function joinImage(lhs: ObjectImage, rhs: ObjectImage): ObjectImage {

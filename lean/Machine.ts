@@ -16,6 +16,7 @@ import {
   effectivePGImage,
   eraseDups,
   joinImage,
+  listMap,
   lookupLength,
   minNat,
   normalizedPeerInfo,
@@ -35,6 +36,8 @@ import {
   emptyObjectImage,
   peerInfo as makePeerInfo,
   pgInfo,
+  withPeerInfo,
+  withPGInfo,
   type ActingSet,
   type AdvanceMapEvent,
   type AllReplicasRecoveredEvent,
@@ -92,6 +95,37 @@ export interface Snapshot {
   readonly activated: boolean;
   readonly pendingActingChange: boolean;
   readonly lastPeeringReset: Epoch;
+}
+
+/** Lean's `{ snap with … }`, built by one literal like `withPeerInfo` (lean/Types.ts). */
+export function withSnapshot(snap: Snapshot, change: Partial<Snapshot>): Snapshot {
+  return {
+    state: change.state ?? snap.state,
+    pgid: change.pgid ?? snap.pgid,
+    whoami: change.whoami ?? snap.whoami,
+    epoch: change.epoch ?? snap.epoch,
+    acting: change.acting ?? snap.acting,
+    up: change.up ?? snap.up,
+    poolSize: change.poolSize ?? snap.poolSize,
+    poolMinSize: change.poolMinSize ?? snap.poolMinSize,
+    localInfo: change.localInfo ?? snap.localInfo,
+    authSeq: change.authSeq ?? snap.authSeq,
+    authImage: change.authImage ?? snap.authImage,
+    authSources: change.authSources ?? snap.authSources,
+    authBlobMeta: change.authBlobMeta ?? snap.authBlobMeta,
+    peerInfo: change.peerInfo ?? snap.peerInfo,
+    peersQueried: change.peersQueried ?? snap.peersQueried,
+    peersResponded: change.peersResponded ?? snap.peersResponded,
+    priorOsds: change.priorOsds ?? snap.priorOsds,
+    peerRecoveryPlans: change.peerRecoveryPlans ?? snap.peerRecoveryPlans,
+    localRecoveryPlan: change.localRecoveryPlan ?? snap.localRecoveryPlan,
+    recovered: change.recovered ?? snap.recovered,
+    timedOutProbes: change.timedOutProbes ?? snap.timedOutProbes,
+    needUpThru: change.needUpThru ?? snap.needUpThru,
+    activated: change.activated ?? snap.activated,
+    pendingActingChange: change.pendingActingChange ?? snap.pendingActingChange,
+    lastPeeringReset: change.lastPeeringReset ?? snap.lastPeeringReset,
+  };
 }
 
 /** The default `Snapshot` (`{}` in Lean): where every replay starts. */
@@ -194,7 +228,7 @@ export function peerInfoEntriesSorted(entries: PeerInfoMap): PeerInfoMap {
 
 export function normalizePeerInfoMap(entries: PeerInfoMap): PeerInfoMap {
   let changed = false;
-  const out = entries.map((entry) => {
+  const out = listMap(entries, (entry) => {
     const info = normalizedPeerInfo(entry[1]);
     if (info === entry[1]) return entry;
     changed = true;
@@ -212,14 +246,13 @@ export function upsertRecoveredPeerInfo(
 ): PeerInfoMap {
   const existing = lookupPeerInfo(entries, osd);
   const base = existing === undefined ? makePeerInfo() : normalizedPeerInfo(existing);
-  const updated: PeerInfo = {
-    ...base,
+  const updated: PeerInfo = withPeerInfo(base, {
     osd,
     committedSeq: authSeq,
     committedLength: primaryLength(authImage),
     blobMeta: authBlobMeta,
     image: authImage,
-  };
+  });
   return insertPeerInfo(entries, osd, updated);
 }
 
@@ -248,7 +281,7 @@ export function recoveryTargetsFromPlans(
   authoritativeSeq: JournalSeq,
   whoami: OsdId,
 ): readonly OsdId[] {
-  const peerTargets = eraseDups(peerPlans.map((p) => p.target));
+  const peerTargets = eraseDups(listMap(peerPlans, (p) => p.target));
   if (localPlan.length === 0 && localCommittedSeq >= authoritativeSeq) return peerTargets;
   return osdSetInsert(peerTargets, whoami);
 }
@@ -259,7 +292,7 @@ export function knownPeerImages(snap: Snapshot): PeerInfo[] {
   for (const [osd, info] of snap.peerInfo) {
     if (osd === snap.whoami) continue;
     const normalized = normalizedPeerInfo(info);
-    out.push(normalized.osd === osd ? normalized : { ...normalized, osd });
+    out.push(normalized.osd === osd ? normalized : withPeerInfo(normalized, { osd }));
   }
   const local = normalizedPGInfo(snap.localInfo);
   out.push({
@@ -285,7 +318,7 @@ export function actingReplicaImages(snap: Snapshot): PeerInfo[] {
       continue;
     }
     const normalized = normalizedPeerInfo(info);
-    out.push(normalized.osd === osd ? normalized : { ...normalized, osd });
+    out.push(normalized.osd === osd ? normalized : withPeerInfo(normalized, { osd }));
   }
   return out;
 }
@@ -293,22 +326,20 @@ export function actingReplicaImages(snap: Snapshot): PeerInfo[] {
 export function refreshAuthorityFromKnownPeers(snap: Snapshot): Snapshot {
   const known = knownPeerImages(snap);
   const authSources = authoritativeSources(known);
-  return {
-    ...snap,
+  return withSnapshot(snap, {
     authSeq: authoritativeCommittedSeq(known),
     authSources,
     authBlobMeta: authoritativeBlobMeta(known, authSources),
     authImage: authorityImageValues(authSources),
-  };
+  });
 }
 
 export function refreshRecoveryPlansFromCurrentAuthority(snap: Snapshot): Snapshot {
   const localInfo = normalizedPGInfo(snap.localInfo);
-  return {
-    ...snap,
+  return withSnapshot(snap, {
     peerRecoveryPlans: buildPeerRecoveryPlans(snap.authSources, snap.authSeq, actingReplicaImages(snap)),
     localRecoveryPlan: pgImageRecoveryPlan(snap.authSources, localInfo),
-  };
+  });
 }
 
 export function refreshImageStateFromKnownPeers(snap: Snapshot): Snapshot {
@@ -387,12 +418,11 @@ export function effectPublishStats(snap: Snapshot): PeeringEffect {
 
 export function transitionTo(snap: Snapshot, newState: State, reason: string): Reduced {
   if (snap.state === newState) return [snap, []];
-  return [{ ...snap, state: newState }, [{ type: 'LogTransition', pgid: snap.pgid, fromState: snap.state, toState: newState, reason }]];
+  return [withSnapshot(snap, { state: newState }), [{ type: 'LogTransition', pgid: snap.pgid, fromState: snap.state, toState: newState, reason }]];
 }
 
 export function resetPeeringState(snap: Snapshot): Snapshot {
-  return {
-    ...snap,
+  return withSnapshot(snap, {
     peerInfo: [],
     peersQueried: [],
     peersResponded: [],
@@ -408,7 +438,7 @@ export function resetPeeringState(snap: Snapshot): Snapshot {
     needUpThru: false,
     activated: false,
     pendingActingChange: false,
-  };
+  });
 }
 
 export function sendQueries(snap: Snapshot): Reduced {
@@ -416,7 +446,7 @@ export function sendQueries(snap: Snapshot): Reduced {
   const fx: PeeringEffect[] = [];
   for (const osd of buildProbeSet(snap)) {
     if (acc.peersResponded.includes(osd) || acc.peersQueried.includes(osd)) continue;
-    acc = { ...acc, peersQueried: osdSetInsert(acc.peersQueried, osd) };
+    acc = withSnapshot(acc, { peersQueried: osdSetInsert(acc.peersQueried, osd) });
     fx.push({ type: 'SendQuery', target: osd, pgid: acc.pgid, epoch: acc.epoch });
   }
   return [acc, fx];
@@ -435,7 +465,7 @@ export function tryActivateClampLocalToAuth(snap: Snapshot): boolean {
 }
 
 export function tryActivatePeerTargets(snap: Snapshot): RecoveryTarget[] {
-  return snap.peerRecoveryPlans.map((plan) => {
+  return listMap(snap.peerRecoveryPlans, (plan) => {
     const info = lookupPeerInfo(snap.peerInfo, plan.target);
     return {
       osd: plan.target,
@@ -467,19 +497,18 @@ export function tryActivateRecoveryTargets(snap: Snapshot): RecoveryTarget[] {
 }
 
 export function tryActivateLocalInfo(snap: Snapshot): PGInfo {
-  const updated: PGInfo = { ...snap.localInfo, lastEpochStarted: snap.epoch, lastIntervalStarted: snap.epoch };
+  const updated: PGInfo = withPGInfo(snap.localInfo, { lastEpochStarted: snap.epoch, lastIntervalStarted: snap.epoch });
   if (!tryActivateClampLocalToAuth(snap)) return updated;
-  return {
-    ...updated,
+  return withPGInfo(updated, {
     image: snap.authImage,
     blobMeta: snap.authBlobMeta,
     committedSeq: snap.authSeq,
     committedLength: primaryLength(snap.authImage),
-  };
+  });
 }
 
 export function tryActivatePreparedSnap(snap: Snapshot): Snapshot {
-  return refreshImageStateFromKnownPeers({ ...snap, localInfo: tryActivateLocalInfo(snap) });
+  return refreshImageStateFromKnownPeers(withSnapshot(snap, { localInfo: tryActivateLocalInfo(snap) }));
 }
 
 export function tryActivate(start: Snapshot): Reduced {
@@ -492,7 +521,7 @@ export function tryActivate(start: Snapshot): Reduced {
   const activateReplicas = start.acting.osds.filter((osd) => osdNonneg(osd) && osd !== start.whoami);
   const recoveryTargets = tryActivateRecoveryTargets(start);
   const [snap, transitionFx] = transitionTo(tryActivatePreparedSnap(start), 'Active', 'peering complete');
-  const activateFx: PeeringEffect[] = activateReplicas.map((osd) => ({
+  const activateFx: PeeringEffect[] = listMap(activateReplicas, (osd) => ({
     type: 'SendActivate',
     target: osd,
     pgid: snap.pgid,
@@ -536,7 +565,7 @@ export function tryActivate(start: Snapshot): Reduced {
 // ── Choosing the acting set ──────────────────────────────────────────────
 
 export function prepareChooseActing(snap: Snapshot): Snapshot {
-  return refreshImageStateFromKnownPeers({ ...snap, localInfo: normalizedPGInfo(snap.localInfo), peerInfo: normalizePeerInfoMap(snap.peerInfo) });
+  return refreshImageStateFromKnownPeers(withSnapshot(snap, { localInfo: normalizedPGInfo(snap.localInfo), peerInfo: normalizePeerInfoMap(snap.peerInfo) }));
 }
 
 export function chooseActingPriorTimedOut(snap: Snapshot): boolean {
@@ -612,13 +641,13 @@ export function chooseActing(input: Snapshot): Reduced {
     return [s, [...fx, effectPublishStats(s)]];
   }
   if (chooseActingNeedActingChange(snap)) {
-    return [{ ...snap, pendingActingChange: true }, [{ type: 'RequestActingChange', pgid: snap.pgid, wantActing }]];
+    return [withSnapshot(snap, { pendingActingChange: true }), [{ type: 'RequestActingChange', pgid: snap.pgid, wantActing }]];
   }
   if (snap.localInfo.lastIntervalStarted < snap.epoch) {
-    const [s, fx] = transitionTo({ ...snap, pendingActingChange: false, needUpThru: true }, 'WaitUpThru', 'need up_thru');
+    const [s, fx] = transitionTo(withSnapshot(snap, { pendingActingChange: false, needUpThru: true }), 'WaitUpThru', 'need up_thru');
     return [s, [...fx, { type: 'RequestUpThru', epoch: s.epoch }]];
   }
-  return tryActivate({ ...snap, pendingActingChange: false });
+  return tryActivate(withSnapshot(snap, { pendingActingChange: false }));
 }
 
 // ── Starting peering as primary ──────────────────────────────────────────
@@ -628,7 +657,7 @@ export function startPeeringPrimaryPrior(snap: Snapshot, priorOsds: readonly Osd
 }
 
 export function startPeeringPrimaryEntered(snap: Snapshot, priorOsds: readonly OsdId[]): Reduced {
-  return transitionTo({ ...snap, priorOsds: startPeeringPrimaryPrior(snap, priorOsds) }, 'GetPeerInfo', 'start peering as primary');
+  return transitionTo(withSnapshot(snap, { priorOsds: startPeeringPrimaryPrior(snap, priorOsds) }), 'GetPeerInfo', 'start peering as primary');
 }
 
 export function startPeeringPrimarySelfInfo(snap: Snapshot, priorOsds: readonly OsdId[]): PeerInfo {
@@ -646,11 +675,10 @@ export function startPeeringPrimarySelfInfo(snap: Snapshot, priorOsds: readonly 
 
 export function startPeeringPrimaryRefreshedSnap(snap: Snapshot, priorOsds: readonly OsdId[]): Snapshot {
   const entered = startPeeringPrimaryEntered(snap, priorOsds)[0];
-  return refreshImageStateFromKnownPeers({
-    ...entered,
+  return refreshImageStateFromKnownPeers(withSnapshot(entered, {
     peerInfo: insertPeerInfo(entered.peerInfo, entered.whoami, startPeeringPrimarySelfInfo(snap, priorOsds)),
     peersResponded: osdSetInsert(entered.peersResponded, entered.whoami),
-  });
+  }));
 }
 
 export function startPeeringPrimaryQueried(snap: Snapshot, priorOsds: readonly OsdId[]): Reduced {
@@ -669,8 +697,7 @@ export function startPeeringPrimary(start: Snapshot, priorOsds: readonly OsdId[]
 // ── Event handlers ───────────────────────────────────────────────────────
 
 export function onInitialize(snap: Snapshot, e: InitializeEvent): Reduced {
-  const fresh: Snapshot = {
-    ...emptySnapshot,
+  const fresh: Snapshot = withSnapshot(emptySnapshot, {
     state: snap.state,
     pgid: e.pgid,
     whoami: e.whoami,
@@ -680,8 +707,8 @@ export function onInitialize(snap: Snapshot, e: InitializeEvent): Reduced {
     poolSize: e.poolSize,
     poolMinSize: e.poolMinSize,
     localInfo: normalizedPGInfo(e.localInfo),
-  };
-  const base: Snapshot = { ...refreshImageStateFromKnownPeers(resetPeeringState(fresh)), lastPeeringReset: e.epoch };
+  });
+  const base: Snapshot = withSnapshot(refreshImageStateFromKnownPeers(resetPeeringState(fresh)), { lastPeeringReset: e.epoch });
   const [next, fx] =
     actingPrimary(e.acting) === e.whoami
       ? startPeeringPrimary(base, e.priorOsds)
@@ -690,19 +717,18 @@ export function onInitialize(snap: Snapshot, e: InitializeEvent): Reduced {
 }
 
 export function peerInfoReceivedInfo(e: PeerInfoReceivedEvent): PeerInfo {
-  return normalizedPeerInfo({ ...e.info, osd: e.sender });
+  return normalizedPeerInfo(withPeerInfo(e.info, { osd: e.sender }));
 }
 
 export function replicaActivatePeerInfo(e: ReplicaActivateEvent): PeerInfo {
-  return normalizedPeerInfo({ ...e.authInfo, osd: e.sender });
+  return normalizedPeerInfo(withPeerInfo(e.authInfo, { osd: e.sender }));
 }
 
 export function peerInfoReceivedRefreshedSnap(snap: Snapshot, e: PeerInfoReceivedEvent): Snapshot {
-  return refreshImageStateFromKnownPeers({
-    ...snap,
+  return refreshImageStateFromKnownPeers(withSnapshot(snap, {
     peerInfo: insertPeerInfo(snap.peerInfo, e.sender, peerInfoReceivedInfo(e)),
     peersResponded: osdSetInsert(snap.peersResponded, e.sender),
-  });
+  }));
 }
 
 /** Stores the reply and refreshes authority in any state; only then looks at the state. */
@@ -718,28 +744,27 @@ export function onPeerInfoReceived(start: Snapshot, e: PeerInfoReceivedEvent): R
 export function onPeerQueryTimeout(snap: Snapshot, e: PeerQueryTimeoutEvent): Reduced {
   if (snap.state !== 'GetPeerInfo') return [snap, []];
   const enoughInfo = peerQueryTimeoutEnoughInfo(snap, e.peer);
-  const next: Snapshot = {
-    ...snap,
+  const next: Snapshot = withSnapshot(snap, {
     peersResponded: osdSetInsert(snap.peersResponded, e.peer),
     timedOutProbes: osdSetInsert(snap.timedOutProbes, e.peer),
-  };
+  });
   return enoughInfo ? chooseActing(next) : [next, []];
 }
 
 export function onUpThruUpdated(snap: Snapshot, e: UpThruUpdatedEvent): Reduced {
   if (snap.state !== 'WaitUpThru' || e.epoch !== snap.epoch) return [snap, []];
-  const localInfo = snap.localInfo.lastIntervalStarted < snap.epoch ? { ...snap.localInfo, lastIntervalStarted: snap.epoch } : snap.localInfo;
-  return tryActivate({ ...snap, needUpThru: false, localInfo });
+  const localInfo = snap.localInfo.lastIntervalStarted < snap.epoch ? withPGInfo(snap.localInfo, { lastIntervalStarted: snap.epoch }) : snap.localInfo;
+  return tryActivate(withSnapshot(snap, { needUpThru: false, localInfo }));
 }
 
 export function onActivateCommitted(snap: Snapshot): Reduced {
   if (!isActive(snap)) return [snap, []];
-  const next = { ...snap, activated: true };
+  const next = withSnapshot(snap, { activated: true });
   return [next, [effectPersist(next)]];
 }
 
 function adoptAuthority(info: PGInfo, snap: Snapshot): PGInfo {
-  return { ...info, image: snap.authImage, blobMeta: snap.authBlobMeta, committedSeq: snap.authSeq, committedLength: primaryLength(snap.authImage) };
+  return withPGInfo(info, { image: snap.authImage, blobMeta: snap.authBlobMeta, committedSeq: snap.authSeq, committedLength: primaryLength(snap.authImage) });
 }
 
 export function onRecoveryComplete(start: Snapshot, e: RecoveryCompleteEvent): Reduced {
@@ -748,9 +773,9 @@ export function onRecoveryComplete(start: Snapshot, e: RecoveryCompleteEvent): R
   const completed = osdSetInsert(start.recovered, e.peer);
   const peerInfo = upsertRecoveredPeerInfo(start.peerInfo, e.peer, start.authSeq, start.authImage, start.authBlobMeta);
   const localInfo = e.peer === start.whoami ? adoptAuthority(start.localInfo, start) : start.localInfo;
-  const snap = refreshImageStateFromKnownPeers({ ...start, peerInfo, localInfo, recovered: completed });
+  const snap = refreshImageStateFromKnownPeers(withSnapshot(start, { peerInfo, localInfo, recovered: completed }));
   if (imageRecoveryTargets(snap).length !== 0) return [snap, []];
-  const [clean, fx] = transitionTo({ ...snap, recovered: [] }, 'Clean', 'all replicas recovered');
+  const [clean, fx] = transitionTo(withSnapshot(snap, { recovered: [] }), 'Clean', 'all replicas recovered');
   return [clean, [...fx, { type: 'MarkClean', pgid: clean.pgid }, effectPersist(clean), effectPublishStats(clean)]];
 }
 
@@ -765,9 +790,9 @@ export function onAllReplicasRecovered(start: Snapshot, e: AllReplicasRecoveredE
     start.peerInfo,
   );
   const localInfo = adoptAuthority(start.localInfo, start);
-  const snap = refreshImageStateFromKnownPeers({ ...start, peerInfo, localInfo, recovered: completed });
+  const snap = refreshImageStateFromKnownPeers(withSnapshot(start, { peerInfo, localInfo, recovered: completed }));
   if (imageRecoveryTargets(snap).length !== 0) return [snap, []];
-  const [clean, fx] = transitionTo({ ...snap, recovered: [] }, 'Clean', 'all replicas recovered (batch)');
+  const [clean, fx] = transitionTo(withSnapshot(snap, { recovered: [] }), 'Clean', 'all replicas recovered (batch)');
   return [clean, [...fx, { type: 'MarkClean', pgid: clean.pgid }, effectPersist(clean), effectPublishStats(clean)]];
 }
 
@@ -784,19 +809,17 @@ export function onReplicaActivate(start: Snapshot, e: ReplicaActivateEvent): Red
   const advanceHistory = authSeq <= local.committedSeq && prefixImageQ(authImage, effectivePGImage(local));
   const localImage = clampImageTo(authImage, effectivePGImage(local));
   const localCommittedSeq = advanceHistory ? authSeq : minNat(local.committedSeq, authSeq);
-  const localInfo: PGInfo = {
-    ...local,
+  const localInfo: PGInfo = withPGInfo(local, {
     image: localImage,
     blobMeta: authBlobMeta,
     committedSeq: localCommittedSeq,
     committedLength: primaryLength(localImage),
     lastEpochStarted: advanceHistory ? e.activationEpoch : local.lastEpochStarted,
     lastIntervalStarted: advanceHistory ? e.activationEpoch : local.lastIntervalStarted,
-  };
-  const refreshed: Snapshot = {
-    ...refreshAuthorityFromKnownPeers({ ...start, peerInfo: insertPeerInfo(start.peerInfo, e.sender, authInfo), localInfo }),
+  });
+  const refreshed: Snapshot = withSnapshot(refreshAuthorityFromKnownPeers(withSnapshot(start, { peerInfo: insertPeerInfo(start.peerInfo, e.sender, authInfo), localInfo })), {
     authBlobMeta,
-  };
+  });
   const [snap, fx] = transitionTo(refreshRecoveryPlansFromCurrentAuthority(refreshed), 'ReplicaActive', 'activated by primary');
   return [snap, [...fx, effectPersist(snap), effectPublishStats(snap)]];
 }
@@ -813,18 +836,16 @@ export function onReplicaRecoveryComplete(start: Snapshot, e: ReplicaRecoveryCom
   if (!prefixImageQ(localImage, clamped)) return [start, []];
   if (e.activationEpoch < start.localInfo.lastEpochStarted) return [start, []];
   if (recoveredSeq < start.localInfo.committedSeq || recoveredSeq > start.authSeq) return [start, []];
-  const snap = refreshRecoveryPlansFromCurrentAuthority({
-    ...start,
-    localInfo: {
-      ...start.localInfo,
+  const snap = refreshRecoveryPlansFromCurrentAuthority(withSnapshot(start, {
+    localInfo: withPGInfo(start.localInfo, {
       image: clamped,
       blobMeta: start.authBlobMeta,
       committedSeq: recoveredSeq,
       committedLength: primaryLength(clamped),
       lastEpochStarted: e.activationEpoch,
       lastIntervalStarted: e.activationEpoch,
-    },
-  });
+    }),
+  }));
   return [snap, [effectPersist(snap), effectPublishStats(snap)]];
 }
 
@@ -857,15 +878,15 @@ export function advanceMapAvailable(snap: Snapshot, acting: ActingSet): number {
 }
 
 export function advanceMapIntervalBase(snap: Snapshot, e: AdvanceMapEvent): Snapshot {
-  return { ...snap, epoch: e.newEpoch, acting: e.newActing, up: e.newUp };
+  return withSnapshot(snap, { epoch: e.newEpoch, acting: e.newActing, up: e.newUp });
 }
 
 export function advanceMapPoolBase(snap: Snapshot, e: AdvanceMapEvent): Snapshot {
-  return { ...advanceMapIntervalBase(snap, e), poolSize: e.newPoolSize, poolMinSize: e.newPoolMinSize };
+  return withSnapshot(advanceMapIntervalBase(snap, e), { poolSize: e.newPoolSize, poolMinSize: e.newPoolMinSize });
 }
 
 export function advanceMapRestartBase(snap: Snapshot, e: AdvanceMapEvent): Snapshot {
-  return { ...resetPeeringState(advanceMapPoolBase(snap, e)), lastPeeringReset: e.newEpoch };
+  return withSnapshot(resetPeeringState(advanceMapPoolBase(snap, e)), { lastPeeringReset: e.newEpoch });
 }
 
 export function advanceMapRetryChooseActing(snap: Snapshot, e: AdvanceMapEvent): boolean {

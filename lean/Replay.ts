@@ -24,7 +24,9 @@ import {
   parseLeanJson,
   type LeanJson,
 } from './LeanJson.js';
-import { insertPeerInfo, step, emptySnapshot, type PeerInfoMap, type Snapshot, type SnapshotStepResult } from './Machine.js';
+import { listMap } from './Image.js';
+import { insertPeerInfo, step, emptySnapshot, withSnapshot, type PeerInfoMap, type Snapshot, type SnapshotStepResult } from './Machine.js';
+import { withPeerInfo, withPGInfo } from './Types.js';
 import type {
   ActingSet,
   AuthorityImage,
@@ -109,12 +111,12 @@ export function compareStrings(a: string, b: string): number {
 /** `normalizeByRepr`: an insertion sort on printed forms; equal forms are equal values. */
 export function normalizeByRepr<T>(items: readonly T[], repr: (item: T) => string): readonly T[] {
   if (items.length < 2) return items;
-  const keyed = items.map((item) => ({ item, key: repr(item) }));
+  const keyed = listMap(items, (item) => ({ item, key: repr(item) }));
   let sorted = true;
   for (let i = 1; i < keyed.length && sorted; i++) if (compareStrings(keyed[i - 1]!.key, keyed[i]!.key) > 0) sorted = false;
   if (sorted) return items;
   keyed.sort((a, b) => compareStrings(a.key, b.key));
-  return keyed.map((k) => k.item);
+  return listMap(keyed, (k) => k.item);
 }
 
 const SMALL_LIMIT = 10_000_000;
@@ -187,18 +189,18 @@ export function normalizeBlobMetaImage(meta: BlobMetaImage): BlobMetaImage {
 export function normalizePeerInfo(info: PeerInfo): PeerInfo {
   const image = normalizeObjectImage(info.image);
   const blobMeta = normalizeBlobMetaImage(info.blobMeta);
-  return image === info.image && blobMeta === info.blobMeta ? info : { ...info, image, blobMeta };
+  return image === info.image && blobMeta === info.blobMeta ? info : withPeerInfo(info, { image, blobMeta });
 }
 
 export function normalizePGInfoReplay(info: PGInfo): PGInfo {
   const image = normalizeObjectImage(info.image);
   const blobMeta = normalizeBlobMetaImage(info.blobMeta);
-  return image === info.image && blobMeta === info.blobMeta ? info : { ...info, image, blobMeta };
+  return image === info.image && blobMeta === info.blobMeta ? info : withPGInfo(info, { image, blobMeta });
 }
 
 export function normalizePeerInfoMapReplay(entries: PeerInfoMap): PeerInfoMap {
   let changed = false;
-  const out = entries.map((entry) => {
+  const out = listMap(entries, (entry) => {
     const info = normalizePeerInfo(entry[1]);
     if (info === entry[1]) return entry;
     changed = true;
@@ -233,7 +235,7 @@ export function normalizeSnapshot(snap: Snapshot): Snapshot {
   ) {
     return snap;
   }
-  return { ...snap, localInfo, authImage, authSources, authBlobMeta, peerInfo, peersQueried, peersResponded, priorOsds, recovered, timedOutProbes };
+  return withSnapshot(snap, { localInfo, authImage, authSources, authBlobMeta, peerInfo, peersQueried, peersResponded, priorOsds, recovered, timedOutProbes });
 }
 
 export function computeSnapshotChecks(snap: Snapshot): SnapshotChecks {
@@ -269,11 +271,11 @@ const str = (j: LeanJson, key: string): string => asString(getObjValD(j, key), k
 const state = (j: LeanJson, key: string): State => parseStateName(str(j, key));
 
 export function parseList<T>(json: LeanJson, f: (item: LeanJson) => T): T[] {
-  return asArray(json, 'list').map(f);
+  return listMap(asArray(json, 'list'), f);
 }
 
 function osdList(j: LeanJson, key: string): OsdId[] {
-  return asArray(getObjValD(j, key), key).map((item) => asInt(item, key));
+  return listMap(asArray(getObjValD(j, key), key), (item) => asInt(item, key));
 }
 
 export function parseObjectImage(json: LeanJson): ObjectImage {

@@ -147,6 +147,43 @@ export function pgInfo(fields: Partial<PGInfo> = {}): PGInfo {
   };
 }
 
+/*
+ * Lean's `{ info with field := value }`. Each copy is built by one literal,
+ * never by `{ ...info }`: V8 gives every spread copy a hidden class of its
+ * own, so a chain of copies made the mirror's hot functions see dozens of
+ * shapes of one structure and deoptimize (docs/performance.md). No field is
+ * ever null, so `??` only picks the fields `change` leaves out.
+ */
+
+export function withPeerInfo(info: PeerInfo, change: Partial<PeerInfo>): PeerInfo {
+  return {
+    osd: change.osd ?? info.osd,
+    committedSeq: change.committedSeq ?? info.committedSeq,
+    committedLength: change.committedLength ?? info.committedLength,
+    image: change.image ?? info.image,
+    blobMeta: change.blobMeta ?? info.blobMeta,
+    lastEpochStarted: change.lastEpochStarted ?? info.lastEpochStarted,
+    lastIntervalStarted: change.lastIntervalStarted ?? info.lastIntervalStarted,
+  };
+}
+
+export function withPGInfo(info: PGInfo, change: Partial<PGInfo>): PGInfo {
+  return {
+    pgid: change.pgid ?? info.pgid,
+    committedSeq: change.committedSeq ?? info.committedSeq,
+    committedLength: change.committedLength ?? info.committedLength,
+    image: change.image ?? info.image,
+    blobMeta: change.blobMeta ?? info.blobMeta,
+    lastEpochStarted: change.lastEpochStarted ?? info.lastEpochStarted,
+    lastIntervalStarted: change.lastIntervalStarted ?? info.lastIntervalStarted,
+    lastEpochClean: change.lastEpochClean ?? info.lastEpochClean,
+    epochCreated: change.epochCreated ?? info.epochCreated,
+    sameIntervalSince: change.sameIntervalSince ?? info.sameIntervalSince,
+    sameUpSince: change.sameUpSince ?? info.sameUpSince,
+    samePrimarySince: change.samePrimarySince ?? info.samePrimarySince,
+  };
+}
+
 // ── ActingSet ────────────────────────────────────────────────────────────
 
 /** `ActingSet.primary`: the head of the list, `null` when it is empty. */

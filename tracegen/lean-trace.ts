@@ -5,7 +5,7 @@
  * A trace rendered here is what the Lean checker accepts for its events.
  */
 import { computeInvariantChecks, type InvariantChecks } from '../lean/Invariants.js';
-import { emptySnapshot, step, type Snapshot } from '../lean/Machine.js';
+import { emptySnapshot, step, withSnapshot, type Snapshot } from '../lean/Machine.js';
 import { normalizeSnapshot, sameValue } from '../lean/Replay.js';
 import type { PeeringEffect, PeeringEvent, State } from '../lean/Types.js';
 import { ByteWriter } from './byte-writer.js';
@@ -52,16 +52,14 @@ const SHARED_FIELDS = [
  */
 export function shareUnchanged(prev: Snapshot, next: Snapshot): Snapshot {
   if (prev === next) return next;
-  let out: { -readonly [K in keyof Snapshot]: Snapshot[K] } | undefined;
+  let change: Record<string, unknown> | undefined;
   for (const key of SHARED_FIELDS) {
     const a = prev[key];
     const b = next[key];
-    if (a !== b && sameValue(a, b)) {
-      out ??= { ...next };
-      (out as Record<string, unknown>)[key] = a;
-    }
+    if (a !== b && sameValue(a, b)) (change ??= {})[key] = a;
   }
-  return out ?? next;
+  // withSnapshot, not a spread: every Snapshot keeps one shape (lean/Machine.ts).
+  return change === undefined ? next : withSnapshot(next, change as Partial<Snapshot>);
 }
 
 /** Whether `a` and `b` share every member the checks read. */
