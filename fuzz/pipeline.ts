@@ -9,7 +9,7 @@
  * invariant) is run again whole by the driver on one thread, so findings,
  * triage and saved traces are exactly those of `--jobs 1`.
  */
-import type { MessagePort } from 'node:worker_threads';
+import { newChunkRing, type ChunkRing, type RingWriter } from '../replay/chunk-ring.js';
 import { DEFAULT_MAX_LINE_BYTES } from '../replay/index.js';
 import { ModelRun, type ModelEnd } from '../replay/model-run.js';
 import type { ModelName } from '../replay/model.js';
@@ -29,15 +29,9 @@ export const PIPELINE_MODELS = { producer: 'cpp', consumer: 'lean' } as const sa
 export const WINDOW_CHUNKS = 16;
 const CHUNK_BYTES = 1 << 17;
 
-/**
- * Flow control shared by the two sides, in a SharedArrayBuffer: [0] chunks
- * sent, [1] chunks consumed. Only the producer writes [0], only the consumer
- * [1]; the producer sleeps on [1] when the window is full.
- */
-export type FlowCounters = Int32Array;
-
-export function newFlowCounters(): FlowCounters {
-  return new Int32Array(new SharedArrayBuffer(8));
+/** The shared ring a pipeline's two threads pass a cycle's bytes through. */
+export function newPipelineRing(): ChunkRing {
+  return newChunkRing(WINDOW_CHUNKS, CHUNK_BYTES);
 }
 
 export interface ProducerVerdict {
@@ -53,18 +47,15 @@ function sideRun(model: ModelName, options: InProcessOptions, observe: (line: Ui
   return { run, ended: () => end };
 }
 
-/** Generates the cycle's trace into `port` (chunks, then `'end'`) and checks it against the producer's model. */
-export function produceCycle(config: CycleConfig, options: InProcessOptions, port: MessagePort, flow: FlowCounters): ProducerVerdict {
+/** Generates the cycle's trace into `ring` (its chunks, then a mark) and checks it against the producer's model. */
+export function produceCycle(config: CycleConfig, options: InProcessOptions, ring: RingWriter): ProducerVerdict {
   if (options.model !== 'both') throw new Error('a pipelined cycle checks both models');
   let broken = false;
   const { run, ended } = sideRun(PIPELINE_MODELS.producer, options, (line) => {
     if (options.requireInvariant && !broken) broken = invariantBreak(line) !== undefined;
   });
   const w = new ByteWriter(CHUNK_BYTES, (chunk) => {
-    const copy = new Uint8Array(chunk);
-    waitForRoom(flow);
-    Atomics.add(flow, 0, 1);
-    port.postMessage(copy, [copy.buffer]);
+    ring.put(chunk);
     run.chunk(Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength));
   });
   let events = 0;
@@ -73,19 +64,10 @@ export function produceCycle(config: CycleConfig, options: InProcessOptions, por
     w.flush();
   } finally {
     // Whatever happened, the consumer must see the end of this cycle.
-    port.postMessage('end');
+    ring.mark();
   }
   run.eof();
   return { ok: !broken && ended()?.kind === 'passed', events };
-}
-
-function waitForRoom(flow: FlowCounters): void {
-  for (;;) {
-    const consumed = Atomics.load(flow, 1);
-    if (Atomics.load(flow, 0) - consumed < WINDOW_CHUNKS) return;
-    // Woken by the consumer; the time limit only bounds a lost wake-up.
-    Atomics.wait(flow, 1, consumed, 1000);
-  }
 }
 
 export interface ConsumerVerdict {
@@ -93,27 +75,19 @@ export interface ConsumerVerdict {
   readonly coverage: Coverage;
 }
 
-/** The consumer's side of one cycle: feed it the producer's messages until `finish` returns a verdict. */
+/** The consumer's side of one cycle: feed it the cycle's chunks until `finish` returns a verdict. */
 export class CycleConsumer {
   private readonly coverage = new CoverageCollector();
   private readonly side;
 
-  constructor(
-    options: InProcessOptions,
-    private readonly flow: FlowCounters,
-  ) {
+  constructor(options: InProcessOptions) {
     // A model that stopped is fed no more lines, so coverage ends where checking did.
     this.side = sideRun(PIPELINE_MODELS.consumer, options, (line) => this.coverage.feedLine(line));
   }
 
-  /** One chunk, always acknowledged: a stopped model keeps draining, so the producer never waits forever. */
-  chunk(bytes: Uint8Array): void {
-    try {
-      this.side.run.chunk(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
-    } finally {
-      Atomics.add(this.flow, 1, 1);
-      Atomics.notify(this.flow, 1);
-    }
+  /** One chunk; a stopped model only skips it. */
+  chunk(bytes: Buffer): void {
+    this.side.run.chunk(bytes);
   }
 
   finish(): ConsumerVerdict {

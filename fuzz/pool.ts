@@ -3,10 +3,11 @@
  * `WorkerSlot` is one thread running whole cycles; a `Pipeline` is two
  * threads sharing each cycle (fuzz/pipeline.ts), behind two slots.
  */
-import { MessageChannel, Worker, type MessagePort, type WorkerOptions } from 'node:worker_threads';
+import { Worker, type WorkerOptions } from 'node:worker_threads';
+import type { ChunkRing } from '../replay/chunk-ring.js';
 import type { ModelChoice } from '../replay/model.js';
 import type { CycleOutcome } from './outcome.js';
-import { newFlowCounters, type ConsumerVerdict, type ProducerVerdict } from './pipeline.js';
+import { newPipelineRing, type ConsumerVerdict, type ProducerVerdict } from './pipeline.js';
 import type { InProcessOptions } from './inprocess.js';
 import type { PipelineWiring, WorkerRequest } from './worker.js';
 
@@ -20,6 +21,14 @@ export type SlotReply =
 
 const WORKER_URL = new URL('./worker.js', import.meta.url);
 
+/**
+ * Cycles one pipeline has in flight. Cycle sizes vary, so with two the
+ * producer often sat idle waiting for the consumer's verdict on a short
+ * cycle before it could start the next one; the shared ring bounds how far
+ * ahead a third lets it run (docs/performance.md).
+ */
+export const PIPELINE_LANES = 3;
+
 /** Where the driver sends a cycle. */
 export interface CycleSlot {
   run(request: WorkerRequest, timeoutMs: number, signal: AbortSignal): Promise<SlotReply>;
@@ -29,7 +38,7 @@ export interface CycleSlot {
 export class WorkerSlot implements CycleSlot {
   private worker: Worker | undefined;
 
-  /** `wiring` is given to each worker this slot starts (a pipeline producer's port). */
+  /** `wiring` is given to each worker this slot starts (a pipeline producer's ring). */
   constructor(private readonly wiring?: () => WorkerOptions) {}
 
   /** Runs one request; a timeout or an abort terminates the worker (a fresh one serves the next request). */
@@ -75,16 +84,15 @@ export class WorkerSlot implements CycleSlot {
 /**
  * Two threads sharing each cycle: the producer generates and checks its
  * part, the consumer checks the rest from the producer's bytes. It serves
- * two lanes, so the producer can start the next cycle while the consumer
- * finishes the last one. A pass needs both verdicts; anything else runs
+ * `PIPELINE_LANES` lanes, so the producer can start the next cycles while
+ * the consumer finishes the last one. A pass needs both verdicts; anything else runs
  * again whole on the producer, whose outcome (triage, saved trace) is then
  * exactly that of one thread.
  */
 export class Pipeline {
   private producer!: WorkerSlot;
   private consumer: Worker | undefined;
-  private consumerPort!: MessagePort;
-  private flow!: Int32Array;
+  private ring!: ChunkRing;
   private consumerKey = '';
   /** Verdicts the consumer owes, in the order their cycles were produced. */
   private owed: ((reply: ConsumerReply) => void)[] = [];
@@ -96,19 +104,17 @@ export class Pipeline {
     this.rewire();
   }
 
-  /** Two slots in front of this pipeline (one cycle each in flight). */
+  /** The slots in front of this pipeline (one cycle each in flight). */
   lanes(): CycleSlot[] {
-    return [0, 1].map(() => ({ run: (request, timeoutMs, signal) => this.run(request, timeoutMs, signal), close: () => this.close() }));
+    return Array.from({ length: PIPELINE_LANES }, () => ({ run: (request, timeoutMs, signal) => this.run(request, timeoutMs, signal), close: () => this.close() }));
   }
 
-  /** A fresh channel for the next pair of workers (after a stop, both go). */
+  /** A fresh ring for the next pair of workers (after a stop, both go). */
   private rewire(): void {
-    const { port1, port2 } = new MessageChannel();
-    const flow = newFlowCounters();
-    const producer: PipelineWiring = { role: 'producer', port: port1, flow };
-    this.producer = new WorkerSlot(() => ({ workerData: producer, transferList: [port1] }));
-    this.consumerPort = port2;
-    this.flow = flow;
+    const ring = newPipelineRing();
+    const producer: PipelineWiring = { role: 'producer', ring };
+    this.producer = new WorkerSlot(() => ({ workerData: producer }));
+    this.ring = ring;
   }
 
   /** One producer request at a time, in the order asked. */
@@ -130,8 +136,8 @@ export class Pipeline {
   }
 
   private startConsumer(options: InProcessOptions): Worker {
-    const wiring: PipelineWiring = { role: 'consumer', port: this.consumerPort, flow: this.flow, options };
-    const consumer = new Worker(WORKER_URL, { workerData: wiring, transferList: [this.consumerPort] });
+    const wiring: PipelineWiring = { role: 'consumer', ring: this.ring, options };
+    const consumer = new Worker(WORKER_URL, { workerData: wiring });
     const failAll = (message: string): void => {
       const owed = this.consumer === consumer ? this.owed : [];
       if (this.consumer === consumer) this.owed = [];

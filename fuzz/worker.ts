@@ -2,12 +2,13 @@
  * Worker thread that runs in-process cycles on request from the driver. Its
  * `workerData` may make it one side of a pipeline (fuzz/pipeline.ts): a
  * producer, which also takes every ordinary request, or a consumer, which
- * only reads its port.
+ * only reads the shared ring.
  */
-import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
+import { parentPort, workerData } from 'node:worker_threads';
+import { RingReader, RingWriter, type ChunkRing } from '../replay/chunk-ring.js';
 import type { CycleConfig } from './campaign.js';
 import { runInProcessCycle, writeTrace, type InProcessOptions } from './inprocess.js';
-import { CycleConsumer, produceCycle, type FlowCounters } from './pipeline.js';
+import { CycleConsumer, produceCycle } from './pipeline.js';
 import { tuneV8ForShortRuns } from '../tracegen/v8-tuning.js';
 
 export type WorkerRequest =
@@ -18,8 +19,8 @@ export type WorkerRequest =
 
 /** How a pipeline side is wired, in `workerData`. */
 export type PipelineWiring =
-  | { readonly role: 'producer'; readonly port: MessagePort; readonly flow: FlowCounters }
-  | { readonly role: 'consumer'; readonly port: MessagePort; readonly flow: FlowCounters; readonly options: InProcessOptions };
+  | { readonly role: 'producer'; readonly ring: ChunkRing }
+  | { readonly role: 'consumer'; readonly ring: ChunkRing; readonly options: InProcessOptions };
 
 // Flags are process-wide: the driver has set them already; a worker started another way sets them itself.
 tuneV8ForShortRuns();
@@ -27,20 +28,36 @@ tuneV8ForShortRuns();
 const wiring = workerData as PipelineWiring | undefined;
 
 if (wiring?.role === 'consumer') {
-  // One verdict per cycle, at each 'end'; an error escapes to the driver as the worker's 'error'.
-  let cycle = new CycleConsumer(wiring.options, wiring.flow);
-  wiring.port.on('message', (message: Uint8Array | 'end') => {
-    if (message !== 'end') return cycle.chunk(message);
-    parentPort!.postMessage({ kind: 'consumed', verdict: cycle.finish() });
-    cycle = new CycleConsumer(wiring.options, wiring.flow);
+  consume(wiring.ring, wiring.options).catch((err: unknown) => {
+    // Thrown outside the promise, it reaches the driver as the worker's 'error'.
+    setImmediate(() => {
+      throw err;
+    });
   });
 }
+
+/** One verdict per cycle, at each mark; waits for chunks without blocking this thread. */
+async function consume(ring: ChunkRing, options: InProcessOptions): Promise<never> {
+  const reader = new RingReader(ring);
+  let cycle = new CycleConsumer(options);
+  const onChunk = (bytes: Buffer): void => cycle.chunk(bytes);
+  const onMark = (): void => {
+    parentPort!.postMessage({ kind: 'consumed', verdict: cycle.finish() });
+    cycle = new CycleConsumer(options);
+  };
+  for (;;) {
+    reader.drain(onChunk, onMark);
+    await reader.ready();
+  }
+}
+
+const producerRing = wiring?.role === 'producer' ? new RingWriter(wiring.ring) : undefined;
 
 parentPort?.on('message', (request: WorkerRequest) => {
   try {
     if (request.kind === 'produce') {
-      if (wiring?.role !== 'producer') throw new Error('a produce request needs a pipeline producer');
-      parentPort!.postMessage({ kind: 'produced', verdict: produceCycle(request.config, request.options, wiring.port, wiring.flow) });
+      if (producerRing === undefined) throw new Error('a produce request needs a pipeline producer');
+      parentPort!.postMessage({ kind: 'produced', verdict: produceCycle(request.config, request.options, producerRing) });
       return;
     }
     if (request.kind === 'write-trace') {
