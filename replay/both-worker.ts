@@ -1,25 +1,32 @@
-/** The Lean side of `--model both` on two threads (replay/parallel-both.ts): checks the chunks it is sent. */
+/** The Lean side of `--model both` on two threads (replay/parallel-both.ts): checks the input from the shared ring. */
 import { parentPort, workerData } from 'node:worker_threads';
-import type { ModelName } from './model.js';
+import { RingReader } from './chunk-ring.js';
 import { ModelRun } from './model-run.js';
-import type { MainMessage, WorkerMessage } from './parallel-both.js';
-import type { CompareMode } from './project.js';
+import type { BothWorkerData, MainMessage, WorkerMessage } from './parallel-both.js';
 import { tuneV8ForShortRuns } from '../tracegen/v8-tuning.js';
 
 tuneV8ForShortRuns();
 
-const { model, mode, maxLineBytes } = workerData as { model: ModelName; mode: CompareMode | undefined; maxLineBytes: number };
+const { model, mode, maxLineBytes, ring } = workerData as BothWorkerData;
 const post = (m: WorkerMessage): void => parentPort!.postMessage(m);
 const run = new ModelRun(model, mode, maxLineBytes, (end) => post({ kind: 'end', end }));
 
-parentPort!.on('message', (m: MainMessage) => {
-  if (m instanceof Uint8Array) {
-    // Every chunk is acknowledged, checked or not: the reader's window depends on it.
-    run.chunk(Buffer.from(m.buffer, m.byteOffset, m.byteLength));
-    post({ kind: 'ack' });
-  } else if (m.kind === 'enough') {
-    run.enough(m.line);
-  } else {
-    run.eof();
+parentPort!.on('message', (m: MainMessage) => run.enough(m.line));
+
+/** Every chunk is taken, checked or not: the reader waits on free slots. The mark is the end of the input. */
+async function consume(): Promise<never> {
+  const reader = new RingReader(ring);
+  const onChunk = (bytes: Buffer): void => run.chunk(bytes);
+  const onEnd = (): void => run.eof();
+  for (;;) {
+    reader.drain(onChunk, onEnd);
+    await reader.ready();
   }
+}
+
+consume().catch((err: unknown) => {
+  // Thrown outside the promise, it reaches the reader as the worker's 'error'.
+  setImmediate(() => {
+    throw err;
+  });
 });

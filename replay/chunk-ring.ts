@@ -65,6 +65,24 @@ export class RingWriter {
     this.publish(this.claim(), MARK);
   }
 
+  /** How many slots are free now. */
+  free(): number {
+    return this.ring.slots - ((this.sent - Atomics.load(this.control, TAKEN)) | 0);
+  }
+
+  /**
+   * Resolves once a slot is free, without blocking the thread: for a writer
+   * that must keep hearing its events (a reader thread that died, say).
+   */
+  async room(): Promise<void> {
+    for (;;) {
+      const taken = Atomics.load(this.control, TAKEN);
+      if (((this.sent - taken) | 0) < this.ring.slots) return;
+      const wait = Atomics.waitAsync(this.control, TAKEN, taken);
+      if (wait.async) await wait.value;
+    }
+  }
+
   private claim(): number {
     for (;;) {
       const taken = Atomics.load(this.control, TAKEN);

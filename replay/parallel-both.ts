@@ -13,6 +13,7 @@
 import type { Readable } from 'node:stream';
 import { Worker } from 'node:worker_threads';
 import { triage } from './both-checker.js';
+import { newChunkRing, RingWriter, type ChunkRing } from './chunk-ring.js';
 import type { ReplayStats } from './checker.js';
 import { malformed, ReplayFailure, type FailureReport, type ReplayProgress } from './failure.js';
 import { DEFAULT_MAX_LINE_BYTES } from './line-reader.js';
@@ -22,14 +23,27 @@ import type { CompareMode } from './project.js';
 
 export type { ModelEnd } from './model-run.js';
 
-/** Messages from the worker: one `ack` per chunk, then its end. */
-export type WorkerMessage = { readonly kind: 'ack' } | { readonly kind: 'end'; readonly end: ModelEnd };
+/** The worker's one message: where its model stopped. */
+export type WorkerMessage = { readonly kind: 'end'; readonly end: ModelEnd };
 
-/** Messages to the worker. */
-export type MainMessage = Uint8Array | { readonly kind: 'eof' } | { readonly kind: 'enough'; readonly line: number };
+/** The one message to the worker; the input itself goes through a shared ring, its end as a mark. */
+export type MainMessage = { readonly kind: 'enough'; readonly line: number };
 
-/** Chunks the reader may have in flight to the worker (bounds memory). */
-const WINDOW = 8;
+/** What the worker is started with. */
+export interface BothWorkerData {
+  readonly model: ModelName;
+  readonly mode: CompareMode | undefined;
+  readonly maxLineBytes: number;
+  readonly ring: ChunkRing;
+}
+
+/**
+ * Input the reader may have in flight to the worker (bounds memory): 8
+ * slots of the 1 MiB chunks replay/cli.ts reads a file in, so one chunk is
+ * one slot (a pipe's 64 KiB chunks use part of one).
+ */
+const RING_SLOTS = 8;
+const SLOT_BYTES = 1 << 20;
 
 /** The position of an end, to find the earliest: an over-long line stops just before that line. */
 function position(end: ModelEnd): number {
@@ -83,29 +97,16 @@ export interface ParallelBothOptions {
 /** Replays `stream` under `both` on two threads; resolves and rejects as replayStream does. */
 export async function replayBothParallel(stream: Readable, options: ParallelBothOptions = {}): Promise<ReplayStats> {
   const maxLineBytes = options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES;
-  const worker = new Worker(WORKER_URL, { workerData: { model: 'lean' satisfies ModelName, mode: options.mode, maxLineBytes } });
+  const ring = newChunkRing(RING_SLOTS, SLOT_BYTES);
+  const workerData: BothWorkerData = { model: 'lean', mode: options.mode, maxLineBytes, ring };
+  const worker = new Worker(WORKER_URL, { workerData });
+  const toLean = new RingWriter(ring);
   let leanEnd: ModelEnd | undefined;
   let cppEnd: ModelEnd | undefined;
-  let inFlight = 0;
-  let wake: (() => void) | undefined;
   let crash: Error | undefined;
   const settled = new Promise<void>((resolve) => {
-    const stop = (): void => {
-      const w = wake;
-      wake = undefined;
-      w?.();
-      resolve();
-    };
+    const stop = (): void => resolve();
     worker.on('message', (m: WorkerMessage) => {
-      if (m.kind === 'ack') {
-        inFlight--;
-        if (inFlight < WINDOW) {
-          const w = wake;
-          wake = undefined;
-          w?.();
-        }
-        return;
-      }
       leanEnd = m.end;
       // The cpp side need not look past where Lean stopped.
       if (m.end.kind !== 'passed' && m.end.kind !== 'end-failed') cpp.enough(Math.ceil(position(m.end)));
@@ -124,22 +125,22 @@ export async function replayBothParallel(stream: Readable, options: ParallelBoth
     cppEnd = end;
     if (end.kind !== 'passed' && end.kind !== 'end-failed') worker.postMessage({ kind: 'enough', line: Math.ceil(position(end)) } satisfies MainMessage);
   });
+  // Waits for a free slot without blocking this thread, so a worker that stopped or died is still heard.
+  const leanListens = async (): Promise<boolean> => {
+    while (leanEnd === undefined && crash === undefined && toLean.free() === 0) await Promise.race([toLean.room(), settled]);
+    return leanEnd === undefined && crash === undefined;
+  };
   try {
     for await (const chunk of stream) {
       if (crash !== undefined || (leanEnd !== undefined && cpp.done)) break;
       const bytes = chunk as Buffer;
-      if (leanEnd === undefined) {
-        const copy = new Uint8Array(bytes);
-        inFlight++;
-        worker.postMessage(copy, [copy.buffer]);
-      }
+      for (let from = 0; from < bytes.length && (await leanListens()); from += SLOT_BYTES) toLean.put(bytes.subarray(from, from + SLOT_BYTES));
       cpp.chunk(bytes);
       // Both have stopped, or the cpp side has passed where Lean stopped: the rest cannot matter.
       if (leanEnd !== undefined && (cpp.done || cpp.accepted >= position(leanEnd))) break;
-      if (inFlight >= WINDOW && leanEnd === undefined && crash === undefined) await new Promise<void>((r) => (wake = r));
     }
     if (crash === undefined) {
-      if (leanEnd === undefined) worker.postMessage({ kind: 'eof' } satisfies MainMessage);
+      if (await leanListens()) toLean.mark();
       if (leanEnd === undefined || !(cpp.accepted >= position(leanEnd))) cpp.eof();
       await settled;
     }
