@@ -69,6 +69,24 @@ describe('chunk ring', () => {
     writer.put(Buffer.from('y'));
   });
 
+  it('room() waits for a free slot without blocking the thread', async () => {
+    const ring = newChunkRing(2, 8);
+    const writer = new RingWriter(ring);
+    const reader = new RingReader(ring);
+    writer.put(Buffer.from('a'));
+    writer.put(Buffer.from('b'));
+    assert.equal(writer.free(), 0);
+    let roomy = false;
+    const room = writer.room().then(() => (roomy = true));
+    await new Promise((r) => setImmediate(r));
+    assert.equal(roomy, false, 'a full ring has no room');
+    const got: string[] = [];
+    reader.drain((b) => got.push(b.toString()), () => undefined);
+    await room;
+    assert.deepEqual(got, ['a', 'b']);
+    assert.equal(writer.free(), 2);
+  });
+
   it('refuses sizes it cannot index', () => {
     for (const [slots, bytes] of [
       [3, 8],
