@@ -228,7 +228,7 @@ export class CoverageSum {
 
   add(part: Coverage): void {
     for (const t of part.transitions) {
-      const key = `${t.from}\u0000${t.event}\u0000${t.to}`;
+      const key = transitionKey(t.from, t.to, t.event);
       const had = this.transitions.get(key);
       this.transitions.set(key, { from: t.from, event: t.event, to: t.to, count: (had?.count ?? 0) + t.count });
     }

@@ -1,7 +1,7 @@
 /**
  * Worker threads that run in-process cycles, one cycle per slot at a time. A
  * `WorkerSlot` is one thread running whole cycles; a `Pipeline` is two
- * threads sharing each cycle (fuzz/pipeline.ts), behind two slots.
+ * threads sharing each cycle (fuzz/pipeline.ts), behind `PIPELINE_LANES` slots.
  */
 import { Worker, type WorkerOptions } from 'node:worker_threads';
 import type { ChunkRing } from '../replay/chunk-ring.js';

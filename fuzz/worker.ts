@@ -27,28 +27,18 @@ tuneV8ForShortRuns();
 
 const wiring = workerData as PipelineWiring | undefined;
 
-if (wiring?.role === 'consumer') {
-  consume(wiring.ring, wiring.options).catch((err: unknown) => {
-    // Thrown outside the promise, it reaches the driver as the worker's 'error'.
-    setImmediate(() => {
-      throw err;
-    });
-  });
-}
+if (wiring?.role === 'consumer') consume(wiring.ring, wiring.options);
 
-/** One verdict per cycle, at each mark; waits for chunks without blocking this thread. */
-async function consume(ring: ChunkRing, options: InProcessOptions): Promise<never> {
-  const reader = new RingReader(ring);
+/** One verdict per cycle, at each mark; an error reaches the driver as this worker's 'error'. */
+function consume(ring: ChunkRing, options: InProcessOptions): void {
   let cycle = new CycleConsumer(options);
-  const onChunk = (bytes: Buffer): void => cycle.chunk(bytes);
-  const onMark = (): void => {
-    parentPort!.postMessage({ kind: 'consumed', verdict: cycle.finish() });
-    cycle = new CycleConsumer(options);
-  };
-  for (;;) {
-    reader.drain(onChunk, onMark);
-    await reader.ready();
-  }
+  new RingReader(ring).follow(
+    (bytes) => cycle.chunk(bytes),
+    () => {
+      parentPort!.postMessage({ kind: 'consumed', verdict: cycle.finish() });
+      cycle = new CycleConsumer(options);
+    },
+  );
 }
 
 const producerRing = wiring?.role === 'producer' ? new RingWriter(wiring.ring) : undefined;

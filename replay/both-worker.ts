@@ -13,20 +13,8 @@ const run = new ModelRun(model, mode, maxLineBytes, (end) => post({ kind: 'end',
 
 parentPort!.on('message', (m: MainMessage) => run.enough(m.line));
 
-/** Every chunk is taken, checked or not: the reader waits on free slots. The mark is the end of the input. */
-async function consume(): Promise<never> {
-  const reader = new RingReader(ring);
-  const onChunk = (bytes: Buffer): void => run.chunk(bytes);
-  const onEnd = (): void => run.eof();
-  for (;;) {
-    reader.drain(onChunk, onEnd);
-    await reader.ready();
-  }
-}
-
-consume().catch((err: unknown) => {
-  // Thrown outside the promise, it reaches the reader as the worker's 'error'.
-  setImmediate(() => {
-    throw err;
-  });
-});
+// Every chunk is taken, checked or not: the reader waits on free slots. The mark is the end of the input.
+new RingReader(ring).follow(
+  (bytes) => run.chunk(bytes),
+  () => run.eof(),
+);

@@ -67,7 +67,12 @@ export class RingWriter {
 
   /** How many slots are free now. */
   free(): number {
-    return this.ring.slots - ((this.sent - Atomics.load(this.control, TAKEN)) | 0);
+    return this.freeAfter(Atomics.load(this.control, TAKEN));
+  }
+
+  /** Free slots once the reader has taken `taken` chunks (the counters wrap as int32). */
+  private freeAfter(taken: number): number {
+    return this.ring.slots - ((this.sent - taken) | 0);
   }
 
   /**
@@ -77,7 +82,7 @@ export class RingWriter {
   async room(): Promise<void> {
     for (;;) {
       const taken = Atomics.load(this.control, TAKEN);
-      if (((this.sent - taken) | 0) < this.ring.slots) return;
+      if (this.freeAfter(taken) > 0) return;
       const wait = Atomics.waitAsync(this.control, TAKEN, taken);
       if (wait.async) await wait.value;
     }
@@ -86,7 +91,7 @@ export class RingWriter {
   private claim(): number {
     for (;;) {
       const taken = Atomics.load(this.control, TAKEN);
-      if (((this.sent - taken) | 0) < this.ring.slots) return this.sent & (this.ring.slots - 1);
+      if (this.freeAfter(taken) > 0) return this.sent & (this.ring.slots - 1);
       // Woken by the reader; the time limit only bounds a lost wake-up.
       Atomics.wait(this.control, TAKEN, taken, 1000);
     }
@@ -136,5 +141,24 @@ export class RingReader {
   async ready(): Promise<void> {
     const wait = Atomics.waitAsync(this.control, SENT, this.taken);
     if (wait.async) await wait.value;
+  }
+
+  /**
+   * Drains for as long as the thread lives, waiting in between without
+   * blocking it (it still hears its messages). A callback that throws ends
+   * the loop with an uncaught exception: in a worker, its 'error' event.
+   */
+  follow(onChunk: (bytes: Buffer) => void, onMark: () => void): void {
+    const loop = async (): Promise<never> => {
+      for (;;) {
+        this.drain(onChunk, onMark);
+        await this.ready();
+      }
+    };
+    loop().catch((err: unknown) => {
+      setImmediate(() => {
+        throw err;
+      });
+    });
   }
 }

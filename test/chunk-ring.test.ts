@@ -87,6 +87,18 @@ describe('chunk ring', () => {
     assert.equal(writer.free(), 2);
   });
 
+  it('follow(): a reader callback that throws ends its thread with an error event', async () => {
+    const ring = newChunkRing(2, 8);
+    const worker = new Worker(new URL('./chunk-ring-reader.js', import.meta.url), { workerData: ring });
+    const failed = new Promise<Error>((resolve) => worker.once('error', resolve));
+    new RingWriter(ring).put(Buffer.from('x'));
+    try {
+      assert.match((await failed).message, /reader failed on x/);
+    } finally {
+      await worker.terminate();
+    }
+  });
+
   it('refuses sizes it cannot index', () => {
     for (const [slots, bytes] of [
       [3, 8],
