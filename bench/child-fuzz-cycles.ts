@@ -9,9 +9,9 @@
  * such children side by side with PARTS=2 are the most any two threads can
  * do on this machine (each pays its own start-up and JIT warm-up).
  */
-import { planCycles, WHOLE } from '../fuzz/campaign.js';
-import { runInProcessCycle } from '../fuzz/inprocess.js';
-import type { ModelChoice } from '../replay/model.js';
+import { planCycles, WHOLE } from '../fuzz/plan/campaign.js';
+import { runInProcessCycle } from '../fuzz/cycle/inprocess.js';
+import type { ModelChoice } from '../replay/models/model.js';
 import type { Profile } from '../tracegen/index.js';
 import { tuneV8ForShortRuns } from '../tracegen/v8-tuning.js';
 

@@ -45,7 +45,7 @@ async function generator(): Promise<void> {
   const probe = await timeCommand(process.execPath, [CROSS_VALIDATE, ...LONG], file);
   const events = Number(/Total events: (\d+)/.exec(probe.stdout)?.[1]);
   const bytes = statSync(file).size;
-  // As users run it: the file itself, through its launcher (scripts/build-bins.ts),
+  // As users run it: the file itself, through its launcher (scripts/build/build-bins.ts),
   // and, for comparison, `node file` with the environment as it is.
   const commands = [
     { name: 'ts', run: () => timeCommand(CROSS_VALIDATE, LONG) },
@@ -157,7 +157,7 @@ interface CampaignRun {
  * One of our bins as a whole process, timed from outside, its peak RSS
  * measured inside (child-rss.js: Node reports no child's rusage). It runs
  * without NODE_EXTRA_CA_CERTS, as every bin's launcher starts node
- * (scripts/launcher.ts).
+ * (scripts/build/launcher.ts).
  */
 async function inProcessBin(bin: string, args: readonly string[], tag: string): Promise<{ ms: number; maxRssKiB: number; stdoutFile: string }> {
   const rssFile = join(work, `${tag}.rss`);

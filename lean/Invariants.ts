@@ -101,7 +101,7 @@ export function snapshotImageRecoveringQ(snap: Snapshot): boolean {
 
 /**
  * `computeInvariantChecks`. Equal to calling the three `?` checks above
- * (test/lean-mirror.test.ts checks that on random snapshots), but the
+ * (test/lean/lean-mirror.test.ts checks that on random snapshots), but the
  * recomputed authority and the replica images are built once, not per check.
  */
 export function computeInvariantChecks(snap: Snapshot): InvariantChecks {

@@ -1,16 +1,16 @@
 /** Public API of the reducer layer. */
-export * from './types.js';
-export * from './u64.js';
-export type { OrdMap, OrdSet } from './ordered.js';
-export { mapGet, mapFromEntries, setFrom, setHas } from './ordered.js';
-export type { Snapshot } from './snapshot.js';
-export { EMPTY_SNAPSHOT, EMPTY_ACTING } from './snapshot.js';
+export * from './state/types.js';
+export * from './state/u64.js';
+export type { OrdMap, OrdSet } from './state/ordered.js';
+export { mapGet, mapFromEntries, setFrom, setHas } from './state/ordered.js';
+export type { Snapshot } from './state/snapshot.js';
+export { EMPTY_SNAPSHOT, EMPTY_ACTING } from './state/snapshot.js';
 export type { StepResult } from './step.js';
 export { step, stepValidated, reduce } from './step.js';
-export { validateEvent, isFreshEpoch } from './validate.js';
-export { fromSnapshot, toSnapshot, recoveryTargetsFromPlans, type Machine } from './machine.js';
-export type { SnapshotChecks } from './checks.js';
-export { computeChecks, sameCheckInputs, haveEnoughInfo, imageInvariant, imageClean, imageRecovering } from './checks.js';
+export { validateEvent, isFreshEpoch } from './state/validate.js';
+export { fromSnapshot, toSnapshot, recoveryTargetsFromPlans, type Machine } from './state/machine.js';
+export type { SnapshotChecks } from './state/checks.js';
+export { computeChecks, sameCheckInputs, haveEnoughInfo, imageInvariant, imageClean, imageRecovering } from './state/checks.js';
 export {
   EMPTY_PG_INFO,
   emptyPeerInfo,
@@ -21,4 +21,4 @@ export {
   normalizedPeerInfo,
   normalizedPGInfo,
   authorityOsdFor,
-} from './image.js';
+} from './state/image.js';

@@ -14,10 +14,10 @@ import { onAllReplicasRecovered, onRecoveryComplete } from './handlers/recovery-
 import { onReplicaActivate } from './handlers/replica-activate.js';
 import { onReplicaRecoveryComplete } from './handlers/replica-recovery.js';
 import { onUpThruUpdated } from './handlers/up-thru.js';
-import { fromSnapshot, toSnapshotAfter, type Effects, type Machine } from './machine.js';
-import type { Snapshot } from './snapshot.js';
-import type { PeeringEffect, PeeringEvent, State } from './types.js';
-import { validateEvent } from './validate.js';
+import { fromSnapshot, toSnapshotAfter, type Effects, type Machine } from './state/machine.js';
+import type { Snapshot } from './state/snapshot.js';
+import type { PeeringEffect, PeeringEvent, State } from './state/types.js';
+import { validateEvent } from './state/validate.js';
 
 export interface StepResult {
   readonly before: Snapshot;

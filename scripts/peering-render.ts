@@ -8,9 +8,9 @@
 import { once } from 'node:events';
 import { Command, CommanderError, Option } from 'commander';
 import { DEFAULT_MAX_LINE_BYTES, LineSplitter } from '../replay/index.js';
-import { LineTooLongError } from '../replay/line-reader.js';
-import { EventLineReader, PROTOCOL_VERSION, ProtocolError } from '../replay/protocol.js';
-import { RENDER_MODELS, TraceRenderer, UnhandledEvent, type RenderModel } from '../replay/render.js';
+import { LineTooLongError } from '../replay/input/line-reader.js';
+import { EventLineReader, PROTOCOL_VERSION, ProtocolError } from '../replay/protocol/protocol.js';
+import { RENDER_MODELS, TraceRenderer, UnhandledEvent, type RenderModel } from '../replay/protocol/render.js';
 import { ByteWriter } from '../tracegen/index.js';
 import { versionLine } from '../tracegen/version.js';
 

@@ -5,36 +5,33 @@
  * minimization and crash-safe failure records. `replay-fuzz merge` combines
  * shard reports.
  */
-import { isModelChoice, MODEL_CHOICES } from '../replay/model.js';
+import { isModelChoice, MODEL_CHOICES } from '../replay/models/model.js';
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join, resolve } from 'node:path';
 import { Command as Cli, CommanderError, Option } from 'commander';
 import { parseU64Decimal } from '../reducer/index.js';
 import type { Profile } from '../tracegen/index.js';
-import { parseShard, WHOLE, type CampaignPlan } from '../fuzz/campaign.js';
-import { ChildGroups } from '../fuzz/child.js';
-import { collect, resolveCommand, type Command } from '../fuzz/command.js';
-import { checkOutputPath } from '../fuzz/output-path.js';
-import { clip } from '../fuzz/store.js';
-import { writeFileDurably } from '../fuzz/durable.js';
-import { prettyJson } from '../fuzz/json-out.js';
-import { catalogueTable } from '../fuzz/catalogue.js';
-import { coverageSummary } from '../fuzz/coverage.js';
-import { renderHtmlReport } from '../fuzz/html.js';
-import { mergeReports, readReport } from '../fuzz/report.js';
-import { MAX_TIMER_MS, runCampaign } from '../fuzz/runner.js';
-import { groupedFailureListing } from '../fuzz/listing.js';
-import type { CycleResult } from '../fuzz/junit.js';
-import { writeRunOutputs } from '../fuzz/run-outputs.js';
-import { readFailureIndex, rerunFailures } from '../fuzz/rerun.js';
-import type { FailureRecord } from '../fuzz/store.js';
+import { parseShard, WHOLE, type CampaignPlan } from '../fuzz/plan/campaign.js';
+import { ChildGroups } from '../fuzz/cycle/child.js';
+import { collect, resolveCommand, type Command } from '../fuzz/plan/command.js';
+import { checkOutputPath } from '../fuzz/store/output-path.js';
+import { clip } from '../fuzz/store/store.js';
+import { writeFileDurably } from '../fuzz/store/durable.js';
+import { prettyJson } from '../fuzz/store/json-out.js';
+import { catalogueTable } from '../fuzz/catalogue/catalogue.js';
+import { coverageSummary } from '../fuzz/cycle/coverage.js';
+import { renderHtmlReport } from '../fuzz/outputs/html.js';
+import { mergeReports, readReport } from '../fuzz/outputs/report.js';
+import { MAX_TIMER_MS, runCampaign } from '../fuzz/campaign/runner.js';
+import { groupedFailureListing } from '../fuzz/outputs/listing.js';
+import type { CycleResult } from '../fuzz/outputs/junit.js';
+import { writeRunOutputs } from '../fuzz/outputs/run-outputs.js';
+import { readFailureIndex, rerunFailures } from '../fuzz/campaign/rerun.js';
+import type { FailureRecord } from '../fuzz/store/store.js';
 import { tuneV8ForShortRuns } from '../tracegen/v8-tuning.js';
-import { versionLine } from '../tracegen/version.js';
-import { restoreExtraCaCerts } from './launcher.js';
-
-const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+import { packagePath, versionLine } from '../tracegen/version.js';
+import { restoreExtraCaCerts } from './build/launcher.js';
 
 /** Exit statuses (0/1/2 as upstream's driver). */
 const EXIT = { ok: 0, failures: 1, usage: 2, interrupted: 130 } as const;
@@ -112,6 +109,7 @@ Examples:
   replay-fuzz rerun failures/`;
 
 async function rebuild(out: (t: string) => void): Promise<void> {
+  const ROOT = packagePath();
   // An installed package ships only its build: there is nothing to rebuild from.
   if (!existsSync(join(ROOT, 'tsconfig.json'))) {
     throw new UsageError(`--rebuild needs a source checkout; ${ROOT} is an installed package, already built (drop --rebuild)`);

@@ -26,7 +26,7 @@ export function requireGolden(): string {
   return GOLDEN_DIR;
 }
 
-/** The published `cross-validate` bin: a single-file bundle of tracegen/cli.ts. */
+/** The published `cross-validate` bin: a single-file bundle of scripts/cross-validate.ts. */
 export const CROSS_VALIDATE = join(ROOT, 'dist', 'bin', 'cross-validate.js');
 
 export interface BinRun {

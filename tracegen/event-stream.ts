@@ -5,8 +5,8 @@
  * protocol (docs/protocol.md); an implementation fed with it answers with
  * the trace itself.
  */
-import { ByteWriter } from './byte-writer.js';
-import { writeEvent, writeSummaryLine } from './encode.js';
+import { ByteWriter } from './encode/byte-writer.js';
+import { writeEvent, writeSummaryLine } from './encode/encode.js';
 import { runTrace, type TraceOptions } from './trace.js';
 import { runExploreTrace } from './explore/trace.js';
 import { writeExploreEvent } from './explore/wire-encode.js';

@@ -4,9 +4,9 @@
  * rebuilds every snapshot through the reducer.
  */
 import { EMPTY_SNAPSHOT, step, type PeeringEvent } from '../reducer/index.js';
-import { ByteWriter } from './byte-writer.js';
-import { writeSummaryLine } from './encode.js';
-import { SnapshotRenderer, writeStepLine } from './trace.js';
+import { ByteWriter } from './encode/byte-writer.js';
+import { writeSummaryLine } from './encode/encode.js';
+import { SnapshotRenderer, writeStepLine } from './encode/step-line.js';
 
 export function renderEvents(events: readonly PeeringEvent[], seed: bigint, w: ByteWriter): void {
   const renderer = new SnapshotRenderer();

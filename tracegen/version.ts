@@ -25,6 +25,19 @@ export function packageRoot(from: string = dirname(fileURLToPath(import.meta.url
   }
 }
 
+let cachedRoot: string | undefined;
+
+/**
+ * A path inside this package (`packagePath('dist', 'bin')`), found from the
+ * package root rather than from the calling file, so code bundled into
+ * dist/bin/ and the same code in dist/<layer>/<room>/ agree.
+ */
+export function packagePath(...parts: string[]): string {
+  cachedRoot ??= packageRoot();
+  if (cachedRoot === undefined) throw new Error(`cannot find the ${PACKAGE_NAME} package root above ${dirname(fileURLToPath(import.meta.url))}`);
+  return join(cachedRoot, ...parts);
+}
+
 export function packageVersion(): string {
   const root = packageRoot();
   if (root === undefined) return 'unknown';

@@ -11,7 +11,7 @@ import {
   effectiveImage,
   imageRecoveryGaps,
   sameImage,
-} from '../image.js';
+} from '../state/image.js';
 import {
   actingContains,
   actingReplicaImages,
@@ -22,8 +22,8 @@ import {
   transitionTo,
   type Effects,
   type Machine,
-} from '../machine.js';
-import { mapHas, setHas } from '../ordered.js';
+} from '../state/machine.js';
+import { mapHas, setHas } from '../state/ordered.js';
 import type {
   AuthorityImage,
   JournalSeq,
@@ -31,7 +31,7 @@ import type {
   ObjRecovery,
   OsdId,
   PeerRecoveryPlan,
-} from '../types.js';
+} from '../state/types.js';
 import { tryActivate } from './activation.js';
 
 export interface ChosenAuthority {

@@ -1,5 +1,5 @@
 /** `ActivateCommitted`: activation is durable; only meaningful while active. */
-import { isActive, persist, type Effects, type Machine } from '../machine.js';
+import { isActive, persist, type Effects, type Machine } from '../state/machine.js';
 
 export interface ActivateCommittedDecision {
   readonly persistActivation: boolean;

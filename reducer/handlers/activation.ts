@@ -2,7 +2,7 @@
  * Activation: once authority and plans are chosen, decide whether the PG can
  * serve IO and whether it starts out `Recovering` or `Clean`.
  */
-import { effectiveImage, prefixImage, primaryLength, withPGInfo } from '../image.js';
+import { effectiveImage, prefixImage, primaryLength, withPGInfo } from '../state/image.js';
 import {
   countActingWithInfo,
   lookupPeer,
@@ -12,8 +12,8 @@ import {
   transitionTo,
   type Effects,
   type Machine,
-} from '../machine.js';
-import type { OsdId, PeerInfo, RecoveryTarget } from '../types.js';
+} from '../state/machine.js';
+import type { OsdId, PeerInfo, RecoveryTarget } from '../state/types.js';
 
 export type ActivationDecision =
   | { readonly kind: 'None' }

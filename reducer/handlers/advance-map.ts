@@ -14,9 +14,9 @@ import {
   transitionTo,
   type Effects,
   type Machine,
-} from '../machine.js';
-import { seqEqual } from '../ordered.js';
-import type { AdvanceMap } from '../types.js';
+} from '../state/machine.js';
+import { seqEqual } from '../state/ordered.js';
+import type { AdvanceMap } from '../state/types.js';
 import { chooseActing } from './acting.js';
 import { startPeeringPrimary } from './peering-start.js';
 

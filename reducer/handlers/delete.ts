@@ -3,7 +3,7 @@
  * `DeleteComplete` changes nothing: a deleted instance only comes back
  * through a fresh `Initialize`.
  */
-import { isActive, transitionTo, type Effects, type Machine } from '../machine.js';
+import { isActive, transitionTo, type Effects, type Machine } from '../state/machine.js';
 
 export interface DeleteStartDecision {
   readonly deactivatePG: boolean;

@@ -2,7 +2,7 @@
  * `Initialize` is always processed: it installs map and local metadata, drops
  * interval-local state, and starts peering as primary or waits as a stray.
  */
-import { normalizedPGInfo } from '../image.js';
+import { normalizedPGInfo } from '../state/image.js';
 import {
   actingContains,
   primaryOf,
@@ -11,8 +11,8 @@ import {
   transitionTo,
   type Effects,
   type Machine,
-} from '../machine.js';
-import type { Initialize } from '../types.js';
+} from '../state/machine.js';
+import type { Initialize } from '../state/types.js';
 import { startPeeringPrimary } from './peering-start.js';
 
 export type InitializeDecision =

@@ -3,10 +3,10 @@
  * in acting/up/prior) and it is not from an earlier interval, then re-run the
  * acting choice when enough is known or when peering had stalled.
  */
-import { normalizedPeerInfo, withPeerInfo } from '../image.js';
-import { actingContains, refreshImageState, type Effects, type Machine } from '../machine.js';
-import { mapSet, setAdd, setHas } from '../ordered.js';
-import type { PeerInfo, PeerInfoReceived } from '../types.js';
+import { normalizedPeerInfo, withPeerInfo } from '../state/image.js';
+import { actingContains, refreshImageState, type Effects, type Machine } from '../state/machine.js';
+import { mapSet, setAdd, setHas } from '../state/ordered.js';
+import type { PeerInfo, PeerInfoReceived } from '../state/types.js';
 import { chooseActing } from './acting.js';
 import { enoughInfoOnceAnswered } from './peering-start.js';
 

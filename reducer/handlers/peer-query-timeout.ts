@@ -3,9 +3,9 @@
  * answered but is remembered as timed out, so the acting choice can stay
  * conservative about data it may hold.
  */
-import type { Effects, Machine } from '../machine.js';
-import { setAdd } from '../ordered.js';
-import type { OsdId, PeerQueryTimeout } from '../types.js';
+import type { Effects, Machine } from '../state/machine.js';
+import { setAdd } from '../state/ordered.js';
+import type { OsdId, PeerQueryTimeout } from '../state/types.js';
 import { chooseActing } from './acting.js';
 import { enoughInfoOnceAnswered } from './peering-start.js';
 

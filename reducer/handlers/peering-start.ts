@@ -2,15 +2,15 @@
  * Primary-side peering start: record prior-interval OSDs, count ourselves as
  * answered, query everyone else, and continue at once if nobody is pending.
  */
-import { effectiveImage } from '../image.js';
+import { effectiveImage } from '../state/image.js';
 import {
   refreshImageState,
   transitionTo,
   type Effects,
   type Machine,
-} from '../machine.js';
-import { EMPTY, mapSet, setAdd, setHas } from '../ordered.js';
-import type { OsdId, OsdSet } from '../types.js';
+} from '../state/machine.js';
+import { EMPTY, mapSet, setAdd, setHas } from '../state/ordered.js';
+import type { OsdId, OsdSet } from '../state/types.js';
 import { chooseActing } from './acting.js';
 
 /** Acting, up and prior-interval OSDs other than ourselves. */

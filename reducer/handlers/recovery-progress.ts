@@ -3,7 +3,7 @@
  * batch `AllReplicasRecovered`. Completed peers adopt the authoritative image;
  * when no target remains the PG becomes `Clean`.
  */
-import { emptyPeerInfo, primaryLength, withPeerInfo, withPGInfo } from '../image.js';
+import { emptyPeerInfo, primaryLength, withPeerInfo, withPGInfo } from '../state/image.js';
 import {
   imageRecoveryTargets,
   isImageRecoveryTarget,
@@ -14,9 +14,9 @@ import {
   transitionTo,
   type Effects,
   type Machine,
-} from '../machine.js';
-import { EMPTY, mapSet, seqEqual, setAdd, type OrdSet } from '../ordered.js';
-import type { AllReplicasRecovered, OsdId, RecoveryComplete } from '../types.js';
+} from '../state/machine.js';
+import { EMPTY, mapSet, seqEqual, setAdd, type OrdSet } from '../state/ordered.js';
+import type { AllReplicasRecovered, OsdId, RecoveryComplete } from '../state/types.js';
 
 export type RecoveryProgressDecision =
   | { readonly kind: 'None' }

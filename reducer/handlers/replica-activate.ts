@@ -13,7 +13,7 @@ import {
   primaryLength,
   withPeerInfo,
   withPGInfo,
-} from '../image.js';
+} from '../state/image.js';
 import {
   actingContains,
   persist,
@@ -24,8 +24,8 @@ import {
   transitionTo,
   type Effects,
   type Machine,
-} from '../machine.js';
-import { mapSet } from '../ordered.js';
+} from '../state/machine.js';
+import { mapSet } from '../state/ordered.js';
 import type {
   AuthorityImage,
   BlobMetaImage,
@@ -34,7 +34,7 @@ import type {
   ObjectImage,
   PeerInfo,
   ReplicaActivate,
-} from '../types.js';
+} from '../state/types.js';
 
 export type ReplicaActivationDecision =
   | { readonly kind: 'None' }

@@ -12,9 +12,9 @@ import {
   primaryLength,
   sameImage,
   withPGInfo,
-} from '../image.js';
-import { persist, publishStats, refreshRecoveryPlans, type Effects, type Machine } from '../machine.js';
-import type { Epoch, JournalSeq, ObjectImage, ReplicaRecoveryComplete } from '../types.js';
+} from '../state/image.js';
+import { persist, publishStats, refreshRecoveryPlans, type Effects, type Machine } from '../state/machine.js';
+import type { Epoch, JournalSeq, ObjectImage, ReplicaRecoveryComplete } from '../state/types.js';
 
 export type ReplicaRecoveryDecision =
   | { readonly kind: 'None' }

@@ -2,9 +2,9 @@
  * `UpThruUpdated` is accepted only in `WaitUpThru` and only for the exact
  * current epoch; stale and premature notifications are both ignored.
  */
-import { withPGInfo } from '../image.js';
-import type { Effects, Machine } from '../machine.js';
-import type { UpThruUpdated } from '../types.js';
+import { withPGInfo } from '../state/image.js';
+import type { Effects, Machine } from '../state/machine.js';
+import type { UpThruUpdated } from '../state/types.js';
 import { tryActivate } from './activation.js';
 
 export interface UpThruDecision {

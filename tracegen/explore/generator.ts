@@ -4,16 +4,16 @@
  * current snapshot's state.
  */
 import type { Snapshot, State } from '../../reducer/index.js';
-import { kindTables, type EventKind, type KindTable } from './choosers.js';
-import type { ExploreContext } from './context.js';
-import { Dice } from './dice.js';
-import { drawFeatures, type FeatureSet } from './features.js';
-import { drawIdPools } from './ids.js';
-import { genAdvanceMap, genInitialize } from './map-events.js';
-import { genPeerInfoReceived, genPeerQueryTimeout } from './peer-events.js';
-import { genAllReplicasRecovered, genRecoveryComplete, genUpThruUpdated } from './primary-events.js';
-import { genReplicaActivate, genReplicaRecoveryComplete } from './replica-events.js';
-import { plain, type ExploreEvent } from './wire.js';
+import { kindTables, type EventKind, type KindTable } from './grammar/choosers.js';
+import type { ExploreContext } from './grammar/context.js';
+import { Dice } from './grammar/dice.js';
+import { drawFeatures, type FeatureSet } from './grammar/features.js';
+import { drawIdPools } from './grammar/ids.js';
+import { genAdvanceMap, genInitialize } from './grammar/map-events.js';
+import { genPeerInfoReceived, genPeerQueryTimeout } from './grammar/peer-events.js';
+import { genAllReplicasRecovered, genRecoveryComplete, genUpThruUpdated } from './grammar/primary-events.js';
+import { genReplicaActivate, genReplicaRecoveryComplete } from './grammar/replica-events.js';
+import { plain, type ExploreEvent } from './grammar/wire.js';
 
 export class ExploreGenerator {
   readonly context: ExploreContext;

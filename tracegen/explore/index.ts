@@ -1,9 +1,9 @@
 /** The explore profile: this toolkit's own generator of inputs where the C++ and Lean models part ways. */
-export { EXPLORE_FEATURES, FeatureSet, drawFeatures, type ExploreFeature } from './features.js';
+export { EXPLORE_FEATURES, FeatureSet, drawFeatures, type ExploreFeature } from './grammar/features.js';
 export { ExploreGenerator } from './generator.js';
 export { runExploreTrace, renderExploreTrace, writeExploreStepLine, type ExploreTraceOptions, type ExploreStepSink } from './trace.js';
 export { writeExploreEvent } from './wire-encode.js';
-export { cppImage, type IllFormedTag, type RawImage, type ImageEntry } from './images.js';
-export type { ExploreEvent, WireDetails } from './wire.js';
+export { cppImage, type IllFormedTag, type RawImage, type ImageEntry } from './grammar/images.js';
+export type { ExploreEvent, WireDetails } from './grammar/wire.js';
 export { renderWireEvents, wireEventsTraceText, type WireEvent } from './wire-events.js';
-export { renderTraceWithLean, LeanLineWriter } from './lean-render.js';
+export { renderTraceWithLean, LeanLineWriter } from '../lean-render/explore-lean.js';

@@ -4,13 +4,13 @@
  * upstream profiles.
  */
 import { EMPTY_SNAPSHOT, step, type StepResult } from '../../reducer/index.js';
-import type { ByteWriter } from '../byte-writer.js';
-import { writeSummaryLine } from '../encode.js';
-import { legacyEvent, legacyState } from '../legacy.js';
-import { SnapshotRenderer, writeStepHead, writeStepTail } from '../trace.js';
+import type { ByteWriter } from '../encode/byte-writer.js';
+import { writeSummaryLine } from '../encode/encode.js';
+import { legacyEvent, legacyState } from '../encode/legacy.js';
+import { SnapshotRenderer, writeStepHead, writeStepTail } from '../encode/step-line.js';
 import { ExploreGenerator } from './generator.js';
 import { writeExploreEvent } from './wire-encode.js';
-import type { ExploreEvent } from './wire.js';
+import type { ExploreEvent } from './grammar/wire.js';
 
 export interface ExploreTraceOptions {
   readonly seed: bigint;

@@ -15,9 +15,9 @@ import {
   type PeerInfo,
   type PGInfo,
 } from '../../reducer/index.js';
-import type { ByteWriter } from '../byte-writer.js';
-import { writeAuthority, writeEvent, writeImage, writeOsdList } from '../encode.js';
-import type { ExploreEvent, WireDetails } from './wire.js';
+import type { ByteWriter } from '../encode/byte-writer.js';
+import { writeAuthority, writeEvent, writeImage, writeOsdList } from '../encode/encode.js';
+import type { ExploreEvent, WireDetails } from './grammar/wire.js';
 
 type W = ByteWriter;
 

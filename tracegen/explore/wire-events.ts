@@ -6,9 +6,9 @@
  * the very input the divergence depends on.
  */
 import { EMPTY_SNAPSHOT, step, type PeeringEvent } from '../../reducer/index.js';
-import { ByteWriter } from '../byte-writer.js';
-import { writeSummaryLine } from '../encode.js';
-import { SnapshotRenderer, writeStepHead, writeStepTail } from '../trace.js';
+import { ByteWriter } from '../encode/byte-writer.js';
+import { writeSummaryLine } from '../encode/encode.js';
+import { SnapshotRenderer, writeStepHead, writeStepTail } from '../encode/step-line.js';
 
 export interface WireEvent {
   /** What a C++ decoder makes of `text`. */

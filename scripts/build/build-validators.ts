@@ -1,0 +1,18 @@
+/**
+ * Build step: writes dist/replay/input/validators.{lean,strict}.{events,line}.generated.cjs,
+ * the trace schema's validators as standalone ajv code (split by mode and
+ * part), so processes and fuzz workers start without compiling the schema.
+ * Run by `npm run build`.
+ */
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import standaloneCode from 'ajv/dist/standalone/index.js';
+import { generatedValidatorsDir, generatedValidatorsFile, generateValidatorModule } from '../../replay/input/schema.js';
+
+for (const strict of [false, true]) {
+  for (const part of ['events', 'line'] as const) {
+    const out = join(generatedValidatorsDir(), generatedValidatorsFile(strict, part));
+    writeFileSync(out, generateValidatorModule(strict, part, (ajv, refs) => standaloneCode.default(ajv, refs)));
+    process.stdout.write(`wrote ${out}\n`);
+  }
+}

@@ -1,0 +1,97 @@
+/**
+ * `--jobs 2` under `--model both` shares each cycle between two threads
+ * (fuzz/cycle/pipeline.ts). What a campaign finds must not depend on it: failures,
+ * triage, divergences, coverage and saved traces are those of `--jobs 1`.
+ */
+import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, it, type TestContext } from 'node:test';
+import { PIPELINE_MODELS } from '../../../fuzz/cycle/pipeline.js';
+import { createSlots, Pipeline, PIPELINE_LANES, WorkerSlot } from '../../../fuzz/cycle/pool.js';
+import { fuzz } from '../fuzz-driver.js';
+
+function tempDir(t: TestContext): string {
+  const dir = mkdtempSync(join(tmpdir(), 'pipeline-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  return dir;
+}
+
+/**
+ * The report without what differs by design between two runs: timing, argv,
+ * jobs, paths and the order cycles finished in.
+ */
+function findings(dir: string, name: string, saveDir: string): unknown {
+  const r = JSON.parse(readFileSync(join(dir, name), 'utf8')) as Record<string, unknown>;
+  for (const k of ['started_at', 'finished_at', 'duration_s', 'events_per_second', 'cycles_per_second', 'argv', 'config', 'meta']) delete r[k];
+  const failures = r.failures as { config: { cycle: number } }[] | undefined;
+  failures?.sort((a, b) => a.config.cycle - b.config.cycle);
+  return JSON.parse(JSON.stringify(r).split(join(dir, saveDir)).join('<saved>'));
+}
+
+function traceDigests(dir: string): Map<string, string> {
+  return new Map(
+    readdirSync(dir)
+      .filter((n) => n.endsWith('.jsonl'))
+      .map((n) => [n, createHash('sha256').update(readFileSync(join(dir, n))).digest('hex')]),
+  );
+}
+
+describe('pipelined cycles', () => {
+  it('the Lean mirror goes to the consumer; a single model keeps whole cycles', () => {
+    assert.deepEqual(PIPELINE_MODELS, { producer: 'cpp', consumer: 'lean' });
+    const kinds = (jobs: number, model: 'both' | 'cpp' | 'lean', inProcess = true) => createSlots(jobs, inProcess, model).map((s) => (s instanceof WorkerSlot ? 'whole' : 'lane'));
+    assert.deepEqual(kinds(1, 'both'), ['whole']);
+    const lanes = Array<string>(PIPELINE_LANES).fill('lane');
+    assert.ok(PIPELINE_LANES >= 2, 'the producer must be able to start a cycle while the consumer finishes one');
+    assert.deepEqual(kinds(2, 'both'), lanes);
+    assert.deepEqual(kinds(3, 'both'), [...lanes, 'whole']);
+    assert.deepEqual(kinds(4, 'both'), [...lanes, ...lanes]);
+    assert.deepEqual(kinds(2, 'cpp'), ['whole', 'whole']);
+    assert.deepEqual(kinds(2, 'lean'), ['whole', 'whole']);
+    assert.deepEqual(kinds(2, 'both', false), ['whole', 'whole']);
+    assert.equal(new Pipeline().lanes().length, PIPELINE_LANES);
+  });
+
+  it('explore: --jobs 2 and 3 find, triage and save exactly what --jobs 1 does', async (t) => {
+    const dir = tempDir(t);
+    const common = ['--profile', 'explore', '--campaign-seed', '11', '--cycles', '24', '--event', '200', '--no-progress'];
+    const runs = [];
+    for (const jobs of [1, 2, 3]) {
+      const r = await fuzz([...common, '--jobs', String(jobs), '--report', `r${jobs}.json`, '--save-failure-traces', `f${jobs}`], dir);
+      assert.equal(r.code, 1, `jobs ${jobs}: ${r.stderr}`);
+      runs.push(r);
+    }
+    const one = findings(dir, 'r1.json', 'f1') as { failures: unknown[]; divergences: unknown[] };
+    assert.ok(one.failures.length > 0 && one.divergences.length > 0, 'the campaign should find divergences');
+    assert.deepEqual(findings(dir, 'r2.json', 'f2'), one);
+    assert.deepEqual(findings(dir, 'r3.json', 'f3'), one);
+    assert.deepEqual(traceDigests(join(dir, 'f2')), traceDigests(join(dir, 'f1')));
+    assert.deepEqual(traceDigests(join(dir, 'f3')), traceDigests(join(dir, 'f1')));
+  });
+
+  it('lean-core with the invariant required: the same passes, events and coverage, traces past the 2 MiB window included', async (t) => {
+    const dir = tempDir(t);
+    // Up to 3000 events: several traces of 3-8 MB, so the producer waits on the window.
+    const common = ['--profile', 'lean-core', '--campaign-seed', '5', '--cycles', '30', '--event-range', '16', '3000', '--require-cpp-image-invariant', '--no-progress'];
+    for (const jobs of [1, 2]) {
+      const r = await fuzz([...common, '--jobs', String(jobs), '--report', `r${jobs}.json`], dir);
+      assert.equal(r.code, 0, r.stderr);
+    }
+    const one = findings(dir, 'r1.json', 'none') as { cycles: { passed: number }; events: number };
+    assert.equal(one.cycles.passed, 30);
+    assert.deepEqual(findings(dir, 'r2.json', 'none'), one);
+  });
+
+  it('--timeout stops a pipelined cycle, and the other lane still gets its own verdict', async (t) => {
+    const dir = tempDir(t);
+    // Seed 7 with 80000 events takes seconds to check: both cycles run out of time.
+    const r = await fuzz(['--seed', '7', '--event', '80000', '--cycles', '2', '--jobs', '2', '--timeout', '1', '--report', 'r.json'], dir);
+    assert.equal(r.code, 1, r.stderr);
+    const report = JSON.parse(readFileSync(join(dir, 'r.json'), 'utf8')) as { cycles: { run: number; failed: number }; failures: { failure_reason: string | null }[] };
+    assert.deepEqual([report.cycles.run, report.cycles.failed], [2, 2]);
+    for (const f of report.failures) assert.match(f.failure_reason ?? '', /in-process cycle timed out after 1 s/);
+  });
+});

@@ -1,0 +1,224 @@
+/**
+ * Command-line parsing compatible with upstream `cross_validate` (CLI11 2.6):
+ * the same options, defaults, accepted spellings and error classes, and the
+ * same exit codes. Messages are single lines.
+ *
+ * Why not commander: CLI11 has its own rules that scripts may rely on (a
+ * required value is taken even when it looks like an option, `--events -5`
+ * is a value, `--seed=` is a missing value, errors are checked in option
+ * order after `--help`), and exact argv compatibility is the point here.
+ */
+import { parseCliInt, parseCliUnsigned } from './c-integer.js';
+import { PROFILES, UPSTREAM_PROFILES, type Profile } from '../generator.js';
+import { EMITS, type Emit } from '../event-stream.js';
+import { FORMATS, type Format } from '../trace.js';
+
+export interface CliOptions {
+  readonly seed: bigint;
+  readonly events: number;
+  readonly format: Format;
+  readonly profile: Profile;
+  /** Ours, not upstream's: `events` writes only the event stream (docs/protocol.md). */
+  readonly emit: Emit;
+  /** Ours: which model's snapshots the trace carries (the events are the same). */
+  readonly model: TraceModel;
+}
+
+/** `cpp`: the C++ port, as upstream's generator; `lean`: the Lean mirror (lean/). */
+export type TraceModel = 'cpp' | 'lean';
+export const TRACE_MODELS: readonly TraceModel[] = ['cpp', 'lean'];
+
+/** Exit statuses, numerically identical to CLI11's. */
+export const EXIT = {
+  ok: 0,
+  conversion: 104,
+  validation: 105,
+  extras: 109,
+  argumentMismatch: 114,
+} as const;
+
+export type CliParse =
+  | { readonly kind: 'run'; readonly options: CliOptions }
+  | { readonly kind: 'help' }
+  | { readonly kind: 'version' }
+  | { readonly kind: 'error'; readonly exitCode: number; readonly message: string };
+
+interface OptionSpec {
+  readonly name: '--seed' | '--events' | '--format' | '--profile' | '--emit' | '--model';
+  readonly typeName: string;
+  readonly choices?: readonly string[];
+  /** Choices named in the error message, when it must read as upstream's. */
+  readonly listed?: readonly string[];
+}
+
+const OPTIONS: readonly OptionSpec[] = [
+  { name: '--seed', typeName: 'UINT' },
+  { name: '--events', typeName: 'INT' },
+  { name: '--format', typeName: 'TEXT:{jsonl,legacy}', choices: FORMATS },
+  { name: '--profile', typeName: 'TEXT:{full,lean-core}', choices: PROFILES, listed: UPSTREAM_PROFILES },
+  { name: '--emit', typeName: 'TEXT:{trace,events}', choices: EMITS },
+  { name: '--model', typeName: 'TEXT:{cpp,lean}', choices: TRACE_MODELS },
+];
+
+const DEFAULTS: CliOptions = { seed: 42n, events: 30, format: 'jsonl', profile: 'full', emit: 'trace', model: 'cpp' };
+
+const validFirst = (ch: string | undefined): boolean => ch !== undefined && /[A-Za-z0-9_?@]/.test(ch);
+
+function fail(exitCode: number, message: string): CliParse {
+  return { kind: 'error', exitCode, message };
+}
+
+export function parseCliArgs(argv: readonly string[]): CliParse {
+  const values = new Map<string, string[]>();
+  const extras: string[] = [];
+  let help = false;
+  let version = false;
+  let positionalOnly = false;
+
+  const args = [...argv];
+  while (args.length > 0) {
+    const arg = args.shift() as string;
+    if (positionalOnly) {
+      extras.push(arg);
+      continue;
+    }
+    if (arg === '--') {
+      positionalOnly = true;
+      extras.push(arg);
+      continue;
+    }
+    if (arg.startsWith('--') && validFirst(arg[2])) {
+      const eq = arg.indexOf('=');
+      const name = eq < 0 ? arg : arg.slice(0, eq);
+      const inline = eq < 0 ? undefined : arg.slice(eq + 1);
+      if (name === '--help') {
+        help = true;
+        continue;
+      }
+      if (name === '--version' && inline === undefined) {
+        version = true;
+        continue;
+      }
+      const spec = OPTIONS.find((o) => o.name === name);
+      if (spec === undefined) {
+        extras.push(arg);
+        continue;
+      }
+      // A required value is taken from the next argument whatever it looks like.
+      let value = inline !== undefined && inline !== '' ? inline : undefined;
+      if (value === undefined) value = args.shift();
+      if (value === undefined) {
+        return fail(EXIT.argumentMismatch, `${spec.name}: 1 required ${spec.typeName} missing`);
+      }
+      values.set(spec.name, [...(values.get(spec.name) ?? []), value]);
+      continue;
+    }
+    // A dash followed by a digit is a (negative) number, not a short option.
+    if (arg.startsWith('-') && validFirst(arg[1]) && !/[0-9]/.test(arg[1] as string)) {
+      if (arg[1] === 'h') help = true;
+      else extras.push(arg);
+      continue;
+    }
+    extras.push(arg);
+  }
+
+  if (help) return { kind: 'help' };
+  if (version) return { kind: 'version' };
+
+  let options = DEFAULTS;
+  for (const spec of OPTIONS) {
+    const given = values.get(spec.name);
+    if (given === undefined) continue;
+    for (const value of given) {
+      if (spec.choices !== undefined && !spec.choices.includes(value)) {
+        return fail(EXIT.validation, `${spec.name}: ${value} not in {${(spec.listed ?? spec.choices).join(',')}}`);
+      }
+    }
+    if (given.length > 1) {
+      return fail(EXIT.argumentMismatch, `${spec.name}: At most 1 required but received ${given.length}`);
+    }
+    const value = given[0] as string;
+    switch (spec.name) {
+      case '--seed': {
+        const seed = value === '' ? 0n : parseCliUnsigned(value);
+        if (seed === undefined) return fail(EXIT.conversion, `Could not convert: ${spec.name} = ${value}`);
+        options = { ...options, seed };
+        break;
+      }
+      case '--events': {
+        const events = value === '' ? 0 : parseCliInt(value);
+        if (events === undefined) return fail(EXIT.conversion, `Could not convert: ${spec.name} = ${value}`);
+        options = { ...options, events };
+        break;
+      }
+      case '--format':
+        options = { ...options, format: value as Format };
+        break;
+      case '--profile':
+        options = { ...options, profile: value as Profile };
+        break;
+      case '--emit':
+        options = { ...options, emit: value as Emit };
+        break;
+      case '--model':
+        options = { ...options, model: value as TraceModel };
+        break;
+    }
+  }
+
+  if (extras.length === 1) return fail(EXIT.extras, `The following argument was not expected: ${extras[0]}`);
+  if (extras.length > 1) return fail(EXIT.extras, `The following arguments were not expected: ${extras.join(' ')}`);
+  if (options.emit === 'events' && options.format !== 'jsonl') return fail(EXIT.validation, '--emit events needs --format jsonl');
+  if (options.model === 'lean' && options.format !== 'jsonl') return fail(EXIT.validation, '--model lean needs --format jsonl');
+  return { kind: 'run', options };
+}
+
+export const HELP_TEXT = `Cross-validation driver for the peering state machine (TypeScript port)
+
+Generates one seeded random event trace, runs it through the reducer and
+prints replay lines on stdout; byte-identical to upstream cross_validate.
+
+Usage: cross-validate [OPTIONS]
+
+Options:
+  -h, --help              Print this help message and exit
+  --version               Print the version and exit (not in upstream)
+  --seed UINT [42]        Random seed, any uint64 (0..18446744073709551615);
+                          the engine uses it modulo 2^32, output prints it whole
+  --events INT [30]       Max events per trace after Initialize; the count is
+                          drawn uniformly from [min(50, N), N]; N <= 0 gives
+                          just the Initialize step
+  --format TEXT:{jsonl,legacy} [jsonl]
+                          Output format: JSON Lines with a summary line, or the
+                          legacy line-oriented text
+  --profile TEXT:{full,lean-core} [full]
+                          Event profile: lean-core is the proof-aligned subset,
+                          full adds deletes and sparse activation payloads;
+                          explore (this toolkit's own, not upstream's) draws
+                          inputs where the C++ and Lean models disagree
+  --emit TEXT:{trace,events} [trace]
+                          Not in upstream: events writes only the event stream
+                          (one event per line, then the summary line), the
+                          input of an implementation under test; see
+                          docs/protocol.md in peering-crossval
+  --model TEXT:{cpp,lean} [cpp]
+                          Not in upstream: whose snapshots, checks and effects
+                          the trace carries, for the same events: the C++
+                          reducer's (as upstream) or the Lean model's
+
+Numbers are read like C's strtoull/strtoll with base 0, as upstream does:
+0x10 is 16, 010 is 8, 0b101 is 5, and '_', "'" and ',' group separators are
+ignored. An empty value means 0. Options may be written --name VALUE or
+--name=VALUE, in any order, each at most once.
+
+stderr gets two banner lines: the effective settings, then the event total.
+
+Exit status:
+  0    success (or --help, --version)
+  104  a value could not be converted (e.g. --events abc, --seed -1)
+  105  a value is not allowed (e.g. --profile foo, --emit events --format legacy)
+  109  unexpected arguments
+  114  a value is missing, or an option was given twice
+  141  stdout was closed early (broken pipe)
+Errors print one line on stderr and nothing on stdout.
+`;
