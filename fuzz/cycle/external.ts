@@ -9,11 +9,12 @@
  * its verdict and the outcome says why there is no trace.
  */
 import { once } from 'node:events';
+import type { Writable } from 'node:stream';
 import { closeSync, openSync, rmSync } from 'node:fs';
 import { DEFAULT_MAX_LINE_BYTES, LineSplitter } from '../../replay/index.js';
 import type { CycleConfig } from '../plan/campaign.js';
 import { CapturedStream } from './capture.js';
-import { startChild, type ChildEnd, type ChildGroups } from './child.js';
+import { startChild, type ChildEnd, type ChildGroups, type RunningChild } from './child.js';
 import type { Command } from '../plan/command.js';
 import { REAL_IO, writeAll, type FileIo } from '../store/durable.js';
 import { CoverageCollector } from './coverage.js';
@@ -63,85 +64,8 @@ export async function runExternalCycle(config: CycleConfig, o: ExternalOptions):
   const common = { timeoutMs: o.timeoutMs, signal: o.signal, groups: o.groups } as const;
   const gen = startChild(o.generator.file, [...o.generator.args, ...generatorArgs(config)], { ...common, stdin: 'ignore', stderr: genErr });
   const rep = startChild(o.replayer.file, [...o.replayer.args, '-'], { ...common, stdin: 'pipe', stderr: repErr, stdout: repOut });
-
-  let replayerOpen = rep.stdin !== null;
-  rep.stdin?.on('error', () => {
-    replayerOpen = false; // the checker stopped reading (it may fail early); keep saving the trace
-  });
-  rep.stdin?.on('close', () => {
-    replayerOpen = false;
-  });
-  let steps = 0;
-  let broken: InvariantBreak | undefined;
-  let scanning = true;
-  const coverage = new CoverageCollector();
-  const splitter = new LineSplitter((line) => {
-    if (line[0] === 0x7b && line[9] === 0x73 && line[10] === 0x74) {
-      steps++; // {"kind":"s(tep)
-      coverage.feedLine(line);
-    }
-    if (o.requireInvariant && broken === undefined) broken = invariantBreak(line);
-  }, DEFAULT_MAX_LINE_BYTES);
-
-  let fd: number | undefined;
-  let traceError: string | undefined;
-  const dropTrace = (err: unknown): void => {
-    traceError = `the trace could not be saved: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`;
-    if (fd !== undefined) closeSync(fd);
-    fd = undefined;
-    rmSync(o.traceTemp, { force: true });
-  };
-  try {
-    fd = openSync(o.traceTemp, 'wx', 0o644);
-  } catch (err) {
-    dropTrace(err);
-  }
-  const repDone = rep.done.then((r) => {
-    replayerOpen = false;
-    return r;
-  });
-  try {
-    if (gen.stdout !== null) {
-      for await (const chunk of gen.stdout) {
-        const bytes = chunk as Buffer;
-        if (fd !== undefined) {
-          try {
-            writeAll(fd, bytes, io);
-          } catch (err) {
-            dropTrace(err); // an error of the record, never of the cycle
-          }
-        }
-        if (scanning) {
-          try {
-            splitter.push(bytes);
-          } catch {
-            scanning = false; // an over-long line: the checker will report it
-          }
-        }
-        if (replayerOpen && !rep.stdin!.write(bytes)) {
-          const drained = new AbortController();
-          await Promise.race([
-            once(rep.stdin!, 'drain', { signal: drained.signal }).catch(() => undefined),
-            repDone,
-          ]);
-          drained.abort(); // one listener per wait, removed again
-        }
-      }
-    }
-  } catch {
-    // The generator's stream was cut (killed, timed out): its end says why.
-  } finally {
-    if (fd !== undefined) closeSync(fd);
-    if (replayerOpen) rep.stdin!.end();
-  }
-  if (scanning) {
-    try {
-      splitter.end();
-    } catch {
-      /* reported by the checker */
-    }
-  }
-
+  const tee = new TraceTee(o.traceTemp, o.requireInvariant, io);
+  const repDone = await pipeTrace(gen, rep, tee);
   const [g, r] = await Promise.all([gen.done, repDone]);
   const cleanup = (): void => {
     rmSync(o.traceTemp, { force: true });
@@ -155,25 +79,136 @@ export async function runExternalCycle(config: CycleConfig, o: ExternalOptions):
   const reasons = [
     describeEnd('cross-validate', g, o.timeoutMs),
     describeEnd('replayer', r, o.timeoutMs),
-    broken === undefined ? undefined : invariantReason(broken),
+    tee.broken === undefined ? undefined : invariantReason(tee.broken),
   ].filter((x): x is string => x !== undefined);
   const ok = g.exitCode === 0 && r.exitCode === 0 && reasons.length === 0;
   if (ok) {
     cleanup();
-    return { config, ok, events: steps, coverage: coverage.result(), generatorExit: 0, replayerExit: 0, generatorStderr: '', replayerStderr: '' };
+    return { config, ok, events: tee.steps, coverage: tee.coverage.result(), generatorExit: 0, replayerExit: 0, generatorStderr: '', replayerStderr: '' };
   }
   const checkerOut = r.exitCode === 0 ? '' : repOut.tail();
   return {
     config,
     ok,
-    events: steps,
+    events: tee.steps,
     generatorExit: g.exitCode,
     replayerExit: r.exitCode,
     generatorStderr: genErr.tail(),
     replayerStderr: `${checkerOut}${checkerOut !== '' && !checkerOut.endsWith('\n') ? '\n' : ''}${repErr.tail()}`,
-    coverage: coverage.result(),
+    coverage: tee.coverage.result(),
     ...(reasons.length === 0 ? {} : { reason: reasons.join('; ') }),
-    ...(traceError === undefined ? { traceTemp: o.traceTemp } : { traceError }),
+    ...(tee.traceError === undefined ? { traceTemp: o.traceTemp } : { traceError: tee.traceError }),
     captures: { generator: genErr, replayer: repErr },
   };
+}
+
+/**
+ * The generator's output on its way to the checker: appended to the trace
+ * temporary (dropped, with the reason, when the disk refuses it: an error of
+ * the record, never of the cycle) and scanned for steps, coverage and a
+ * broken image invariant.
+ */
+class TraceTee {
+  steps = 0;
+  broken: InvariantBreak | undefined;
+  traceError: string | undefined;
+  readonly coverage = new CoverageCollector();
+  private fd: number | undefined;
+  private scanning = true;
+  private readonly splitter: LineSplitter;
+
+  constructor(
+    private readonly path: string,
+    requireInvariant: boolean,
+    private readonly io: FileIo,
+  ) {
+    this.splitter = new LineSplitter((line) => {
+      if (line[0] === 0x7b && line[9] === 0x73 && line[10] === 0x74) {
+        this.steps++; // {"kind":"s(tep)
+        this.coverage.feedLine(line);
+      }
+      if (requireInvariant && this.broken === undefined) this.broken = invariantBreak(line);
+    }, DEFAULT_MAX_LINE_BYTES);
+    try {
+      this.fd = openSync(path, 'wx', 0o644);
+    } catch (err) {
+      this.drop(err);
+    }
+  }
+
+  push(bytes: Buffer): void {
+    if (this.fd !== undefined) {
+      try {
+        writeAll(this.fd, bytes, this.io);
+      } catch (err) {
+        this.drop(err);
+      }
+    }
+    if (!this.scanning) return;
+    try {
+      this.splitter.push(bytes);
+    } catch {
+      this.scanning = false; // an over-long line: the checker will report it
+    }
+  }
+
+  /** Closes the file; scans the last, unterminated line. */
+  end(): void {
+    if (this.fd !== undefined) closeSync(this.fd);
+    this.fd = undefined;
+    if (!this.scanning) return;
+    try {
+      this.splitter.end();
+    } catch {
+      /* reported by the checker */
+    }
+  }
+
+  private drop(err: unknown): void {
+    this.traceError = `the trace could not be saved: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`;
+    if (this.fd !== undefined) closeSync(this.fd);
+    this.fd = undefined;
+    rmSync(this.path, { force: true });
+  }
+}
+
+/**
+ * Pipes the generator's stdout into the checker's stdin with backpressure,
+ * through the tee; returns the checker's end. A checker that stops reading
+ * (it may fail early) does not stop the trace from being saved.
+ */
+async function pipeTrace(gen: RunningChild, rep: RunningChild, tee: TraceTee): Promise<Promise<ChildEnd>> {
+  let replayerOpen = rep.stdin !== null;
+  rep.stdin?.on('error', () => {
+    replayerOpen = false;
+  });
+  rep.stdin?.on('close', () => {
+    replayerOpen = false;
+  });
+  const repDone = rep.done.then((r) => {
+    replayerOpen = false;
+    return r;
+  });
+  try {
+    if (gen.stdout !== null) {
+      for await (const chunk of gen.stdout) {
+        const bytes = chunk as Buffer;
+        tee.push(bytes);
+        if (replayerOpen && !rep.stdin!.write(bytes)) await drainOrEnd(rep.stdin!, repDone);
+      }
+    }
+  } catch {
+    // The generator's stream was cut (killed, timed out): its end says why.
+  } finally {
+    tee.end();
+    if (replayerOpen) rep.stdin!.end();
+  }
+  return repDone;
+}
+
+/** Waits for `stream` to drain, or for its reader to end; one listener per wait, removed again. */
+async function drainOrEnd(stream: Writable, ended: Promise<unknown>): Promise<void> {
+  const drained = new AbortController();
+  await Promise.race([once(stream, 'drain', { signal: drained.signal }).catch(() => undefined), ended]);
+  drained.abort();
 }

@@ -69,62 +69,80 @@ function fail(exitCode: number, message: string): CliParse {
 }
 
 export function parseCliArgs(argv: readonly string[]): CliParse {
-  const values = new Map<string, string[]>();
-  const extras: string[] = [];
-  let help = false;
-  let version = false;
-  let positionalOnly = false;
+  const scanned = scanArgs(argv);
+  if ('kind' in scanned) return scanned;
+  if (scanned.help) return { kind: 'help' };
+  if (scanned.version) return { kind: 'version' };
+  const options = applyValues(scanned.values);
+  if ('kind' in options) return options;
+  const { extras } = scanned;
+  if (extras.length === 1) return fail(EXIT.extras, `The following argument was not expected: ${extras[0]}`);
+  if (extras.length > 1) return fail(EXIT.extras, `The following arguments were not expected: ${extras.join(' ')}`);
+  if (options.emit === 'events' && options.format !== 'jsonl') return fail(EXIT.validation, '--emit events needs --format jsonl');
+  if (options.model === 'lean' && options.format !== 'jsonl') return fail(EXIT.validation, '--model lean needs --format jsonl');
+  return { kind: 'run', options };
+}
 
+interface ScannedArgs {
+  /** The values given to each known option, in order. */
+  readonly values: Map<string, string[]>;
+  readonly extras: string[];
+  readonly help: boolean;
+  readonly version: boolean;
+}
+
+/** The first pass, as CLI11 makes it: options and their values, help and version, and whatever is left over. */
+function scanArgs(argv: readonly string[]): ScannedArgs | CliParse {
+  const scanned = { values: new Map<string, string[]>(), extras: [] as string[], help: false, version: false };
+  let positionalOnly = false;
   const args = [...argv];
   while (args.length > 0) {
     const arg = args.shift() as string;
     if (positionalOnly) {
-      extras.push(arg);
-      continue;
-    }
-    if (arg === '--') {
+      scanned.extras.push(arg);
+    } else if (arg === '--') {
       positionalOnly = true;
-      extras.push(arg);
-      continue;
+      scanned.extras.push(arg);
+    } else if (arg.startsWith('--') && validFirst(arg[2])) {
+      const problem = scanLongOption(arg, args, scanned);
+      if (problem !== undefined) return problem;
+    } else if (arg.startsWith('-') && validFirst(arg[1]) && !/[0-9]/.test(arg[1] as string)) {
+      // A dash followed by a digit is a (negative) number, not a short option.
+      if (arg[1] === 'h') scanned.help = true;
+      else scanned.extras.push(arg);
+    } else {
+      scanned.extras.push(arg);
     }
-    if (arg.startsWith('--') && validFirst(arg[2])) {
-      const eq = arg.indexOf('=');
-      const name = eq < 0 ? arg : arg.slice(0, eq);
-      const inline = eq < 0 ? undefined : arg.slice(eq + 1);
-      if (name === '--help') {
-        help = true;
-        continue;
-      }
-      if (name === '--version' && inline === undefined) {
-        version = true;
-        continue;
-      }
-      const spec = OPTIONS.find((o) => o.name === name);
-      if (spec === undefined) {
-        extras.push(arg);
-        continue;
-      }
-      // A required value is taken from the next argument whatever it looks like.
-      let value = inline !== undefined && inline !== '' ? inline : undefined;
-      if (value === undefined) value = args.shift();
-      if (value === undefined) {
-        return fail(EXIT.argumentMismatch, `${spec.name}: 1 required ${spec.typeName} missing`);
-      }
-      values.set(spec.name, [...(values.get(spec.name) ?? []), value]);
-      continue;
-    }
-    // A dash followed by a digit is a (negative) number, not a short option.
-    if (arg.startsWith('-') && validFirst(arg[1]) && !/[0-9]/.test(arg[1] as string)) {
-      if (arg[1] === 'h') help = true;
-      else extras.push(arg);
-      continue;
-    }
-    extras.push(arg);
   }
+  return scanned;
+}
 
-  if (help) return { kind: 'help' };
-  if (version) return { kind: 'version' };
+function scanLongOption(arg: string, rest: string[], scanned: { values: Map<string, string[]>; extras: string[]; help: boolean; version: boolean }): CliParse | undefined {
+  const eq = arg.indexOf('=');
+  const name = eq < 0 ? arg : arg.slice(0, eq);
+  const inline = eq < 0 ? undefined : arg.slice(eq + 1);
+  if (name === '--help') {
+    scanned.help = true;
+    return undefined;
+  }
+  if (name === '--version' && inline === undefined) {
+    scanned.version = true;
+    return undefined;
+  }
+  const spec = OPTIONS.find((o) => o.name === name);
+  if (spec === undefined) {
+    scanned.extras.push(arg);
+    return undefined;
+  }
+  // A required value is taken from the next argument whatever it looks like.
+  const value = inline !== undefined && inline !== '' ? inline : rest.shift();
+  if (value === undefined) return fail(EXIT.argumentMismatch, `${spec.name}: 1 required ${spec.typeName} missing`);
+  scanned.values.set(spec.name, [...(scanned.values.get(spec.name) ?? []), value]);
+  return undefined;
+}
 
+/** The second pass: each option's values checked (choices, count) and converted, in declaration order. */
+function applyValues(values: ReadonlyMap<string, readonly string[]>): CliOptions | CliParse {
   let options = DEFAULTS;
   for (const spec of OPTIONS) {
     const given = values.get(spec.name);
@@ -137,40 +155,35 @@ export function parseCliArgs(argv: readonly string[]): CliParse {
     if (given.length > 1) {
       return fail(EXIT.argumentMismatch, `${spec.name}: At most 1 required but received ${given.length}`);
     }
-    const value = given[0] as string;
-    switch (spec.name) {
-      case '--seed': {
-        const seed = value === '' ? 0n : parseCliUnsigned(value);
-        if (seed === undefined) return fail(EXIT.conversion, `Could not convert: ${spec.name} = ${value}`);
-        options = { ...options, seed };
-        break;
-      }
-      case '--events': {
-        const events = value === '' ? 0 : parseCliInt(value);
-        if (events === undefined) return fail(EXIT.conversion, `Could not convert: ${spec.name} = ${value}`);
-        options = { ...options, events };
-        break;
-      }
-      case '--format':
-        options = { ...options, format: value as Format };
-        break;
-      case '--profile':
-        options = { ...options, profile: value as Profile };
-        break;
-      case '--emit':
-        options = { ...options, emit: value as Emit };
-        break;
-      case '--model':
-        options = { ...options, model: value as TraceModel };
-        break;
-    }
+    const next = withValue(options, spec.name, given[0] as string);
+    if (next === undefined) return fail(EXIT.conversion, `Could not convert: ${spec.name} = ${given[0]}`);
+    options = next;
   }
+  return options;
+}
 
-  if (extras.length === 1) return fail(EXIT.extras, `The following argument was not expected: ${extras[0]}`);
-  if (extras.length > 1) return fail(EXIT.extras, `The following arguments were not expected: ${extras.join(' ')}`);
-  if (options.emit === 'events' && options.format !== 'jsonl') return fail(EXIT.validation, '--emit events needs --format jsonl');
-  if (options.model === 'lean' && options.format !== 'jsonl') return fail(EXIT.validation, '--model lean needs --format jsonl');
-  return { kind: 'run', options };
+/** `options` with one option's value; undefined when the value does not convert. */
+function withValue(options: CliOptions, name: string, value: string): CliOptions | undefined {
+  switch (name) {
+    case '--seed': {
+      const seed = value === '' ? 0n : parseCliUnsigned(value);
+      return seed === undefined ? undefined : { ...options, seed };
+    }
+    case '--events': {
+      const events = value === '' ? 0 : parseCliInt(value);
+      return events === undefined ? undefined : { ...options, events };
+    }
+    case '--format':
+      return { ...options, format: value as Format };
+    case '--profile':
+      return { ...options, profile: value as Profile };
+    case '--emit':
+      return { ...options, emit: value as Emit };
+    case '--model':
+      return { ...options, model: value as TraceModel };
+    default:
+      return options;
+  }
 }
 
 export const HELP_TEXT = `Cross-validation driver for the peering state machine (TypeScript port)

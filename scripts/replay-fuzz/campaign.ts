@@ -1,0 +1,316 @@
+/**
+ * `replay-fuzz [options]`: a campaign. Parses and checks the options, runs
+ * the campaign (fuzz/campaign/runner.ts), prints its outputs and maps the
+ * verdict to an exit status.
+ */
+import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { Command as Cli, Option } from 'commander';
+import { isModelChoice, MODEL_CHOICES } from '../../replay/models/model.js';
+import type { Profile } from '../../tracegen/index.js';
+import { packagePath, versionLine } from '../../tracegen/version.js';
+import { runCampaign, type CampaignResult, type FuzzSettings } from '../../fuzz/campaign/runner.js';
+import { MAX_TIMER_MS } from '../../fuzz/campaign/settings.js';
+import { catalogueTable } from '../../fuzz/catalogue/catalogue.js';
+import { ChildGroups } from '../../fuzz/cycle/child.js';
+import { coverageSummary } from '../../fuzz/cycle/coverage.js';
+import { renderHtmlReport } from '../../fuzz/outputs/html.js';
+import type { CycleResult } from '../../fuzz/outputs/junit.js';
+import { groupedFailureListing } from '../../fuzz/outputs/listing.js';
+import { writeRunOutputs } from '../../fuzz/outputs/run-outputs.js';
+import { parseShard, WHOLE, type CampaignPlan } from '../../fuzz/plan/campaign.js';
+import { collect, resolveCommand, type Command } from '../../fuzz/plan/command.js';
+import { writeFileDurably } from '../../fuzz/store/durable.js';
+import { checkOutputPath } from '../../fuzz/store/output-path.js';
+import { asUsage, positive, uint64, UsageError } from '../shared/args.js';
+import { EXIT, MAX_JOBS } from './exit.js';
+
+/** The longest --timeout a timer can hold, in seconds. */
+const MAX_TIMEOUT_S = Math.floor(MAX_TIMER_MS / 1000);
+
+const HELP_AFTER = `
+Each cycle generates a trace (cross-validate --profile P --seed S --events E)
+and checks it (replayer -). With neither --cross-validate nor --replayer the
+TS generator and TS checker run in-process in worker threads; naming either
+runs both as processes (ours for the side not named), piped with
+backpressure. Seeds come from the campaign seed (random unless
+--campaign-seed), drawn from 0..2^63 like upstream's, so a campaign can be
+re-run, split with --shard i/n (1-based) across machines, and the shard
+reports combined with "replay-fuzz merge".
+
+With --impl PATH (and --impl-arg ARG...), the trace checked is an
+implementation's answer: cross-validate ... --emit events | PATH ARG... |
+replayer -, piped with backpressure (docs/protocol.md). A cycle fails when
+the implementation exits non-zero, is killed or times out, writes a step
+count different from the event count, or its trace fails the checker (which
+names the step). The event stream is kept beside each failing trace, and
+--minimize shrinks it against the implementation and the checker.
+
+Failing traces are written durably (temp file, fsync, rename) and listed in
+DIR/failures.json before they are reported; the index is extended, never
+replaced.
+
+Exit status: 0 all cycles passed, 1 failures found, 2 usage or setup error,
+130 interrupted (the report is still written). A closed stdout (| head) does
+not change the status: the campaign runs on, writes its report and exits
+with its verdict.
+
+Commands:
+  replay-fuzz merge REPORT... [--output FILE]
+      combine the --report files of a campaign's shards into one report
+  replay-fuzz rerun DIR
+      run every failure saved in DIR/failures.json again; exit 1 if any still fails
+  (each takes --help)
+
+Reports: --report FILE (JSON, schema/report.schema.json), --junit FILE
+(JUnit XML). Under GitHub Actions a Markdown summary is appended to
+$GITHUB_STEP_SUMMARY and each failure cause is annotated with ::error.
+
+Examples:
+  replay-fuzz --profile lean-core --cycles 200 --event-range 32 1024 --jobs 2 --require-image-invariant
+  replay-fuzz --replayer .lake/build/bin/peering-replay --cycles 50
+  replay-fuzz --profile explore --impl build/peering_adapter --cycles 50 --minimize --save-failure-traces f
+  replay-fuzz --campaign-seed 7 --shard 2/4 --cycles 1000 --report shard2.json
+  replay-fuzz merge shard*.json --output campaign.json
+  replay-fuzz rerun failures/`;
+
+type CampaignOptions = {
+  cycles: number;
+  event: number;
+  eventRange?: string[];
+  seed?: bigint;
+  profile: Profile;
+  jobs: number;
+  stopOnFirstFailure?: boolean;
+  saveFailureTraces?: string;
+  rebuild?: boolean;
+  requireCppImageInvariant?: boolean;
+  requireImageInvariant?: boolean;
+  crossValidate?: string;
+  crossValidateArg: string[];
+  replayer?: string;
+  replayerArg: string[];
+  impl?: string;
+  implArg: string[];
+  strict?: boolean;
+  model?: string;
+  shard?: string;
+  campaignSeed?: bigint;
+  report?: string;
+  html?: string;
+  junit?: string;
+  timeout?: number;
+  minimize?: boolean;
+  minimizeBudget: number;
+  progress: boolean;
+};
+
+function campaignProgram(): Cli {
+  return new Cli('replay-fuzz')
+    .description('Run randomized replay fuzzing: generate traces and check each with a replayer')
+    .option('--cycles <n>', 'number of random replay runs', positive('--cycles'), 10)
+    .option('--event <n>', 'fixed maximum number of generated events per cycle', positive('--event'), 25)
+    .option('--event-range <min-max...>', 'inclusive random range for events per cycle: --event-range MIN MAX')
+    .option('--seed <uint64>', 'fixed cross-validate seed for every cycle (default: a fresh seed per cycle)', uint64('--seed'))
+    .addOption(new Option('--profile <profile>', 'event profile to exercise').choices(['lean-core', 'full', 'explore']).default('lean-core'))
+    .option('--jobs <n>', `worker threads (or external cycles) to run at once, at most ${MAX_JOBS}; under --model both two threads share a cycle`, positive('--jobs', MAX_JOBS, ' (each job is a worker thread or two processes)'), 1)
+    .option('--stop-on-first-failure', 'stop scheduling after the first failure (running cycles finish)')
+    .option('--save-failure-traces <dir>', 'write failing traces and failures.json here')
+    .option('--rebuild', 'rebuild the toolkit (and lean/, when it holds a Lean package) first')
+    .option('--require-cpp-image-invariant', 'fail a cycle when a step reports after_checks.image_invariant = false')
+    .option('--require-image-invariant', 'alias of --require-cpp-image-invariant')
+    .option('--cross-validate <path>', 'generator executable (e.g. an upstream C++ build), one path; default: ours')
+    .option('--cross-validate-arg <arg>', 'an argument for --cross-validate, before its --profile/--seed/--events (repeatable)', collect, [])
+    .option('--replayer <path>', 'checker with the peering-replay interface (e.g. the Lean one), one path; default: the TS checker')
+    .option('--replayer-arg <arg>', "an argument for --replayer, before its '-' (repeatable)", collect, [])
+    .option('--impl <path>', 'an implementation under test (docs/protocol.md): each cycle pipes the event stream through it and checks its trace')
+    .option('--impl-arg <arg>', 'an argument for --impl (repeatable)', collect, [])
+    .option('--strict', 'run the TS checker in strict mode (cpp model)')
+    .option('--model <model>', 'model(s) of our checker: lean, cpp or both (default: both in-process, lean as a process)')
+    .option('--shard <i/n>', 'run only shard i of n (1-based) of the campaign; needs --campaign-seed')
+    .option('--campaign-seed <uint64>', 'seed from which every cycle seed is derived (default: random, printed)', uint64('--campaign-seed'))
+    .option('--report <file>', 'write a JSON report of the run here')
+    .option('--html <file>', 'write a self-contained HTML report here (heatmap, divergences, failures, configuration)')
+    .option('--junit <file>', 'write the run as JUnit XML here (one testcase per cycle)')
+    .option('--timeout <seconds>', `kill a cycle (generator or checker) that runs longer (1..${MAX_TIMEOUT_S})`, positive('--timeout', MAX_TIMEOUT_S))
+    .option('--minimize', 'shrink each failing trace to a minimal failing event list')
+    .option('--minimize-budget <runs>', 'checker runs allowed per minimization', positive('--minimize-budget'), 300)
+    .option('--no-progress', 'never draw the progress bar')
+    .version(versionLine('replay-fuzz'), '-V, --version', 'print the version and exit')
+    .addHelpText('after', HELP_AFTER)
+    .exitOverride()
+    .configureOutput({ writeErr: () => undefined, writeOut: (t) => process.stdout.write(t) });
+}
+
+async function rebuild(out: (t: string) => void): Promise<void> {
+  const root = packagePath();
+  // An installed package ships only its build: there is nothing to rebuild from.
+  if (!existsSync(join(root, 'tsconfig.json'))) {
+    throw new UsageError(`--rebuild needs a source checkout; ${root} is an installed package, already built (drop --rebuild)`);
+  }
+  const { execa } = await import('execa');
+  out('Rebuilding the TypeScript toolkit...\n');
+  await execa('npm', ['run', 'build'], { cwd: root, stdio: 'inherit' });
+  const lean = join(root, 'lean');
+  if (existsSync(join(lean, 'lakefile.toml')) || existsSync(join(lean, 'lakefile.lean'))) {
+    out('Rebuilding the Lean checker in lean/...\n');
+    await execa('lake', ['build'], { cwd: lean, stdio: 'inherit' });
+  }
+}
+
+function eventRange(o: CampaignOptions): { min: number; max: number } {
+  if (o.eventRange === undefined) return { min: o.event, max: o.event };
+  if (o.eventRange.length !== 2) throw new UsageError('--event-range takes two values: MIN MAX');
+  const [min, max] = o.eventRange.map((v) => positive('--event-range')(v)) as [number, number];
+  if (min > max) throw new UsageError('--event-range min must be <= max');
+  return { min, max };
+}
+
+interface Tools {
+  readonly generator?: Command;
+  readonly replayer?: Command;
+  readonly impl?: Command;
+}
+
+function namedTools(o: CampaignOptions): Tools {
+  return asUsage(() => {
+    const generator = o.crossValidate === undefined ? undefined : resolveCommand(o.crossValidate, o.crossValidateArg, 'cross_validate', '--cross-validate');
+    const replayer = o.replayer === undefined ? undefined : resolveCommand(o.replayer, o.replayerArg, 'replayer', '--replayer');
+    if (o.crossValidate === undefined && o.crossValidateArg.length > 0) throw new Error('--cross-validate-arg needs --cross-validate');
+    if (o.replayer === undefined && o.replayerArg.length > 0) throw new Error('--replayer-arg needs --replayer');
+    const impl = o.impl === undefined ? undefined : resolveCommand(o.impl, o.implArg, 'implementation', '--impl');
+    if (o.impl === undefined && o.implArg.length > 0) throw new Error('--impl-arg needs --impl');
+    return { ...(generator === undefined ? {} : { generator }), ...(replayer === undefined ? {} : { replayer }), ...(impl === undefined ? {} : { impl }) };
+  });
+}
+
+/** In-process, both models check each trace; our checker as a process answers like Lean's by default. */
+function chosenModel(o: CampaignOptions, tools: Tools): FuzzSettings['model'] {
+  const model = o.model ?? (tools.generator === undefined && tools.replayer === undefined ? 'both' : 'lean');
+  if (!isModelChoice(model)) throw new UsageError(`--model must be one of ${MODEL_CHOICES.join(', ')}, got ${JSON.stringify(model)}`);
+  if (o.strict && model === 'lean') throw new UsageError('--strict applies to the cpp model; use --model cpp or --model both');
+  if (o.model !== undefined && tools.replayer !== undefined) throw new UsageError('--model chooses our checker; it cannot be combined with --replayer');
+  return model;
+}
+
+interface OutputPaths {
+  readonly saveDir?: string;
+  readonly reportPath?: string;
+  readonly htmlPath?: string;
+  readonly junitPath?: string;
+}
+
+function checkNames(o: CampaignOptions): void {
+  if (o.saveFailureTraces === '') throw new UsageError('--save-failure-traces needs a directory name');
+  if (o.report === '') throw new UsageError('--report needs a file name');
+}
+
+function outputPaths(o: CampaignOptions): OutputPaths {
+  const saveDir = o.saveFailureTraces === undefined ? undefined : resolve(o.saveFailureTraces);
+  return asUsage(() => ({
+    ...(saveDir === undefined ? {} : { saveDir }),
+    ...(o.report === undefined ? {} : { reportPath: checkOutputPath(o.report, '--report', saveDir) }),
+    ...(o.html === undefined ? {} : { htmlPath: checkOutputPath(o.html, '--html', saveDir) }),
+    ...(o.junit === undefined ? {} : { junitPath: checkOutputPath(o.junit, '--junit', saveDir) }),
+  }));
+}
+
+/** Ctrl-C (or SIGTERM) stops the campaign cleanly; a second one quits at once. */
+function watchSignals(controller: AbortController, groups: ChildGroups): () => void {
+  // However the driver ends, no tool it started outlives it (a SIGTERM-ignoring one included).
+  process.on('exit', () => groups.signalAll('SIGKILL'));
+  let interrupts = 0;
+  const onSignal = (): void => {
+    if (++interrupts > 1) {
+      groups.signalAll('SIGKILL');
+      process.exit(EXIT.interrupted);
+    }
+    process.stderr.write('\nreplay-fuzz: interrupted, stopping running cycles and writing the report (Ctrl-C again to quit now)\n');
+    controller.abort();
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  return () => {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  };
+}
+
+export async function runCampaignCommand(argv: string[]): Promise<number> {
+  const program = campaignProgram();
+  program.parse(argv, { from: 'user' });
+  if (program.args.length > 0) throw new UsageError(`unexpected argument ${JSON.stringify(program.args[0])}`);
+  const o = program.opts<CampaignOptions>();
+  const events = eventRange(o);
+  const shard = o.shard === undefined ? WHOLE : parseShard(o.shard);
+  if (shard === undefined) throw new UsageError(`--shard must look like i/n with 1 <= i <= n, got ${JSON.stringify(o.shard)}`);
+  if (o.shard !== undefined && o.campaignSeed === undefined) {
+    throw new UsageError('--shard needs --campaign-seed, so that every shard derives the same campaign');
+  }
+  const tools = namedTools(o);
+  checkNames(o);
+  const model = chosenModel(o, tools);
+  const paths = outputPaths(o);
+  const out = (t: string) => void process.stdout.write(t);
+  if (o.rebuild) await rebuild(out);
+
+  const campaignSeed = o.campaignSeed ?? randomBytes(8).readBigUInt64BE();
+  const plan: CampaignPlan = { campaignSeed, cycles: o.cycles, profile: o.profile, ...(o.seed === undefined ? {} : { fixedSeed: o.seed }), events, shard };
+  const controller = new AbortController();
+  const groups = new ChildGroups();
+  const unwatch = watchSignals(controller, groups);
+  const cycles: CycleResult[] = [];
+  const result = await runCampaign({
+    plan,
+    jobs: o.jobs,
+    stopOnFirstFailure: o.stopOnFirstFailure ?? false,
+    ...(paths.saveDir === undefined ? {} : { saveDir: paths.saveDir }),
+    requireInvariant: (o.requireCppImageInvariant ?? false) || (o.requireImageInvariant ?? false),
+    ...tools,
+    timeoutMs: (o.timeout ?? 0) * 1000,
+    minimize: o.minimize ?? false,
+    minimizeBudget: o.minimizeBudget,
+    mode: o.strict ? 'strict' : 'lean',
+    model,
+    ...(paths.reportPath === undefined ? {} : { reportPath: paths.reportPath }),
+    progress: o.progress && process.stderr.isTTY ? 'bar' : 'lines',
+    argv,
+    out,
+    err: process.stderr,
+    signal: controller.signal,
+    groups,
+    onCycle: (c) => void cycles.push(c),
+    // Said once the failure directory is ours, so a setup error stays the only line.
+    started: () =>
+      void process.stderr.write(
+        `replay-fuzz: campaign seed ${campaignSeed}, shard ${shard.index}/${shard.count}, ${o.cycles} cycles, profile ${o.profile}, jobs ${o.jobs}\n`,
+      ),
+  });
+  unwatch();
+  return printOutcome(result, cycles, paths, out);
+}
+
+/** The campaign's outputs on the terminal and in files, and its exit status. */
+function printOutcome(result: CampaignResult, cycles: readonly CycleResult[], paths: OutputPaths, out: (t: string) => void): number {
+  const r = result.report;
+  const rate = `${Math.round(r.events_per_second).toLocaleString('en-US')} events/s, ${r.cycles_per_second.toFixed(2)} cycles/s`;
+  if (paths.htmlPath !== undefined) writeFileDurably(paths.htmlPath, renderHtmlReport(r));
+  if (result.failures.length > 0) out(groupedFailureListing(result.failures, paths.saveDir));
+  out(`\n${coverageSummary(r.coverage)}`);
+  if (r.divergences !== undefined) out(`\n${catalogueTable(r.divergences)}`);
+  writeRunOutputs({ report: r, cycles, ...(paths.junitPath === undefined ? {} : { junitPath: paths.junitPath }), env: process.env, out, warn: (t) => void process.stderr.write(t) });
+  if (result.unrecorded > 0) process.stderr.write(`replay-fuzz: ${result.unrecorded} failing cycle(s) could not be recorded (see above)\n`);
+  // A lost report is an error of its own, but never hides failures or an interrupt.
+  if (result.reportError !== undefined) process.stderr.write(`replay-fuzz: ${result.reportError}\n`);
+  if (result.interrupted) {
+    out(`\nInterrupted after ${r.cycles.run} of ${r.cycles.planned} cycles (${r.cycles.failed} failed; ${rate}).\n`);
+    return EXIT.interrupted;
+  }
+  if (r.cycles.failed > 0) {
+    out(`\n${r.cycles.failed} of ${r.cycles.run} cycles failed (${rate}).\n`);
+    return EXIT.failures;
+  }
+  out(`\nAll ${r.cycles.run} cycles passed (${rate}).\n`);
+  return result.reportError === undefined ? EXIT.ok : EXIT.usage;
+}
