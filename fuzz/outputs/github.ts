@@ -2,9 +2,11 @@
  * Reports for GitHub Actions: a Markdown summary appended to
  * $GITHUB_STEP_SUMMARY (shown on the run's page), and one `::error`
  * annotation per failure cause (GitHub shows only the first few of a step,
- * so one per cause rather than one per cycle).
+ * so one per cause rather than one per cycle). Both group as the terminal
+ * does (catalogue/causes.ts): by cause, signatures inside.
  */
 import { groupFailures } from '../catalogue/causes.js';
+import { groupStanding } from './listing.js';
 import type { CampaignReport } from './report.js';
 
 const cell = (text: string): string => text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
@@ -25,7 +27,11 @@ export function markdownSummary(report: CampaignReport): string {
   const groups = groupFailures(report.failures);
   if (groups.length > 0) {
     out.push('', '| cycles | cause | example |', '| ---: | --- | --- |');
-    for (const g of groups) out.push(`| ${g.count} | ${cell(g.cause)} | cycle ${g.example.config.cycle}, seed \`${g.example.config.seed}\` |`);
+    for (const g of groups) {
+      // A finding's cause cell names its standing and lists its signatures (the sub-key) below it.
+      const signatures = g.signatures.map((s) => `<br>${s.count} × \`${cell(s.signature)}\``).join('');
+      out.push(`| ${g.count} | ${cell(g.cause)}${groupStanding(g)}${signatures} | cycle ${g.example.config.cycle}, seed \`${g.example.config.seed}\` |`);
+    }
     for (const [i, g] of groups.entries()) {
       out.push('', `<details><summary>Reproduce cause ${i + 1}: ${cell(g.cause)}</summary>`, '', '```sh', g.example.reproduce, '```', '', '</details>');
     }
@@ -41,8 +47,9 @@ export function errorAnnotations(report: CampaignReport): string {
   return groupFailures(report.failures)
     .map((g) => {
       const e = g.example;
-      const title = `replay-fuzz: ${g.count} cycle(s): ${g.cause}`;
-      const message = `cycle ${e.config.cycle} seed=${e.config.seed} event=${e.config.event} profile=${e.config.profile}\nreproduce: ${e.reproduce}`;
+      const title = `replay-fuzz: ${g.count} cycle(s): ${g.cause}${groupStanding(g)}`;
+      const signatures = g.signatures.map((s) => `\n${s.count} x ${s.signature}`).join('');
+      const message = `cycle ${e.config.cycle} seed=${e.config.seed} event=${e.config.event} profile=${e.config.profile}${signatures}\nreproduce: ${e.reproduce}`;
       return `::error title=${escapeProperty(title)}::${escapeData(message)}\n`;
     })
     .join('');

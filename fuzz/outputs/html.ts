@@ -1,11 +1,13 @@
 /**
  * `replay-fuzz --html FILE`: the campaign report as one self-contained HTML
- * page (inline CSS, no script, no external resource): configuration,
- * divergence table, failures, and a state x event heatmap of transitions.
+ * page (inline CSS, no script, no external resource): configuration and
+ * tool metadata, divergences by cause (html-causes.ts), failures, and a
+ * state x event heatmap of transitions with the states never reached.
  */
 import { STATES } from '../../reducer/index.js';
 import { transitionTotal, type Coverage } from '../cycle/coverage.js';
 import type { CampaignReport } from './report.js';
+import { CAUSE_STYLE, causesHtml } from './html-causes.js';
 
 const ESCAPES: Readonly<Record<string, string>> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
 
@@ -39,11 +41,13 @@ function heatColor(count: number, max: number): string {
   return `hsl(212,80%,${light}%)`;
 }
 
-/** Rows: from-state; columns: event type; cell: steps, with the to-states in the tooltip. */
+/** Rows: from-state (every state; those never reached greyed out); columns: event type; cell: steps, with the to-states in the tooltip. */
 export function heatmapHtml(c: Coverage): string {
   if (c.transitions.length === 0) return '<p class="none">No steps were checked.</p>';
   const events = [...new Set(c.transitions.map((t) => t.event))].sort();
+  const reached = new Set(c.transitions.flatMap((t) => [t.from, t.to]));
   const fromStates = STATES.filter((s) => c.transitions.some((t) => t.from === s));
+  const unreached = STATES.filter((s) => !reached.has(s));
   const grid = new Map<string, { total: number; to: Map<string, number> }>();
   for (const t of c.transitions) {
     const key = `${t.from}|${t.event}`;
@@ -67,7 +71,10 @@ export function heatmapHtml(c: Coverage): string {
     });
     return `<tr><th>${escapeHtml(s)}</th>${cells.join('')}<td class="n">${rowTotal}</td></tr>`;
   });
-  return `<table class="heat">${head}${rows.join('')}</table><p class="note">Cell: steps taking that event in that state (log colour scale); hover for the states they led to.</p>`;
+  const blank = events.map(() => '<td class="none">·</td>').join('');
+  const never = unreached.map((s) => `<tr class="unreached"><th>${escapeHtml(s)} <span class="note">never reached</span></th>${blank}<td class="n">0</td></tr>`);
+  const note = unreached.length === 0 ? 'every state was reached' : `never reached: ${unreached.map(escapeHtml).join(', ')}`;
+  return `<table class="heat">${head}${rows.join('')}${never.join('')}</table><p class="note">Cell: steps taking that event in that state (log colour scale); hover for the states they led to. States: ${note}.</p>`;
 }
 
 function statBox(label: string, value: string, tone = ''): string {
@@ -79,17 +86,6 @@ function configHtml(r: CampaignReport): string {
   rows.push(`<tr><th>argv</th><td>${code((r.argv ?? []).join(' '))}</td></tr>`);
   rows.push(`<tr><th>started / finished</th>${cell(`${r.started_at} / ${r.finished_at}`)}</tr>`);
   return `<table>${rows.join('')}</table>`;
-}
-
-function divergencesHtml(r: CampaignReport): string {
-  const list = r.divergences ?? [];
-  if (list.length === 0) return '<p class="none">No divergence between the models.</p>';
-  const head = '<tr><th>#</th><th>signature (who disagrees | event | stage | fields) and reproduce command</th><th>count</th><th>example seed</th><th>steps</th></tr>';
-  const rows = list.map(
-    (d, i) =>
-      `<tr><td class="n">${i + 1}</td><td class="sig">${code(d.signature)}<div class="cmd">${code(d.example.reproduce)}</div></td><td class="n">${d.count}</td>${cell(d.example.seed)}<td class="n">${escapeHtml(show(d.example.events))}${d.example.minimized ? ' (min)' : ''}</td></tr>`,
-  );
-  return `<table>${head}${rows.join('')}</table>`;
 }
 
 function failuresHtml(r: CampaignReport): string {
@@ -118,26 +114,35 @@ function smallTablesHtml(c: Coverage): string {
   );
 }
 
+/** The tool, Node and commit the report was written by. */
+function metaLine(r: CampaignReport): string {
+  const m = r.meta;
+  if (m === undefined) return 'written by an older replay-fuzz (no tool metadata)';
+  return `replay-fuzz ${escapeHtml(m.tool_version)} · Node ${escapeHtml(m.node_version)} · commit ${m.git_commit === null ? 'unknown (installed package)' : `<code>${escapeHtml(m.git_commit)}</code>`}`;
+}
+
 export function renderHtmlReport(r: CampaignReport): string {
   const c = r.coverage;
   const divergences = r.divergences ?? [];
   const title = `replay-fuzz ${r.config.profile} campaign ${show(r.config.campaign_seed)}`;
   return `<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
-<title>${escapeHtml(title)}</title><style>${STYLE}</style></head><body>
+<title>${escapeHtml(title)}</title><style>${STYLE}${CAUSE_STYLE}</style></head><body>
 <h1>${escapeHtml(title)}</h1>
 <div class="sub">shard ${escapeHtml(show(r.config.shard))} · ${escapeHtml(show(r.config.replayer))} · ${escapeHtml(show(r.started_at))}${r.interrupted ? ' · <b>interrupted</b>' : ''}</div>
+<div class="sub">${metaLine(r)}</div>
 <div class="stats">${[
     statBox('cycles run', `${r.cycles.run} / ${r.cycles.planned}`),
     statBox('passed', String(r.cycles.passed), 'good'),
     statBox('failed', String(r.cycles.failed), r.cycles.failed > 0 ? 'bad' : 'good'),
-    statBox('divergence signatures', String(divergences.length), divergences.length > 0 ? 'bad' : 'good'),
+    statBox('divergence causes', String(divergences.length), divergences.length > 0 ? 'bad' : 'good'),
+    statBox('new (unknown) signatures', String(r.new_causes ?? 0), (r.new_causes ?? 0) > 0 ? 'bad' : 'good'),
     statBox('steps checked', String(r.events)),
     statBox('events/s', String(Math.round(r.events_per_second))),
     statBox('transitions', String(c.transitions.length)),
   ].join('')}</div>
 <h2>Transitions: state × event (${transitionTotal(c)} steps)</h2>${heatmapHtml(c)}
-<h2>Divergences (${divergences.length})</h2>${divergencesHtml(r)}
+<h2>Divergences by cause (${divergences.length})</h2>${causesHtml(divergences)}
 <h2>Coverage</h2>${smallTablesHtml(c)}
 <h2>Failures (${r.failures.length})</h2>${failuresHtml(r)}
 <h2>Configuration</h2>${configHtml(r)}

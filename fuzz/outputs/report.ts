@@ -3,7 +3,7 @@
  * one campaign-wide view.
  */
 import { parseShard, shardSize, type CampaignPlan } from '../plan/campaign.js';
-import { mergeDivergences, type DivergenceEntry } from '../catalogue/catalogue.js';
+import { mergeDivergences, newCauseCount, type DivergenceEntry } from '../catalogue/catalogue.js';
 import { EMPTY_COVERAGE, mergeCoverage, type Coverage } from '../cycle/coverage.js';
 import type { RunMeta } from './meta.js';
 import { clip, exactFailureRecord, readJsonFile, type FailureRecord, type Loose } from '../store/store.js';
@@ -30,12 +30,12 @@ export interface ReportConfig {
   readonly stop_on_first_failure: boolean;
 }
 
-/** The report format this version writes. */
-export const REPORT_FORMAT = 2;
+/** The report format this version writes (3: divergences by cause; 2: by signature). */
+export const REPORT_FORMAT = 3;
 
 export interface CampaignReport {
   readonly tool: 'replay-fuzz';
-  /** 2: uint64 values are decimal strings (1: bare numbers; still read). */
+  /** 3: divergences by cause; 2: uint64 values are decimal strings (1: bare numbers; both still read). */
   readonly format: number;
   /** Absent in reports written before format 2. */
   readonly meta?: RunMeta;
@@ -54,8 +54,10 @@ export interface CampaignReport {
   readonly failures: readonly FailureRecord[];
   /** What the campaign exercised; its transition counts sum to `events`. */
   readonly coverage: Coverage;
-  /** Under `--model both`: findings grouped by signature, most frequent first. */
+  /** Findings both models were asked about, by cause (unknown first, then most frequent), each with its signatures. */
   readonly divergences?: readonly DivergenceEntry[];
+  /** Distinct signatures whose cause the registry does not know (0: every finding is a known divergence). */
+  readonly new_causes?: number;
   /** Present on merged reports: the shards combined. */
   readonly shards?: readonly string[];
   readonly complete?: boolean;
@@ -168,11 +170,17 @@ export function mergeReports(reports: readonly CampaignReport[]): MergeResult {
     cycles_per_second: duration > 0 ? run / duration : 0,
     failures: reports.flatMap((r) => r.failures).sort((a, b) => a.config.cycle - b.config.cycle),
     coverage: mergeCoverage(reports.map((r) => r.coverage ?? EMPTY_COVERAGE)),
-    ...(reports.some((r) => r.divergences !== undefined) ? { divergences: mergeDivergences(reports.map((r) => r.divergences ?? [])) } : {}),
+    ...mergedDivergences(reports),
     shards: [...shards].sort(),
     complete: problems.length === 0,
   };
   return { report, problems };
+}
+
+function mergedDivergences(reports: readonly CampaignReport[]): Pick<CampaignReport, 'divergences' | 'new_causes'> {
+  if (!reports.some((r) => r.divergences !== undefined)) return {};
+  const divergences = mergeDivergences(reports.map((r) => r.divergences ?? []));
+  return { divergences, new_causes: newCauseCount(divergences) };
 }
 
 export function exactReport(raw: CampaignReport, where: string): CampaignReport {
