@@ -13,6 +13,8 @@ import { packagePath, versionLine } from '../../tracegen/version.js';
 import { runCampaign, type CampaignResult, type FuzzSettings } from '../../fuzz/campaign/runner.js';
 import { MAX_TIMER_MS } from '../../fuzz/campaign/settings.js';
 import { catalogueTable } from '../../fuzz/catalogue/catalogue.js';
+import { isKnownDivergence } from '../../fuzz/catalogue/causes.js';
+import { loadCauseRegistry } from '../../fuzz/catalogue/registry.js';
 import { ChildGroups } from '../../fuzz/cycle/child.js';
 import { coverageSummary } from '../../fuzz/cycle/coverage.js';
 import { renderHtmlReport } from '../../fuzz/outputs/html.js';
@@ -51,8 +53,18 @@ Failing traces are written durably (temp file, fsync, rename) and listed in
 DIR/failures.json before they are reported; the index is extended, never
 replaced.
 
-Exit status: 0 all cycles passed, 1 failures found, 2 usage or setup error,
-130 interrupted (the report is still written). A closed stdout (| head) does
+Every failure the two models can be asked about is a finding with a cause:
+an id of the registry of known C++/Lean divergences (divergences/known.json,
+docs/divergences.md), or "unknown". --allow-known accepts the known ones:
+the campaign exits 0 when every failure is a known divergence, and 1 when
+any cause is unknown or a failure is not a divergence at all (a producer or
+implementation bug, a crash). --known-divergences FILE names another
+registry, such as an implementation's own list of accepted deviations
+(start it with "extends": "peering-crossval" to keep the built-in causes).
+
+Exit status: 0 all cycles passed (or, with --allow-known, every failure is a
+known divergence), 1 failures found, 2 usage or setup error, 130
+interrupted (the report is still written). A closed stdout (| head) does
 not change the status: the campaign runs on, writes its report and exits
 with its verdict.
 
@@ -104,6 +116,8 @@ type CampaignOptions = {
   minimize?: boolean;
   minimizeBudget: number;
   progress: boolean;
+  allowKnown?: boolean;
+  knownDivergences?: string;
 };
 
 function campaignProgram(): Cli {
@@ -136,6 +150,8 @@ function campaignProgram(): Cli {
     .option('--timeout <seconds>', `kill a cycle (generator or checker) that runs longer (1..${MAX_TIMEOUT_S})`, positive('--timeout', MAX_TIMEOUT_S))
     .option('--minimize', 'shrink each failing trace to a minimal failing event list')
     .option('--minimize-budget <runs>', 'checker runs allowed per minimization', positive('--minimize-budget'), 300)
+    .option('--allow-known', 'exit 0 when every failure is a known divergence (any other failure still exits 1)')
+    .option('--known-divergences <file>', 'the registry of known causes to name findings from (default: the built-in divergences/known.json)')
     .option('--no-progress', 'never draw the progress bar')
     .version(versionLine('replay-fuzz'), '-V, --version', 'print the version and exit')
     .addHelpText('after', HELP_AFTER)
@@ -250,6 +266,7 @@ export async function runCampaignCommand(argv: string[]): Promise<number> {
   }
   const tools = namedTools(o);
   checkNames(o);
+  const registry = asUsage(() => loadCauseRegistry(o.knownDivergences === undefined ? undefined : checkRegistryName(o.knownDivergences)));
   const model = chosenModel(o, tools);
   const paths = outputPaths(o);
   const out = (t: string) => void process.stdout.write(t);
@@ -273,6 +290,7 @@ export async function runCampaignCommand(argv: string[]): Promise<number> {
     minimizeBudget: o.minimizeBudget,
     mode: o.strict ? 'strict' : 'lean',
     model,
+    registry,
     ...(paths.reportPath === undefined ? {} : { reportPath: paths.reportPath }),
     progress: o.progress && process.stderr.isTTY ? 'bar' : 'lines',
     argv,
@@ -288,11 +306,22 @@ export async function runCampaignCommand(argv: string[]): Promise<number> {
       ),
   });
   unwatch();
-  return printOutcome(result, cycles, paths, out);
+  return printOutcome(result, cycles, paths, out, o.allowKnown ?? false);
+}
+
+function checkRegistryName(file: string): string {
+  if (file === '') throw new Error('--known-divergences needs a file name');
+  return file;
+}
+
+/** `--allow-known`: every failing cycle was recorded, and each is a known divergence. */
+function onlyKnownDivergences(result: CampaignResult): boolean {
+  const r = result.report;
+  return result.unrecorded === 0 && r.failures.length === r.cycles.failed && r.failures.every(isKnownDivergence);
 }
 
 /** The campaign's outputs on the terminal and in files, and its exit status. */
-function printOutcome(result: CampaignResult, cycles: readonly CycleResult[], paths: OutputPaths, out: (t: string) => void): number {
+function printOutcome(result: CampaignResult, cycles: readonly CycleResult[], paths: OutputPaths, out: (t: string) => void, allowKnown: boolean): number {
   const r = result.report;
   const rate = `${Math.round(r.events_per_second).toLocaleString('en-US')} events/s, ${r.cycles_per_second.toFixed(2)} cycles/s`;
   if (paths.htmlPath !== undefined) writeFileDurably(paths.htmlPath, renderHtmlReport(r));
@@ -308,7 +337,12 @@ function printOutcome(result: CampaignResult, cycles: readonly CycleResult[], pa
     return EXIT.interrupted;
   }
   if (r.cycles.failed > 0) {
-    out(`\n${r.cycles.failed} of ${r.cycles.run} cycles failed (${rate}).\n`);
+    if (allowKnown && onlyKnownDivergences(result)) {
+      out(`\n${r.cycles.failed} of ${r.cycles.run} cycles failed, every one a known divergence (--allow-known) (${rate}).\n`);
+      return result.reportError === undefined ? EXIT.ok : EXIT.usage;
+    }
+    const why = allowKnown ? `; not all known divergences: ${r.new_causes ?? 0} new signature(s), ${r.failures.filter((f) => f.divergence === undefined).length} failure(s) that are not divergences` : '';
+    out(`\n${r.cycles.failed} of ${r.cycles.run} cycles failed (${rate})${why}.\n`);
     return EXIT.failures;
   }
   out(`\nAll ${r.cycles.run} cycles passed (${rate}).\n`);
