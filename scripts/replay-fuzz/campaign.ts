@@ -4,7 +4,7 @@
  * verdict to an exit status.
  */
 import { randomBytes } from 'node:crypto';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Command as Cli, Option } from 'commander';
 import { isModelChoice, MODEL_CHOICES } from '../../replay/models/model.js';
@@ -19,6 +19,7 @@ import { ChildGroups } from '../../fuzz/cycle/child.js';
 import { coverageSummary } from '../../fuzz/cycle/coverage.js';
 import { renderHtmlReport } from '../../fuzz/outputs/html.js';
 import type { CycleResult } from '../../fuzz/outputs/junit.js';
+import { writeItfWitnesses } from '../../fuzz/outputs/itf.js';
 import { groupedFailureListing } from '../../fuzz/outputs/listing.js';
 import { writeRunOutputs } from '../../fuzz/outputs/run-outputs.js';
 import { parseShard, WHOLE, type CampaignPlan } from '../../fuzz/plan/campaign.js';
@@ -118,6 +119,7 @@ type CampaignOptions = {
   progress: boolean;
   allowKnown?: boolean;
   knownDivergences?: string;
+  itf?: string;
 };
 
 function campaignProgram(): Cli {
@@ -150,6 +152,7 @@ function campaignProgram(): Cli {
     .option('--timeout <seconds>', `kill a cycle (generator or checker) that runs longer (1..${MAX_TIMEOUT_S})`, positive('--timeout', MAX_TIMEOUT_S))
     .option('--minimize', 'shrink each failing trace to a minimal failing event list')
     .option('--minimize-budget <runs>', 'checker runs allowed per minimization', positive('--minimize-budget'), 300)
+    .option('--itf <dir>', 'write the example witness of every divergence signature here as an ITF trace (Apalache/Quint trace viewers), C++ and Lean side by side')
     .option('--allow-known', 'exit 0 when every failure is a known divergence (any other failure still exits 1)')
     .option('--known-divergences <file>', 'the registry of known causes to name findings from (default: the built-in divergences/known.json)')
     .option('--no-progress', 'never draw the progress bar')
@@ -211,6 +214,7 @@ function chosenModel(o: CampaignOptions, tools: Tools): FuzzSettings['model'] {
 }
 
 interface OutputPaths {
+  readonly itfDir?: string;
   readonly saveDir?: string;
   readonly reportPath?: string;
   readonly htmlPath?: string;
@@ -229,6 +233,7 @@ function outputPaths(o: CampaignOptions): OutputPaths {
     ...(o.report === undefined ? {} : { reportPath: checkOutputPath(o.report, '--report', saveDir) }),
     ...(o.html === undefined ? {} : { htmlPath: checkOutputPath(o.html, '--html', saveDir) }),
     ...(o.junit === undefined ? {} : { junitPath: checkOutputPath(o.junit, '--junit', saveDir) }),
+    ...(o.itf === undefined ? {} : { itfDir: checkOutputDir(o.itf, '--itf') }),
   }));
 }
 
@@ -309,6 +314,31 @@ export async function runCampaignCommand(argv: string[]): Promise<number> {
   return printOutcome(result, cycles, paths, out, o.allowKnown ?? false);
 }
 
+/** A directory to write into: created when missing; one line when it cannot be. */
+function checkOutputDir(path: string, option: string): string {
+  if (path === '') throw new Error(`${option} needs a directory name`);
+  const full = resolve(path);
+  try {
+    mkdirSync(full, { recursive: true });
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    throw new Error(`${option} ${path}: ${code === 'EEXIST' || code === 'ENOTDIR' ? 'not a directory' : (code ?? (err as Error).message)}`);
+  }
+  return full;
+}
+
+/** `--itf DIR`: the witnesses as ITF traces; an error line when they cannot all be written. */
+function writeItf(dir: string, r: CampaignResult['report'], out: (t: string) => void): string | undefined {
+  try {
+    const { written, skipped } = writeItfWitnesses(dir, r.divergences ?? []);
+    out(`\nITF traces: ${written.length} witness(es) in ${dir}\n`);
+    for (const s of skipped) out(`  not written: ${s}\n`);
+    return undefined;
+  } catch (err) {
+    return `cannot write the ITF traces in ${dir}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`;
+  }
+}
+
 function checkRegistryName(file: string): string {
   if (file === '') throw new Error('--known-divergences needs a file name');
   return file;
@@ -332,6 +362,9 @@ function printOutcome(result: CampaignResult, cycles: readonly CycleResult[], pa
   if (result.unrecorded > 0) process.stderr.write(`replay-fuzz: ${result.unrecorded} failing cycle(s) could not be recorded (see above)\n`);
   // A lost report is an error of its own, but never hides failures or an interrupt.
   if (result.reportError !== undefined) process.stderr.write(`replay-fuzz: ${result.reportError}\n`);
+  const itfError = paths.itfDir === undefined ? undefined : writeItf(paths.itfDir, r, out);
+  if (itfError !== undefined) process.stderr.write(`replay-fuzz: ${itfError}\n`);
+  const outputsOk = result.reportError === undefined && itfError === undefined;
   if (result.interrupted) {
     out(`\nInterrupted after ${r.cycles.run} of ${r.cycles.planned} cycles (${r.cycles.failed} failed; ${rate}).\n`);
     return EXIT.interrupted;
@@ -339,12 +372,12 @@ function printOutcome(result: CampaignResult, cycles: readonly CycleResult[], pa
   if (r.cycles.failed > 0) {
     if (allowKnown && onlyKnownDivergences(result)) {
       out(`\n${r.cycles.failed} of ${r.cycles.run} cycles failed, every one a known divergence (--allow-known) (${rate}).\n`);
-      return result.reportError === undefined ? EXIT.ok : EXIT.usage;
+      return outputsOk ? EXIT.ok : EXIT.usage;
     }
     const why = allowKnown ? `; not all known divergences: ${r.new_causes ?? 0} new signature(s), ${r.failures.filter((f) => f.divergence === undefined).length} failure(s) that are not divergences` : '';
     out(`\n${r.cycles.failed} of ${r.cycles.run} cycles failed (${rate})${why}.\n`);
     return EXIT.failures;
   }
   out(`\nAll ${r.cycles.run} cycles passed (${rate}).\n`);
-  return result.reportError === undefined ? EXIT.ok : EXIT.usage;
+  return outputsOk ? EXIT.ok : EXIT.usage;
 }
