@@ -21,6 +21,8 @@ const RENDER = join(ROOT, 'dist', 'scripts', 'peering-render.js');
 const fuzz = (args: readonly string[], cwd: string) => spawnSync(process.execPath, [BIN, ...args, '--no-progress'], { cwd, encoding: 'utf8', env: { ...process.env, TMPDIR: cwd } });
 const report = (path: string) => parseJsonWithFractions(readFileSync(path, 'utf8')) as unknown as CampaignReport;
 const EXPLORE = ['--profile', 'explore', '--campaign-seed', '11', '--cycles', '6', '--event-range', '32', '120'];
+/** Processes per cycle cost more: fewer cycles (the first four of campaign 11 all fail). */
+const EXPLORE_PROCESSES = EXPLORE.map((a, i) => (EXPLORE[i - 1] === '--cycles' ? '4' : a));
 
 function tempDir(t: TestContext): string {
   const dir = mkdtempSync(join(tmpdir(), 'known-divergences-'));
@@ -45,19 +47,29 @@ describe('--allow-known', () => {
 
   it('an implementation under test: its divergences are catalogued and attributed like ours; one wrong field makes it exit 1', (t) => {
     const dir = tempDir(t);
-    const good = fuzz([...EXPLORE, '--impl', RENDER, '--impl-arg', '--model', '--impl-arg', 'cpp', '--allow-known', '--report', 'good.json'], dir);
+    const good = fuzz([...EXPLORE_PROCESSES, '--impl', RENDER, '--impl-arg', '--model', '--impl-arg', 'cpp', '--allow-known', '--report', 'good.json'], dir);
     assert.equal(good.status, 0, good.stdout + good.stderr);
     const g = report(join(dir, 'good.json'));
     assert.ok((g.divergences ?? []).length >= 2, 'findings through --impl are catalogued');
     assert.ok(g.failures.every((f) => f.divergence?.known === true && f.implementation !== undefined));
 
-    const bad = fuzz([...EXPLORE, '--impl', fixture('protocol/corrupt-field-impl.js'), '--allow-known', '--report', 'bad.json'], dir);
+    const bad = fuzz([...EXPLORE_PROCESSES, '--impl', fixture('protocol/corrupt-field-impl.js'), '--allow-known', '--report', 'bad.json'], dir);
     assert.equal(bad.status, 1, bad.stdout + bad.stderr);
     const b = report(join(dir, 'bad.json'));
     assert.ok(Number(b.new_causes) > 0);
     assert.deepEqual([...new Set((b.divergences ?? []).map((d) => [d.cause, d.known].join(' ')))], ['unknown false']);
     assert.ok(b.failures.every((f) => f.divergence?.class === 'producer-bug' && !f.divergence.known));
     assert.match(bad.stdout, /not all known divergences: \d+ new signature\(s\)/);
+  });
+
+  it('an external checker: its findings are asked of both models and attributed like ours', (t) => {
+    const dir = tempDir(t);
+    const checker = join(ROOT, 'dist', 'scripts', 'peering-replay-ts.js');
+    const run = fuzz([...EXPLORE_PROCESSES, '--replayer', checker, '--replayer-arg', '--model', '--replayer-arg', 'lean', '--allow-known', '--report', 'r.json'], dir);
+    assert.equal(run.status, 0, run.stdout + run.stderr);
+    const r = report(join(dir, 'r.json'));
+    assert.equal(Number(r.cycles.failed), 4);
+    assert.ok(r.failures.every((f) => f.divergence?.known === true && f.replay_failure === undefined), 'judged by the external checker, attributed by ours');
   });
 
   it('--known-divergences: a registry of its own decides what is known; a bad one is a usage error', (t) => {
