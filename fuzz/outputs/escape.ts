@@ -90,3 +90,8 @@ export const escapeCommandProperty = (v: unknown): string => escapeCommandData(v
 export function neutralizeCommands(text: string): string {
   return text.replace(/^([^\S\r\n]*)::/gm, '$1\\::').replace(/##\[/g, '##\\[');
 }
+
+/** A message for one terminal line: control characters (line breaks included) shown as \uXXXX escapes. */
+export function oneLine(text: string): string {
+  return text.replace(/[\u0000-\u001f\u007f\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
