@@ -181,4 +181,16 @@ describe('replay-fuzz with a hostile checker, under GitHub Actions', () => {
     assertInertMarkdown(readFileSync(summary, 'utf8'));
     assertInertHtml(readFileSync(join(dir, 'r.html'), 'utf8'));
   });
+
+  it('rerun echoes causes without a line a runner would execute', (t) => {
+    const dir = tempDir(t);
+    const env = { ...process.env, TMPDIR: dir, GITHUB_ACTIONS: 'true' };
+    const hostile = ['--replayer', join(fixture('fuzz'), 'hostile-checker.js')];
+    const first = spawnSync(process.execPath, [BIN, ...hostile, '--cycles', '1', '--event', '3', '--save-failure-traces', 'out', '--no-progress'], { cwd: dir, encoding: 'utf8', env, timeout: 120_000 });
+    assert.equal(first.status, 1, first.stderr);
+    const again = spawnSync(process.execPath, [BIN, 'rerun', 'out', ...hostile], { cwd: dir, encoding: 'utf8', env, timeout: 120_000 });
+    assert.equal(again.status, 1, again.stderr);
+    assert.match(again.stdout, /^still fails: /m);
+    assert.deepEqual(commandLines(again.stdout + '\n' + again.stderr), []);
+  });
 });
