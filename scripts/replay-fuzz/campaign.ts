@@ -55,9 +55,11 @@ DIR/failures.json before they are reported; the index is extended, never
 replaced.
 
 Exit status: 0 all cycles passed, 1 failures found, 2 usage or setup error,
-130 interrupted (the report is still written). A closed stdout (| head) does
-not change the status: the campaign runs on, writes its report and exits
-with its verdict.
+130 interrupted (the report is still written). An output that cannot be
+written at the end (--report, --html, --junit, the step summary) is named
+in one line; the others are still written, and it makes the status 2 only
+when all cycles passed. A closed stdout (| head) does not change the
+status: the campaign runs on, writes its report and exits with its verdict.
 
 Commands:
   replay-fuzz merge REPORT... [--output FILE]
