@@ -1,7 +1,7 @@
 /**
  * Escaping, in one place, for every text we write for another reader to
- * interpret: HTML pages, the Markdown step summary, and lines a CI runner
- * scans for workflow commands. Values come from reports, which a user can
+ * interpret: HTML pages, JUnit XML, the Markdown step summary, and lines a
+ * CI runner scans for workflow commands. Values come from reports, which a user can
  * tamper with, and from tools' output, so each is escaped whatever its type
  * (see docs/reports.md, "Hostile values").
  */
@@ -9,9 +9,6 @@
 /** Already-rendered HTML. Only `html` makes one, so a value can never pass as markup. */
 export class HtmlFragment {
   constructor(readonly text: string) {}
-  toString(): string {
-    return this.text;
-  }
 }
 
 const HTML_ESCAPES: Readonly<Record<string, string>> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
@@ -42,6 +39,19 @@ export function html(parts: TemplateStringsArray, ...values: unknown[]): HtmlFra
   let out = parts[0]!;
   values.forEach((v, i) => (out += htmlPiece(v) + parts[i + 1]!));
   return new HtmlFragment(out);
+}
+
+/** XML 1.0 forbids most control characters even when escaped. */
+export function xmlText(text: string): string {
+  return text
+    .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]/g, '\ufffd')
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;');
+}
+
+export function xmlAttr(text: string): string {
+  return xmlText(text).replace(/"/g, '&quot;').replace(/\n/g, '&#10;').replace(/\r/g, '&#13;').replace(/\t/g, '&#9;');
 }
 
 /**

@@ -56,12 +56,16 @@ function countProblems(r: CampaignReport, shard: Shard): string[] {
   return out;
 }
 
-/** Failures filed under a shard that never ran their cycle. */
+/** Failures filed under a shard that never ran their cycle, or twice for one cycle. */
 function misfiledFailures(r: CampaignReport, shard: Shard): string[] {
+  const out: string[] = [];
   const wrong = r.failures.filter((f) => !inShard(f.config.cycle, shard) || f.config.cycle > r.config.cycles);
-  if (wrong.length === 0) return [];
   const more = wrong.length > 1 ? ` (and ${wrong.length - 1} more failure record(s))` : '';
-  return [`cycle ${wrong[0]!.config.cycle} is not in shard ${r.config.shard}, yet a failure of it is filed there${more}`];
+  if (wrong.length > 0) out.push(`cycle ${wrong[0]!.config.cycle} is not in shard ${r.config.shard}, yet a failure of it is filed there${more}`);
+  const seen = new Set<number>();
+  const twice = r.failures.find((f) => seen.size === seen.add(f.config.cycle).size);
+  if (twice !== undefined) out.push(`cycle ${twice.config.cycle} has more than one failure record`);
+  return out;
 }
 
 function shardProblems(r: CampaignReport, count: number): string[] {

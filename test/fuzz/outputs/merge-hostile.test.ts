@@ -99,6 +99,17 @@ describe('merge of tampered shard reports', () => {
     assert.match(line ?? '', new RegExp(`cycle ${moved.config.cycle}\\b.*not in shard 2/3`), m.stderr);
   });
 
+  it('one failure listed twice in place of another is refused', () => {
+    const doubled = tampered('s1-doubled.json', 's1.json', (r) => {
+      r.failures = [r.failures[0], r.failures[0]];
+      r.cycles.failed = 2;
+      r.cycles.passed = r.cycles.run - 2;
+    });
+    const m = merge(doubled, 's2.json', 's3.json');
+    assert.equal(m.status, 2, m.stderr);
+    assert.ok(problemLines(m.stderr).some((l) => l.includes(doubled) && /has more than one failure record/.test(l)), m.stderr);
+  });
+
   const unreadable: [string, (r: Json) => void, RegExp][] = [
     ['string counts', (r) => ((r.cycles.run = String(r.cycles.run)), (r.cycles.passed = String(r.cycles.passed))), /cycles.run/],
     ['a string events count', (r) => (r.events = String(r.events)), /events/],
