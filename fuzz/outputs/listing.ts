@@ -2,11 +2,14 @@
  * The end-of-run failure listing on stdout: one block per cause with its
  * count and one fully described example (reproduce command, trace, checker
  * output), then the other cycles of that cause one line each, capped; the
- * complete list is in failures.json.
+ * complete list is in failures.json. Tools' output is echoed here, so the
+ * listing is passed through neutralizeCommands: no line of it can be read
+ * as a CI workflow command.
  */
 import { basename, join } from 'node:path';
 import { groupFailures } from '../catalogue/causes.js';
 import type { FailureRecord } from '../store/store.js';
+import { neutralizeCommands } from './escape.js';
 
 /** Other cycles listed per cause before "... and N more". */
 const MORE_PER_CAUSE = 5;
@@ -51,5 +54,5 @@ export function groupedFailureListing(failures: readonly FailureRecord[], saveDi
     if (others.length > MORE_PER_CAUSE) out.push(`    ... and ${others.length - MORE_PER_CAUSE} more with this cause${saveDir === undefined ? '' : ' (see failures.json)'}`);
   });
   if (saveDir !== undefined) out.push(`failure summary: ${join(saveDir, 'failures.json')}`);
-  return out.join('\n') + '\n';
+  return neutralizeCommands(out.join('\n') + '\n');
 }

@@ -4,12 +4,16 @@ import { Command as Cli } from 'commander';
 import { readFailureIndex, rerunFailures } from '../../fuzz/campaign/rerun.js';
 import { MAX_TIMER_MS } from '../../fuzz/campaign/settings.js';
 import { ChildGroups } from '../../fuzz/cycle/child.js';
+import { neutralizeCommands } from '../../fuzz/outputs/escape.js';
 import { collect, resolveCommand, type Command } from '../../fuzz/plan/command.js';
 import type { FailureRecord } from '../../fuzz/store/store.js';
 import { asUsage, positive } from '../shared/args.js';
 import { EXIT } from './exit.js';
 
 const MAX_TIMEOUT_S = Math.floor(MAX_TIMER_MS / 1000);
+
+/** Causes echo tools' output: no line of ours can act as a CI workflow command. */
+const say = (text: string): void => void process.stdout.write(neutralizeCommands(text));
 
 export async function runRerun(argv: string[]): Promise<number> {
   const program = new Cli('replay-fuzz rerun')
@@ -53,13 +57,13 @@ export async function runRerun(argv: string[]): Promise<number> {
       signal: controller.signal,
       groups,
     },
-    (v) => void process.stdout.write(v.stillFails ? `still fails: ${line(v.record.config)}: ${v.cause}\n  reproduce: ${v.record.reproduce}\n` : `fixed:       ${line(v.record.config)}\n`),
+    (v) => say(v.stillFails ? `still fails: ${line(v.record.config)}: ${v.cause}\n  reproduce: ${v.record.reproduce}\n` : `fixed:       ${line(v.record.config)}\n`),
   );
   const failing = verdicts.filter((v) => v.stillFails).length;
   if (controller.signal.aborted) {
-    process.stdout.write(`\nInterrupted after ${verdicts.length} rerun(s), ${failing} still failing.\n`);
+    say(`\nInterrupted after ${verdicts.length} rerun(s), ${failing} still failing.\n`);
     return EXIT.interrupted;
   }
-  process.stdout.write(`\n${failing} of ${verdicts.length} recorded failure(s) still fail (${join(dir, 'failures.json')}).\n`);
+  say(`\n${failing} of ${verdicts.length} recorded failure(s) still fail (${join(dir, 'failures.json')}).\n`);
   return failing > 0 ? EXIT.failures : EXIT.ok;
 }
