@@ -6,6 +6,7 @@
  * combines shard reports, `rerun` runs recorded failures again.
  */
 import { CommanderError } from 'commander';
+import { neutralizeCommands } from '../fuzz/outputs/escape.js';
 import { clip } from '../fuzz/store/store.js';
 import { tuneV8ForShortRuns } from '../tracegen/v8-tuning.js';
 import { commanderExit, UsageError } from './shared/args.js';
@@ -17,6 +18,9 @@ import { runRerun } from './replay-fuzz/rerun.js';
 
 const SUBCOMMANDS: Readonly<Record<string, (argv: string[]) => Promise<number>>> = { merge: runMerge, rerun: runRerun };
 
+/** An error line; it may quote a tool or a file, so it cannot act as a CI workflow command. */
+const fail = (message: string): void => void process.stderr.write(neutralizeCommands(`replay-fuzz: ${message}\n`));
+
 async function main(argv: string[]): Promise<number> {
   try {
     const sub = argv[0] === undefined ? undefined : SUBCOMMANDS[argv[0]];
@@ -25,15 +29,15 @@ async function main(argv: string[]): Promise<number> {
     if (err instanceof CommanderError) {
       const verdict = commanderExit(err);
       if (verdict.code === 'ok') return EXIT.ok;
-      process.stderr.write(`replay-fuzz: ${verdict.message}\n`);
+      fail(String(verdict.message));
       return EXIT.usage;
     }
     if (err instanceof UsageError) {
-      process.stderr.write(`replay-fuzz: ${err.message}\n`);
+      fail(err.message);
       return EXIT.usage;
     }
     const e = err as Error & { shortMessage?: string };
-    process.stderr.write(`replay-fuzz: ${clip((e.shortMessage ?? e.message).split('\n')[0]!, 400)}\n`);
+    fail(clip((e.shortMessage ?? e.message).split('\n')[0]!, 400));
     return EXIT.usage;
   }
 }

@@ -27,8 +27,8 @@ export function summarizeCampaign(state: CampaignState): CampaignReport {
     cycles_per_second: duration > 0 ? done / duration : 0,
     failures: state.store.added,
     coverage: state.coverage.result(),
-    divergences,
-    new_causes: newCauseCount(divergences),
+    // Under --model both, or whenever a finding was filed (an external checker's, an implementation's).
+    ...(s.model === 'both' || divergences.length > 0 ? { divergences, new_causes: newCauseCount(divergences) } : {}),
   };
 }
 

@@ -4,17 +4,16 @@
  * minimal witness's events, a side-by-side C++/Lean view of the first
  * differing step with the differing lines marked, and a reproduce command
  * a reader can copy (paths relative to where the report was written).
- * Every text that comes from a run is escaped.
+ * Everything is built with escape.ts's `html` tag: a value from a run, a
+ * report or a registry can only ever be text.
  */
 import { relative } from 'node:path';
 import { isJsonObject, parseJson, stringifyJson, type JsonValue } from '../../replay/index.js';
-import type { DivergenceEntry, StepDiff } from '../catalogue/catalogue.js';
+import type { DivergenceEntry, SignatureEntry, StepDiff } from '../catalogue/catalogue.js';
+import { html, plainText, type HtmlFragment } from './escape.js';
 import { docsUrl } from './meta.js';
 
-const ESCAPES: Readonly<Record<string, string>> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
-const esc = (text: string): string => text.replace(/[&<>"']/g, (c) => ESCAPES[c]!);
-
-export const CAUSE_STYLE = `
+export const CAUSE_STYLE = html`
 .cause{border:1px solid #d0d7de;border-radius:6px;padding:8px 14px;margin:10px 0}.cause.new{border-color:#cf222e}
 .badge{display:inline-block;border-radius:10px;padding:0 8px;font-size:12px;margin-left:6px}.badge.known{background:#dafbe1;color:#1a7f37}.badge.new{background:#ffebe9;color:#cf222e}
 pre.copy{user-select:all;background:#f6f8fa;padding:6px;white-space:pre-wrap;word-break:break-all;font:12px ui-monospace,monospace}
@@ -69,11 +68,7 @@ function markDifferences(a: readonly string[], b: readonly string[]): [boolean[]
   return [da, db];
 }
 
-const lines = (text: string, marks: readonly boolean[]): string =>
-  text
-    .split('\n')
-    .map((l, i) => (marks[i] ? `<span class="d">${esc(l)}</span>` : `${esc(l)}\n`))
-    .join('');
+const markedLines = (lines: readonly string[], marks: readonly boolean[]): HtmlFragment[] => lines.map((l, i) => (marks[i] ? html`<span class="d">${l}</span>` : html`${l}\n`));
 
 /** The member of a step a differing path starts in: `after.peer_info[osd=1].image` -> `after.peer_info`. */
 function memberOf(path: string): string[] {
@@ -87,52 +82,69 @@ function valueAt(root: JsonValue, keys: readonly string[]): JsonValue | undefine
   return v;
 }
 
-/** Side by side, per differing member of the step: the C++ port's value, and the Lean mirror's. */
-export function stepDiffHtml(d: StepDiff): string {
-  const cpp = parseJson(d.cpp);
-  const lean = parseJson(d.lean);
-  const members = [...new Map(d.paths.map((p) => [memberOf(p).join('.'), memberOf(p)])).values()];
+/** Side by side, per differing member of the step (at most 12): the C++ port's value, and the Lean mirror's. */
+export function stepDiffHtml(d: StepDiff): HtmlFragment {
+  const cpp = jsonOrNull(d.cpp);
+  const lean = jsonOrNull(d.lean);
+  const members = [...new Map(list<string>(d.paths).map((p) => [memberOf(plainText(p)).join('.'), memberOf(plainText(p))])).values()];
   const rows = members.slice(0, 12).map((keys) => {
-    const a = pretty(valueAt(cpp, keys));
-    const b = pretty(valueAt(lean, keys));
-    const [ma, mb] = markDifferences(a.split('\n'), b.split('\n'));
-    return `<tr><th colspan="2">${esc(keys.join('.'))}</th></tr><tr><td><pre>${lines(a, ma)}</pre></td><td><pre>${lines(b, mb)}</pre></td></tr>`;
+    const a = pretty(valueAt(cpp, keys)).split('\n');
+    const b = pretty(valueAt(lean, keys)).split('\n');
+    const [ma, mb] = markDifferences(a, b);
+    return html`<tr><th colspan="2">${keys.join('.')}</th></tr><tr><td><pre>${markedLines(a, ma)}</pre></td><td><pre>${markedLines(b, mb)}</pre></td></tr>`;
   });
-  const head = `<tr><th>C++ port (reducer/)</th><th>Lean mirror (lean/)</th></tr>`;
-  return `<p>Step ${d.step}: ${esc(d.event)} in ${esc(d.from_state)}; ${d.paths.length} differing path(s), lists compared in order.</p><table class="side">${head}${rows.join('')}</table>`;
+  const head = html`<tr><th>C++ port (reducer/)</th><th>Lean mirror (lean/)</th></tr>`;
+  return html`<p>Step ${d.step}: ${d.event} in ${d.from_state}; ${list(d.paths).length} differing path(s), lists compared in order.</p><table class="side">${head}${rows}</table>`;
+}
+
+/** A JSON text of a report (which a user may have edited), or null when it is not JSON. */
+function jsonOrNull(text: unknown): JsonValue {
+  try {
+    return parseJson(plainText(text));
+  } catch {
+    return null;
+  }
 }
 
 /** The events of an example trace (JSONL), one per step, with the states around them. */
-function witnessEventsHtml(trace: string | null): string {
-  if (trace === null) return '<p class="note">The example trace is too large to show; see its reproduce command.</p>';
-  const items: string[] = [];
-  for (const line of trace.split('\n')) {
+function witnessEventsHtml(trace: string | null): HtmlFragment {
+  if (trace === null) return html`<p class="note">The example trace is too large to show; see its reproduce command.</p>`;
+  const items: HtmlFragment[] = [];
+  for (const line of plainText(trace).split('\n')) {
     if (!line.startsWith('{"kind":"step"')) continue;
-    const step = parseJson(line) as { [key: string]: JsonValue };
-    const event = stringifyJson(step.event ?? null);
-    items.push(`<li>${esc(String(step.from_state))} → ${esc(String(step.to_state))}: <code>${esc(event)}</code></li>`);
+    const step = jsonOrNull(line);
+    if (!isJsonObject(step)) continue;
+    items.push(html`<li>${plainText(step.from_state)} → ${plainText(step.to_state)}: <code>${stringifyJson(step.event ?? null)}</code></li>`);
   }
-  if (items.length > 60) items.splice(30, items.length - 60, `<li>… ${items.length - 60} more …</li>`);
-  return `<ol class="events" start="0">${items.join('')}</ol>`;
+  if (items.length > 60) items.splice(30, items.length - 60, html`<li>… ${items.length - 60} more …</li>`);
+  return html`<ol class="events" start="0">${items}</ol>`;
 }
 
-function causeBlock(d: DivergenceEntry, i: number, cwd: string): string {
-  const ex = d.example;
-  const badge = d.known ? '<span class="badge known">known</span>' : '<span class="badge new">new</span>';
-  const docs = d.docs === null ? '' : ` · <a href="${esc(docsUrl(d.docs))}">docs</a>`;
-  const sigRows = d.signatures.map((s) => `<tr><td class="n">${s.count}</td><td class="sig"><code>${esc(s.signature)}</code></td><td>${esc(s.repairs.join(', ') || '—')}</td></tr>`).join('');
-  const size = ex.minimized ? `minimized to ${ex.events} of ${ex.original_events} events` : `${ex.events} events`;
-  return (
-    `<div class="cause${d.known ? '' : ' new'}" id="cause-${i + 1}"><h3>${i + 1}. ${esc(d.cause)}${badge} <span class="note">${d.count} finding(s)${docs}</span></h3>` +
-    (d.summary === null ? '<p>No registered cause explains these findings: a new divergence, or a producer or implementation bug.</p>' : `<p>${esc(d.summary)}</p>`) +
-    `<table><tr><th>count</th><th>signature</th><th>repairs that change it</th></tr>${sigRows}</table>` +
-    `<h4>Example: cycle ${ex.cycle}, seed ${esc(String(ex.seed))}, ${esc(size)}</h4>${witnessEventsHtml(ex.trace)}` +
-    (ex.step_diff === undefined ? '' : stepDiffHtml(ex.step_diff)) +
-    `<p>Reproduce:</p><pre class="copy">${esc(relativeCommand(ex.reproduce, cwd))}</pre></div>`
-  );
+const list = <T>(v: unknown): T[] => (Array.isArray(v) ? (v as T[]) : []);
+
+/**
+ * An entry as a page can show it: a format-2 entry (one signature, no
+ * cause) as an unknown cause of its own, and members of a tampered report
+ * that are not lists as empty ones.
+ */
+function shown(d: DivergenceEntry): DivergenceEntry {
+  const signatures: SignatureEntry[] = Array.isArray(d.signatures) ? d.signatures : [d as unknown as SignatureEntry];
+  const cause = d.cause ?? 'unknown';
+  return { ...d, cause, known: d.known === true, summary: d.summary ?? null, docs: d.docs ?? null, signatures: signatures.map((s) => ({ ...s, repairs: list<string>(s.repairs) })) };
 }
 
-export function causesHtml(list: readonly DivergenceEntry[], cwd: string = process.cwd()): string {
-  if (list.length === 0) return '<p class="none">No divergence between the models.</p>';
-  return list.map((d, i) => causeBlock(d, i, cwd)).join('');
+function causeBlock(raw: DivergenceEntry, i: number, cwd: string): HtmlFragment {
+  const d = shown(raw);
+  const ex = d.example ?? d.signatures[0]?.example ?? ({} as DivergenceEntry['example']);
+  const badge = d.known ? html`<span class="badge known">known</span>` : html`<span class="badge new">new</span>`;
+  const docs = d.docs === null ? '' : html` · <a href="${docsUrl(plainText(d.docs))}">docs</a>`;
+  const summary = d.summary === null ? html`<p>No registered cause explains these findings: a new divergence, or a producer or implementation bug.</p>` : html`<p>${d.summary}</p>`;
+  const signatures = d.signatures.map((s) => html`<tr><td class="n">${s.count}</td><td class="sig"><code>${s.signature}</code></td><td>${s.repairs.map(plainText).join(', ') || '—'}</td></tr>`);
+  const size = ex.minimized ? `minimized to ${plainText(ex.events)} of ${plainText(ex.original_events)} events` : `${plainText(ex.events)} events`;
+  return html`<div class="cause${d.known ? '' : ' new'}" id="cause-${i + 1}"><h3>${i + 1}. ${d.cause}${badge} <span class="note">${d.count} finding(s)${docs}</span></h3>${summary}<table><tr><th>count</th><th>signature</th><th>repairs that change it</th></tr>${signatures}</table><h4>Example: cycle ${ex.cycle}, seed ${ex.seed}, ${size}</h4>${witnessEventsHtml(typeof ex.trace === 'string' ? ex.trace : null)}${ex.step_diff === undefined || typeof ex.step_diff !== 'object' ? '' : stepDiffHtml(ex.step_diff)}<p>Reproduce:</p><pre class="copy">${relativeCommand(plainText(ex.reproduce), cwd)}</pre></div>`;
+}
+
+export function causesHtml(entries: readonly DivergenceEntry[], cwd: string = process.cwd()): HtmlFragment {
+  if (entries.length === 0) return html`<p class="none">No divergence between the models.</p>`;
+  return html`${entries.map((d, i) => causeBlock(d, i, cwd))}`;
 }

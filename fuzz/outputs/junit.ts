@@ -12,25 +12,13 @@ import { failureCause } from '../catalogue/causes.js';
 import type { CycleConfig } from '../plan/campaign.js';
 import type { CampaignReport } from './report.js';
 import type { FailureRecord } from '../store/store.js';
+import { xmlAttr, xmlText } from './escape.js';
 
 /** One cycle as it ran. */
 export interface CycleResult {
   readonly config: CycleConfig;
   readonly ok: boolean;
   readonly seconds: number;
-}
-
-/** XML 1.0 forbids most control characters even when escaped. */
-function xmlText(text: string): string {
-  return text
-    .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]/g, '\ufffd')
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;');
-}
-
-function xmlAttr(text: string): string {
-  return xmlText(text).replace(/"/g, '&quot;').replace(/\n/g, '&#10;').replace(/\r/g, '&#13;').replace(/\t/g, '&#9;');
 }
 
 /** Ant's timestamps: local-free ISO 8601 without zone or fraction. */
@@ -72,7 +60,7 @@ export function junitXml(report: CampaignReport, cycles: readonly CycleResult[],
     '<?xml version="1.0" encoding="UTF-8"?>',
     // The Ant schema gives <testsuites> no attributes; the counts live on <testsuite>.
     '<testsuites>',
-    `  <testsuite name="${xmlAttr(suiteName)}" package="peering-crossval" id="0" timestamp="${antTimestamp(report.started_at)}" hostname="${xmlAttr(host || 'localhost')}" tests="${cycles.length}" failures="${failed}" errors="0" time="${seconds(report.duration_s)}">`,
+    `  <testsuite name="${xmlAttr(suiteName)}" package="peering-crossval" id="0" timestamp="${xmlAttr(antTimestamp(report.started_at))}" hostname="${xmlAttr(host || 'localhost')}" tests="${cycles.length}" failures="${failed}" errors="0" time="${seconds(report.duration_s)}">`,
     '    <properties>',
     ...properties.map(([name, value]) => `      <property name="${xmlAttr(name)}" value="${xmlAttr(value)}"/>`),
     '    </properties>',

@@ -3,11 +3,14 @@
  * grouping of catalogue/causes.ts) with its count, whether it is a known
  * divergence, its signatures, and one fully described example (reproduce
  * command, trace, checker output), then the other cycles of that cause one
- * line each, capped; the complete list is in failures.json.
+ * line each, capped; the complete list is in failures.json. Tools' output
+ * is echoed here, so the listing is passed through neutralizeCommands: no
+ * line of it can be read as a CI workflow command.
  */
 import { basename, join } from 'node:path';
 import { groupFailures, type CauseGroup } from '../catalogue/causes.js';
 import type { FailureRecord } from '../store/store.js';
+import { neutralizeCommands } from './escape.js';
 
 /** Other cycles listed per cause before "... and N more". */
 const MORE_PER_CAUSE = 5;
@@ -61,5 +64,5 @@ export function groupedFailureListing(failures: readonly FailureRecord[], saveDi
     if (others.length > MORE_PER_CAUSE) out.push(`    ... and ${others.length - MORE_PER_CAUSE} more with this cause${saveDir === undefined ? '' : ' (see failures.json)'}`);
   });
   if (saveDir !== undefined) out.push(`failure summary: ${join(saveDir, 'failures.json')}`);
-  return out.join('\n') + '\n';
+  return neutralizeCommands(out.join('\n') + '\n');
 }

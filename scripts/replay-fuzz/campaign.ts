@@ -17,20 +17,23 @@ import { isKnownDivergence } from '../../fuzz/catalogue/causes.js';
 import { loadCauseRegistry } from '../../fuzz/catalogue/registry.js';
 import { ChildGroups } from '../../fuzz/cycle/child.js';
 import { coverageSummary } from '../../fuzz/cycle/coverage.js';
-import { renderHtmlReport } from '../../fuzz/outputs/html.js';
+import { neutralizeCommands } from '../../fuzz/outputs/escape.js';
 import type { CycleResult } from '../../fuzz/outputs/junit.js';
 import { writeItfWitnesses } from '../../fuzz/outputs/itf.js';
 import { groupedFailureListing } from '../../fuzz/outputs/listing.js';
 import { writeRunOutputs } from '../../fuzz/outputs/run-outputs.js';
 import { parseShard, WHOLE, type CampaignPlan } from '../../fuzz/plan/campaign.js';
 import { collect, resolveCommand, type Command } from '../../fuzz/plan/command.js';
-import { writeFileDurably } from '../../fuzz/store/durable.js';
 import { checkOutputPath } from '../../fuzz/store/output-path.js';
 import { asUsage, positive, uint64, UsageError } from '../shared/args.js';
 import { EXIT, MAX_JOBS } from './exit.js';
 
 /** The longest --timeout a timer can hold, in seconds. */
 const MAX_TIMEOUT_S = Math.floor(MAX_TIMER_MS / 1000);
+
+/** Our stdout and stderr: anything a tool wrote may be echoed in them, so no line of it can act as a CI workflow command. */
+const say = (t: string): void => void process.stdout.write(neutralizeCommands(t));
+const warn = (t: string): void => void process.stderr.write(neutralizeCommands(t));
 
 const HELP_AFTER = `
 Each cycle generates a trace (cross-validate --profile P --seed S --events E)
@@ -63,11 +66,14 @@ implementation bug, a crash). --known-divergences FILE names another
 registry, such as an implementation's own list of accepted deviations
 (start it with "extends": "peering-crossval" to keep the built-in causes).
 
-Exit status: 0 all cycles passed (or, with --allow-known, every failure is a
-known divergence), 1 failures found, 2 usage or setup error, 130
-interrupted (the report is still written). A closed stdout (| head) does
-not change the status: the campaign runs on, writes its report and exits
-with its verdict.
+Exit status: 0 all cycles passed, 1 failures found, 2 usage or setup error,
+130 interrupted (the report is still written). With --allow-known, a
+campaign whose every failure is a known divergence exits 0 too. An output
+that cannot be written at the end (--report, --html, --junit, --itf, the
+step summary) is named in one line; the others are still written, and it
+makes the status 2 only when the campaign would otherwise exit 0. A closed
+stdout (| head) does not change the status: the campaign runs on, writes
+its report and exits with its verdict.
 
 Commands:
   replay-fuzz merge REPORT... [--output FILE]
@@ -274,8 +280,7 @@ export async function runCampaignCommand(argv: string[]): Promise<number> {
   const registry = asUsage(() => loadCauseRegistry(o.knownDivergences === undefined ? undefined : checkRegistryName(o.knownDivergences)));
   const model = chosenModel(o, tools);
   const paths = outputPaths(o);
-  const out = (t: string) => void process.stdout.write(t);
-  if (o.rebuild) await rebuild(out);
+  if (o.rebuild) await rebuild(say);
 
   const campaignSeed = o.campaignSeed ?? randomBytes(8).readBigUInt64BE();
   const plan: CampaignPlan = { campaignSeed, cycles: o.cycles, profile: o.profile, ...(o.seed === undefined ? {} : { fixedSeed: o.seed }), events, shard };
@@ -299,7 +304,7 @@ export async function runCampaignCommand(argv: string[]): Promise<number> {
     ...(paths.reportPath === undefined ? {} : { reportPath: paths.reportPath }),
     progress: o.progress && process.stderr.isTTY ? 'bar' : 'lines',
     argv,
-    out,
+    out: say,
     err: process.stderr,
     signal: controller.signal,
     groups,
@@ -311,7 +316,7 @@ export async function runCampaignCommand(argv: string[]): Promise<number> {
       ),
   });
   unwatch();
-  return printOutcome(result, cycles, paths, out, o.allowKnown ?? false);
+  return printOutcome(result, cycles, paths, o.allowKnown ?? false);
 }
 
 /** A directory to write into: created when missing; one line when it cannot be. */
@@ -327,12 +332,12 @@ function checkOutputDir(path: string, option: string): string {
   return full;
 }
 
-/** `--itf DIR`: the witnesses as ITF traces; an error line when they cannot all be written. */
-function writeItf(dir: string, r: CampaignResult['report'], out: (t: string) => void): string | undefined {
+/** `--itf DIR`: the witnesses as ITF traces; a line naming the directory when they cannot all be written. */
+function writeItf(dir: string, r: CampaignResult['report']): string | undefined {
   try {
     const { written, skipped } = writeItfWitnesses(dir, r.divergences ?? []);
-    out(`\nITF traces: ${written.length} witness(es) in ${dir}\n`);
-    for (const s of skipped) out(`  not written: ${s}\n`);
+    say(`\nITF traces: ${written.length} witness(es) in ${dir}\n`);
+    for (const s of skipped) say(`  not written: ${s}\n`);
     return undefined;
   } catch (err) {
     return `cannot write the ITF traces in ${dir}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`;
@@ -350,34 +355,43 @@ function onlyKnownDivergences(result: CampaignResult): boolean {
   return result.unrecorded === 0 && r.failures.length === r.cycles.failed && r.failures.every(isKnownDivergence);
 }
 
-/** The campaign's outputs on the terminal and in files, and its exit status. */
-function printOutcome(result: CampaignResult, cycles: readonly CycleResult[], paths: OutputPaths, out: (t: string) => void, allowKnown: boolean): number {
+/**
+ * The campaign's outputs on the terminal and in files, and its exit status:
+ * every output is written whatever happened to the others; one that could
+ * not be written is an error of its own, but never hides failures or an
+ * interrupt (as --report).
+ */
+function printOutcome(result: CampaignResult, cycles: readonly CycleResult[], paths: OutputPaths, allowKnown: boolean): number {
+  const r = result.report;
+  if (result.failures.length > 0) say(groupedFailureListing(result.failures, paths.saveDir));
+  say(`\n${coverageSummary(r.coverage)}`);
+  if (r.divergences !== undefined) say(`\n${catalogueTable(r.divergences)}`);
+  const files = { ...(paths.htmlPath === undefined ? {} : { htmlPath: paths.htmlPath }), ...(paths.junitPath === undefined ? {} : { junitPath: paths.junitPath }) };
+  // Our own annotations go out as they are: their values are escaped as command data.
+  const lost = writeRunOutputs({ report: r, cycles, ...files, env: process.env, out: (t) => void process.stdout.write(t) });
+  const itfLost = paths.itfDir === undefined ? undefined : writeItf(paths.itfDir, r);
+  if (itfLost !== undefined) lost.push(itfLost);
+  if (result.unrecorded > 0) warn(`replay-fuzz: ${result.unrecorded} failing cycle(s) could not be recorded (see above)\n`);
+  for (const problem of [...(result.reportError === undefined ? [] : [result.reportError]), ...lost]) warn(`replay-fuzz: ${problem}\n`);
+  return verdict(result, lost.length > 0 || result.reportError !== undefined, allowKnown);
+}
+
+function verdict(result: CampaignResult, outputLost: boolean, allowKnown: boolean): number {
   const r = result.report;
   const rate = `${Math.round(r.events_per_second).toLocaleString('en-US')} events/s, ${r.cycles_per_second.toFixed(2)} cycles/s`;
-  if (paths.htmlPath !== undefined) writeFileDurably(paths.htmlPath, renderHtmlReport(r));
-  if (result.failures.length > 0) out(groupedFailureListing(result.failures, paths.saveDir));
-  out(`\n${coverageSummary(r.coverage)}`);
-  if (r.divergences !== undefined) out(`\n${catalogueTable(r.divergences)}`);
-  writeRunOutputs({ report: r, cycles, ...(paths.junitPath === undefined ? {} : { junitPath: paths.junitPath }), env: process.env, out, warn: (t) => void process.stderr.write(t) });
-  if (result.unrecorded > 0) process.stderr.write(`replay-fuzz: ${result.unrecorded} failing cycle(s) could not be recorded (see above)\n`);
-  // A lost report is an error of its own, but never hides failures or an interrupt.
-  if (result.reportError !== undefined) process.stderr.write(`replay-fuzz: ${result.reportError}\n`);
-  const itfError = paths.itfDir === undefined ? undefined : writeItf(paths.itfDir, r, out);
-  if (itfError !== undefined) process.stderr.write(`replay-fuzz: ${itfError}\n`);
-  const outputsOk = result.reportError === undefined && itfError === undefined;
   if (result.interrupted) {
-    out(`\nInterrupted after ${r.cycles.run} of ${r.cycles.planned} cycles (${r.cycles.failed} failed; ${rate}).\n`);
+    say(`\nInterrupted after ${r.cycles.run} of ${r.cycles.planned} cycles (${r.cycles.failed} failed; ${rate}).\n`);
     return EXIT.interrupted;
   }
   if (r.cycles.failed > 0) {
     if (allowKnown && onlyKnownDivergences(result)) {
-      out(`\n${r.cycles.failed} of ${r.cycles.run} cycles failed, every one a known divergence (--allow-known) (${rate}).\n`);
-      return outputsOk ? EXIT.ok : EXIT.usage;
+      say(`\n${r.cycles.failed} of ${r.cycles.run} cycles failed, every one a known divergence (--allow-known) (${rate}).\n`);
+      return outputLost ? EXIT.usage : EXIT.ok;
     }
     const why = allowKnown ? `; not all known divergences: ${r.new_causes ?? 0} new signature(s), ${r.failures.filter((f) => f.divergence === undefined).length} failure(s) that are not divergences` : '';
-    out(`\n${r.cycles.failed} of ${r.cycles.run} cycles failed (${rate})${why}.\n`);
+    say(`\n${r.cycles.failed} of ${r.cycles.run} cycles failed (${rate})${why}.\n`);
     return EXIT.failures;
   }
-  out(`\nAll ${r.cycles.run} cycles passed (${rate}).\n`);
-  return outputsOk ? EXIT.ok : EXIT.usage;
+  say(`\nAll ${r.cycles.run} cycles passed (${rate}).\n`);
+  return outputLost ? EXIT.usage : EXIT.ok;
 }

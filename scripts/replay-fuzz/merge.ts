@@ -1,12 +1,30 @@
 /** `replay-fuzz merge REPORT...`: one report from the shard reports of a campaign. */
 import { Command as Cli } from 'commander';
+import { neutralizeCommands, oneLine } from '../../fuzz/outputs/escape.js';
 import { renderHtmlReport } from '../../fuzz/outputs/html.js';
-import { mergeReports, readReport } from '../../fuzz/outputs/report.js';
-import { writeFileDurably } from '../../fuzz/store/durable.js';
+import { mergeReports, type ShardReport } from '../../fuzz/outputs/merge.js';
+import { readReport } from '../../fuzz/outputs/report.js';
+import { writeOutputFile } from '../../fuzz/outputs/run-outputs.js';
 import { prettyJson } from '../../fuzz/store/json-out.js';
 import { checkOutputPath } from '../../fuzz/store/output-path.js';
 import { asUsage } from '../shared/args.js';
 import { EXIT } from './exit.js';
+
+const warn = (text: string): void => void process.stderr.write(neutralizeCommands(text));
+
+/** Every report read and checked against the schema; why each that cannot be, one line naming its file. */
+function readAll(files: readonly string[]): { parts: ShardReport[]; unreadable: string[] } {
+  const parts: ShardReport[] = [];
+  const unreadable: string[] = [];
+  for (const file of files) {
+    try {
+      parts.push({ file, report: readReport(file) });
+    } catch (err) {
+      unreadable.push(oneLine((err as Error).message));
+    }
+  }
+  return { parts, unreadable };
+}
 
 export async function runMerge(argv: string[]): Promise<number> {
   const program = new Cli('replay-fuzz merge')
@@ -14,6 +32,7 @@ export async function runMerge(argv: string[]): Promise<number> {
     .argument('<reports...>', 'shard reports written with --report')
     .option('--output <file>', 'write the merged report here (default: stdout)')
     .option('--html <file>', 'also write the merged report as self-contained HTML')
+    .addHelpText('after', '\nExit status: 0 complete and all passed, 1 complete with failed cycles, 2 a problem (a report unreadable or invalid, shards missing, doubled or inconsistent, an output not written)')
     .exitOverride()
     .configureOutput({ writeErr: () => undefined, writeOut: (t) => process.stdout.write(t) });
   program.parse(argv, { from: 'user' });
@@ -22,15 +41,19 @@ export async function runMerge(argv: string[]): Promise<number> {
     if (output !== undefined) checkOutputPath(output, '--output');
     if (html !== undefined) checkOutputPath(html, '--html');
   });
-  const reports = program.args.map((p) => asUsage(() => readReport(p)));
-  const { report, problems } = mergeReports(reports);
+  const { parts, unreadable } = readAll(program.args);
+  // Nothing is merged from a set with an unreadable report: its values cannot be trusted anywhere.
+  for (const u of unreadable) warn(`replay-fuzz: ${u}\n`);
+  if (unreadable.length > 0) return EXIT.usage;
+  const { report, problems } = mergeReports(parts);
   if (output === undefined) process.stdout.write(prettyJson(report));
-  else writeFileDurably(output, prettyJson(report));
-  if (html !== undefined) writeFileDurably(html, renderHtmlReport(report));
-  for (const p of problems) process.stderr.write(`replay-fuzz merge: ${p}\n`);
-  process.stderr.write(
-    `replay-fuzz merge: ${report.cycles.run} cycles from ${reports.length} report(s), ${report.cycles.failed} failed, ${Math.round(report.events_per_second)} events/s\n`,
-  );
+  const lost = [
+    output === undefined ? undefined : writeOutputFile('the merged report', output, () => prettyJson(report)),
+    html === undefined ? undefined : writeOutputFile('the HTML report', html, () => renderHtmlReport(report)),
+  ].filter((p): p is string => p !== undefined);
+  for (const p of [...problems, ...lost]) warn(`replay-fuzz merge: ${p}\n`);
+  warn(`replay-fuzz merge: ${report.cycles.run} cycles from ${parts.length} report(s), ${report.cycles.failed} failed, ${Math.round(report.events_per_second)} events/s\n`);
   if (problems.length > 0) return EXIT.usage;
-  return report.cycles.failed > 0 ? EXIT.failures : EXIT.ok;
+  if (report.cycles.failed > 0) return EXIT.failures;
+  return lost.length > 0 ? EXIT.usage : EXIT.ok;
 }

@@ -5,6 +5,7 @@ import { isModelChoice, MODEL_CHOICES, type ModelChoice } from '../../replay/mod
 import { readFailureIndex, rerunFailures, type RerunOverrides, type RerunVerdict } from '../../fuzz/campaign/rerun.js';
 import { MAX_TIMER_MS } from '../../fuzz/campaign/settings.js';
 import { ChildGroups } from '../../fuzz/cycle/child.js';
+import { neutralizeCommands } from '../../fuzz/outputs/escape.js';
 import { collect, resolveCommand } from '../../fuzz/plan/command.js';
 import type { FailureRecord } from '../../fuzz/store/store.js';
 import { asUsage, positive, UsageError } from '../shared/args.js';
@@ -75,6 +76,9 @@ function overridesOf(o: RerunOptions): RerunOverrides {
   });
 }
 
+/** Causes echo tools' output: no line of ours can act as a CI workflow command. */
+const say = (text: string): void => void process.stdout.write(neutralizeCommands(text));
+
 const line = (c: FailureRecord['config']) => `cycle=${c.cycle} seed=${c.seed} event=${c.event} profile=${c.profile}`;
 
 function verdictText(v: RerunVerdict): string {
@@ -102,14 +106,14 @@ export async function runRerun(argv: string[]): Promise<number> {
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
   const settings = { dir, overrides, requireInvariant: o.requireImageInvariant ?? false, timeoutMs: (o.timeout ?? 0) * 1000, signal: controller.signal, groups };
-  const verdicts = await rerunFailures(settings, (v) => void process.stdout.write(verdictText(v)));
+  const verdicts = await rerunFailures(settings, (v) => say(verdictText(v)));
   const failing = verdicts.filter((v) => v.kind === 'still-fails').length;
   const notRerun = verdicts.filter((v) => v.kind === 'cannot-rerun').length;
   if (controller.signal.aborted) {
-    process.stdout.write(`\nInterrupted after ${verdicts.length} rerun(s), ${failing} still failing.\n`);
+    say(`\nInterrupted after ${verdicts.length} rerun(s), ${failing} still failing.\n`);
     return EXIT.interrupted;
   }
   const unrun = notRerun === 0 ? '' : `; ${notRerun} could not be run again`;
-  process.stdout.write(`\n${failing} of ${verdicts.length} recorded failure(s) still fail${unrun} (${join(dir, 'failures.json')}).\n`);
+  say(`\n${failing} of ${verdicts.length} recorded failure(s) still fail${unrun} (${join(dir, 'failures.json')}).\n`);
   return failing > 0 ? EXIT.failures : notRerun > 0 ? EXIT.notRerun : EXIT.ok;
 }

@@ -174,7 +174,7 @@ describe('replay-fuzz --profile explore --model both', () => {
       }
     }
     const html = readFileSync(join(dir, 'r.html'), 'utf8');
-    assert.match(html, new RegExp(`<h2>Divergences by cause \\(${divergences.length}\\)</h2>`));
+    assert.match(html, new RegExp(`<h2>Divergences \\(${divergences.length}\\)</h2><p class="note">By cause`));
 
     for (const i of [1, 2]) assert.equal(fuzz([...base, '--shard', `${i}/2`, '--report', `s${i}.json`], dir).status, 1);
     const m = spawnSync(process.execPath, [BIN, 'merge', 's1.json', 's2.json', '--output', 'm.json'], { cwd: dir, encoding: 'utf8' });

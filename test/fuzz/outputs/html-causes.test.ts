@@ -42,7 +42,7 @@ const entry = (over: Partial<DivergenceEntry> = {}): DivergenceEntry => ({
 
 describe('HTML: divergences by cause', () => {
   it('a known cause: badge, description, docs link, signatures and repairs, witness events, reproduce command', () => {
-    const html = causesHtml([entry()], '/work/proj');
+    const html = causesHtml([entry()], '/work/proj').text;
     assert.match(html, /support-order<span class="badge known">known<\/span>/);
     assert.ok(html.includes('href="https://github.com/peering-crossval/peering-crossval/blob/main/docs/divergences.md#support-order"'));
     assert.ok(html.includes('<td>first-seen-objects</td>'));
@@ -53,13 +53,13 @@ describe('HTML: divergences by cause', () => {
 
   it('an unknown cause says so; hostile text from a run or a registry is escaped', () => {
     const evil = '<script>alert(1)</script>';
-    const html = causesHtml([entry({ cause: 'unknown', known: false, summary: null, docs: null, signatures: [{ ...entry().signatures[0]!, signature: evil }], example: example({ reproduce: `x ${evil}`, trace: null }) })], '/w');
+    const html = causesHtml([entry({ cause: 'unknown', known: false, summary: null, docs: null, signatures: [{ ...entry().signatures[0]!, signature: evil }], example: example({ reproduce: `x ${evil}`, trace: null }) })], '/w').text;
     assert.match(html, /<span class="badge new">new<\/span>/);
     assert.match(html, /No registered cause explains these findings/);
     assert.ok(!html.includes('<script>'), html);
     assert.ok(html.includes('&lt;script&gt;alert(1)&lt;/script&gt;'));
     assert.match(html, /too large to show/);
-    const summaryEvil = causesHtml([entry({ summary: evil, docs: 'javascript:alert(1)' })], '/w');
+    const summaryEvil = causesHtml([entry({ summary: evil, docs: 'javascript:alert(1)' })], '/w').text;
     assert.ok(!summaryEvil.includes('<script>') && !summaryEvil.includes('href="javascript:'), summaryEvil);
   });
 
@@ -68,7 +68,7 @@ describe('HTML: divergences by cause', () => {
     const d = stepDiff(w.events, w.seed, 2)!;
     assert.deepEqual([d.step, d.event, d.from_state], [2, 'PeerInfoReceived', 'GetPeerInfo']);
     assert.ok(d.paths.some((p) => p.startsWith('after.local_recovery_plan')), d.paths.join(' '));
-    const html = stepDiffHtml(d);
+    const html = stepDiffHtml(d).text;
     assert.match(html, /<th colspan="2">after\.local_recovery_plan<\/th>/);
     assert.match(html, /<span class="d">\s+&quot;obj&quot;: 0,<\/span>/, 'object 0 is where the two plans part');
   });
@@ -87,7 +87,7 @@ describe('HTML: divergences by cause', () => {
 describe('HTML: heatmap', () => {
   it('lists the states never reached', () => {
     const c = { ...EMPTY_COVERAGE, transitions: [{ from: 'Initial', event: 'Initialize', to: 'Stray', count: 4 }] } as typeof EMPTY_COVERAGE;
-    const html = heatmapHtml(c);
+    const html = heatmapHtml(c).text;
     assert.match(html, /<tr class="unreached"><th>Clean <span class="note">never reached<\/span><\/th>/);
     assert.ok(!/<tr class="unreached"><th>Stray /.test(html), 'Stray was reached as a to-state');
     assert.match(html, /States: never reached: [^.]*Clean/);
