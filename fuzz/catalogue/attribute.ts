@@ -29,6 +29,8 @@ export interface Attribution {
   /** The first diverging step (0-based) and what it shows; absent when nothing diverges. */
   readonly step?: number;
   readonly evidence?: CauseEvidence;
+  /** The step event's `ill_formed` tags whose repair changes the divergence (the signature's tags). */
+  readonly tags?: readonly string[];
 }
 
 /** The first divergence of an event list, as both models see its C++ rendering. */
@@ -129,13 +131,15 @@ function attributeUncached(events: readonly WireEvent[], seed: bigint, registry:
   const prefix = events.slice(0, base.step + 1);
   const evidence = gatherEvidence(prefix, seed, base);
   const known = matchCause(registry, evidence);
+  const tags = causalTags(prefix[base.step], evidence);
   return {
     cause: known?.id ?? UNKNOWN_CAUSE,
     known: known !== undefined,
-    signature: attributionSignature(evidence, causalTags(prefix[base.step], evidence)),
+    signature: attributionSignature(evidence, tags),
     diverges: true,
     step: base.step,
     evidence,
+    tags,
   };
 }
 

@@ -138,7 +138,7 @@ export class DivergenceRecorder {
     const evidence = a?.evidence === undefined ? plainEvidence(t) : { ...a.evidence, class: t.comparison.class };
     // A divergence no repair was tried on stays unknown; other findings (a producer bug) may match a rule of their own.
     const cause = a !== undefined ? this.registry.causes.find((c) => c.id === a.cause) : DIVERGENCE_CLASSES.has(evidence.class) ? undefined : matchCause(this.registry, evidence);
-    const tags = a === undefined ? [] : (/\| ill-formed:([\w+-]+)$/.exec(a.signature)?.[1]?.split('+') ?? []);
+    const tags = a?.tags ?? [];
     return {
       cause: cause?.id ?? UNKNOWN_CAUSE,
       known: cause !== undefined,
