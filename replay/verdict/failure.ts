@@ -33,9 +33,15 @@ export interface FailureReport {
 /**
  * `producer-bug`: the trace differs from both models. `cpp-lean-divergence`:
  * the trace follows the C++ model and Lean disagrees. `lean-cpp-divergence`:
- * the trace follows the Lean model and C++ disagrees.
+ * the trace follows the Lean model and C++ disagrees. `reader-difference`:
+ * one model's reader rejects the line as malformed (a number or a nesting
+ * the C++ types cannot hold, say) and the other model accepts it: the models
+ * never got to disagree, so it is no divergence.
  */
-export type ComparisonClass = 'producer-bug' | 'cpp-lean-divergence' | 'lean-cpp-divergence';
+export type ComparisonClass = 'producer-bug' | 'cpp-lean-divergence' | 'lean-cpp-divergence' | 'reader-difference';
+
+/** The classes that are findings about the models (a divergence catalogue files these, and only these). */
+export const DIVERGENCE_CLASSES: readonly ComparisonClass[] = ['producer-bug', 'cpp-lean-divergence', 'lean-cpp-divergence'];
 
 /** One model's answer for the line where the first failure happened. */
 export interface ModelVerdict {
