@@ -92,6 +92,12 @@ export class ReplayFailure extends Error {
   }
 }
 
+/**
+ * The checker itself failed (a checker thread died, out of memory say): no
+ * verdict about the trace, and no fault of the input either.
+ */
+export class CheckerCrash extends Error {}
+
 export function malformed(line: number, message: string, extra: Partial<FailureReport> = {}): ReplayFailure {
   return new ReplayFailure({
     kind: 'malformed',
