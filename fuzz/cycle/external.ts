@@ -40,6 +40,7 @@ export function generatorArgs(config: CycleConfig): string[] {
 }
 
 export function describeEnd(label: string, r: ChildEnd, timeoutMs: number): string | undefined {
+  if (r.heldOpen) return `${label} timed out after ${timeoutMs / 1000} s: it exited, but a process it left behind held its output open (cut off)`;
   if (r.timedOut) return `${label} timed out after ${timeoutMs / 1000} s and was killed`;
   if (r.canceled) return `${label} was stopped (interrupted)`;
   if (r.signal !== null) return `${label} was killed by ${r.signal}`;
