@@ -8,16 +8,30 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import type { Readable, Writable } from 'node:stream';
 import { CapturedStream } from './capture.js';
 
+/** Where running groups are written down, so a later run can end them if this one is killed (fuzz/store/scratch.ts). */
+export interface GroupJournal {
+  added(pid: number): void;
+  removed(pid: number): void;
+}
+
 /** The process groups of running children, so an exit can kill them all at once. */
 export class ChildGroups {
   private readonly pids = new Set<number>();
+  private journal: GroupJournal | undefined;
+
+  /** Writes every running group, and each one started or ended from now on, to `journal` (none: stop). */
+  keepJournal(journal: GroupJournal | undefined): void {
+    this.journal = journal;
+    if (journal !== undefined) for (const pid of this.pids) journal.added(pid);
+  }
 
   add(pid: number): void {
     this.pids.add(pid);
+    this.journal?.added(pid);
   }
 
   delete(pid: number): void {
-    this.pids.delete(pid);
+    if (this.pids.delete(pid)) this.journal?.removed(pid);
   }
 
   /** Signals every live group (synchronous: safe in an exit handler). */
