@@ -43,8 +43,14 @@ export const MAX_NESTING = 20000;
 /** `USize.size` on a 64-bit host: `exponent` fails with "exp too large" above it. */
 const USIZE_SIZE = 1n << 64n;
 
-/** An array or object whose members are still being read. */
-type OpenValue = { readonly items: LeanJson[]; readonly members?: undefined } | { readonly items?: undefined; readonly members: Record<string, LeanJson>; key: string };
+/** An array (`members` null) or object (`items` null) whose members are still being read; one shape for both. */
+class OpenValue {
+  constructor(
+    readonly items: LeanJson[] | null,
+    readonly members: Record<string, LeanJson> | null,
+    public key: string,
+  ) {}
+}
 
 const isDigit = (c: number): boolean => c >= 0x30 && c <= 0x39;
 
@@ -78,12 +84,24 @@ class Parser {
   anyCore(): LeanJson {
     const open: OpenValue[] = [];
     for (;;) {
-      let v = this.openOrScalar(open);
-      if (v === undefined) continue;
+      const c = this.peek();
+      let v: LeanJson | undefined;
+      // Strings and numbers first: most values are, and they need no call through `scalar`.
+      if (c === 0x22) {
+        this.pos++;
+        v = this.str();
+        this.ws();
+      } else if (c === 0x2d || isDigit(c)) {
+        v = this.num();
+        this.ws();
+      } else {
+        v = this.openOrScalar(c, open);
+        if (v === undefined) continue;
+      }
       for (;;) {
         const top = open[open.length - 1];
         if (top === undefined) return v;
-        v = top.members === undefined ? this.arrayNext(top.items, v) : this.objectNext(top, v);
+        v = top.items !== null ? this.arrayNext(top.items, v) : this.objectNext(top, v);
         if (v === undefined) break;
         open.pop();
       }
@@ -91,21 +109,20 @@ class Parser {
   }
 
   /** A scalar or an empty array or object; for any other array or object, opens it and returns undefined. */
-  openOrScalar(open: OpenValue[]): LeanJson | undefined {
-    const c = this.peek();
+  openOrScalar(c: number, open: OpenValue[]): LeanJson | undefined {
     if (c !== 0x5b && c !== 0x7b) return this.scalar(c);
     if (open.length >= MAX_NESTING) this.fail(`nesting deeper than ${MAX_NESTING}`);
     this.pos++;
     this.ws();
     if (c === 0x5b) {
       if (this.peek() === 0x5d) return this.close([]);
-      open.push({ items: [] });
+      open.push(new OpenValue([], null, ''));
       return undefined;
     }
     // No prototype: any key, `__proto__` included, is a plain member.
     const members = Object.create(null) as Record<string, LeanJson>;
     if (this.peek() === 0x7d) return this.close(new LeanObject(members));
-    open.push({ members, key: this.objectKey() });
+    open.push(new OpenValue(null, members, this.objectKey()));
     return undefined;
   }
 
@@ -130,13 +147,14 @@ class Parser {
   }
 
   /** `objectCore` after a value: the finished object, or undefined while more members follow. */
-  objectNext(top: { readonly members: Record<string, LeanJson>; key: string }, v: LeanJson): LeanObject | undefined {
-    top.members[top.key] = v;
+  objectNext(top: OpenValue, v: LeanJson): LeanObject | undefined {
+    const members = top.members!;
+    members[top.key] = v;
     const d = this.peek();
     this.pos++;
     if (d === 0x7d) {
       this.ws();
-      return new LeanObject(top.members);
+      return new LeanObject(members);
     }
     if (d !== 0x2c) this.fail('unexpected character in object');
     this.ws();
