@@ -12,8 +12,9 @@
  * - `\u` escapes decode one code unit each; a surrogate becomes U+0000.
  *
  * Lean's parser recurses once per nesting level on the native stack; this
- * one keeps its open arrays and objects on a list and stops at a fixed
- * depth, `MAX_NESTING`, so the verdict never depends on the JS stack.
+ * one recurses for the first levels only, keeps deeper open arrays and
+ * objects on a list, and stops at a fixed depth, `MAX_NESTING`, so the
+ * verdict never depends on the JS stack.
  */
 import { LeanNumber, MAX_BUILT_SHIFT, NatPowPanic, ShiftedNumber, buildShifted, mkJsonNumber, shiftl, shiftr, type JsonNumberValue } from './JsonNumber.js';
 
@@ -39,6 +40,9 @@ export class LeanJsonError extends Error {}
  * stack's (docs/replay.md, "Numbers and nesting").
  */
 export const MAX_NESTING = 20000;
+
+/** Levels read by recursion (fast, and far below any JS stack's limit); deeper ones iteratively. */
+const RECURSION_LIMIT = 200;
 
 /** `USize.size` on a 64-bit host: `exponent` fails with "exp too large" above it. */
 const USIZE_SIZE = 1n << 64n;
@@ -80,24 +84,62 @@ class Parser {
     }
   }
 
+  /** `anyCore`: recursive like Lean's while shallow; a value deeper than `RECURSION_LIMIT` is read by `deepValue`. */
+  anyCore(depth: number): LeanJson {
+    const c = this.peek();
+    if (c === 0x22) {
+      this.pos++;
+      const text = this.str();
+      this.ws();
+      return text;
+    }
+    if (c === 0x2d || isDigit(c)) {
+      const n = this.num();
+      this.ws();
+      return n;
+    }
+    if (c !== 0x5b && c !== 0x7b) return this.keyword(c);
+    if (depth >= RECURSION_LIMIT) return this.deepValue(depth);
+    if (depth >= MAX_NESTING) this.fail(`nesting deeper than ${MAX_NESTING}`);
+    this.pos++;
+    this.ws();
+    if (c === 0x5b) return this.peek() === 0x5d ? this.close([]) : this.arrayCore(depth + 1);
+    // No prototype: any key, `__proto__` included, is a plain member.
+    const members = Object.create(null) as Record<string, LeanJson>;
+    return this.peek() === 0x7d ? this.close(new LeanObject(members)) : this.objectCore(members, depth + 1);
+  }
+
+  arrayCore(depth: number): LeanJson[] {
+    const items: LeanJson[] = [];
+    for (;;) {
+      items.push(this.anyCore(depth));
+      if (this.separator(0x5d, 'array')) return items;
+    }
+  }
+
+  objectCore(members: Record<string, LeanJson>, depth: number): LeanObject {
+    for (;;) {
+      const key = this.objectKey();
+      members[key] = this.anyCore(depth);
+      if (this.separator(0x7d, 'object')) return new LeanObject(members);
+    }
+  }
+
+  /** After a member: true at `close` (the value ends), false at a comma (another member follows). */
+  separator(close: number, what: 'array' | 'object'): boolean {
+    const d = this.peek();
+    this.pos++;
+    if (d !== close && d !== 0x2c) this.fail(`unexpected character in ${what}`);
+    this.ws();
+    return d === close;
+  }
+
   /** `anyCore` with `arrayCore` and `objectCore` unrolled: the open values are a list, not the stack. */
-  anyCore(): LeanJson {
+  deepValue(depth: number): LeanJson {
     const open: OpenValue[] = [];
     for (;;) {
-      const c = this.peek();
-      let v: LeanJson | undefined;
-      // Strings and numbers first: most values are, and they need no call through `scalar`.
-      if (c === 0x22) {
-        this.pos++;
-        v = this.str();
-        this.ws();
-      } else if (c === 0x2d || isDigit(c)) {
-        v = this.num();
-        this.ws();
-      } else {
-        v = this.openOrScalar(c, open);
-        if (v === undefined) continue;
-      }
+      let v = this.openOrScalar(depth + open.length, open);
+      if (v === undefined) continue;
       for (;;) {
         const top = open[open.length - 1];
         if (top === undefined) return v;
@@ -108,10 +150,11 @@ class Parser {
     }
   }
 
-  /** A scalar or an empty array or object; for any other array or object, opens it and returns undefined. */
-  openOrScalar(c: number, open: OpenValue[]): LeanJson | undefined {
-    if (c !== 0x5b && c !== 0x7b) return this.scalar(c);
-    if (open.length >= MAX_NESTING) this.fail(`nesting deeper than ${MAX_NESTING}`);
+  /** A scalar or an empty array or object; any other array or object is opened (undefined). */
+  openOrScalar(depth: number, open: OpenValue[]): LeanJson | undefined {
+    const c = this.peek();
+    if (c !== 0x5b && c !== 0x7b) return this.anyCore(depth);
+    if (depth >= MAX_NESTING) this.fail(`nesting deeper than ${MAX_NESTING}`);
     this.pos++;
     this.ws();
     if (c === 0x5b) {
@@ -119,7 +162,6 @@ class Parser {
       open.push(new OpenValue([], null, ''));
       return undefined;
     }
-    // No prototype: any key, `__proto__` included, is a plain member.
     const members = Object.create(null) as Record<string, LeanJson>;
     if (this.peek() === 0x7d) return this.close(new LeanObject(members));
     open.push(new OpenValue(null, members, this.objectKey()));
@@ -135,29 +177,14 @@ class Parser {
   /** `arrayCore` after an element: the finished array, or undefined while more follow. */
   arrayNext(items: LeanJson[], v: LeanJson): LeanJson[] | undefined {
     items.push(v);
-    const d = this.peek();
-    this.pos++;
-    if (d === 0x5d) {
-      this.ws();
-      return items;
-    }
-    if (d !== 0x2c) this.fail('unexpected character in array');
-    this.ws();
-    return undefined;
+    return this.separator(0x5d, 'array') ? items : undefined;
   }
 
   /** `objectCore` after a value: the finished object, or undefined while more members follow. */
   objectNext(top: OpenValue, v: LeanJson): LeanObject | undefined {
     const members = top.members!;
     members[top.key] = v;
-    const d = this.peek();
-    this.pos++;
-    if (d === 0x7d) {
-      this.ws();
-      return new LeanObject(members);
-    }
-    if (d !== 0x2c) this.fail('unexpected character in object');
-    this.ws();
+    if (this.separator(0x7d, 'object')) return new LeanObject(members);
     top.key = this.objectKey();
     return undefined;
   }
@@ -174,21 +201,11 @@ class Parser {
     return key;
   }
 
-  scalar(c: number): LeanJson {
-    if (c === 0x22) {
-      this.pos++;
-      const text = this.str();
-      this.ws();
-      return text;
-    }
+  /** `false`, `true` or `null`; anything else here is no JSON value. */
+  keyword(c: number): LeanJson {
     if (c === 0x66) return this.literal('false', false);
     if (c === 0x74) return this.literal('true', true);
     if (c === 0x6e) return this.literal('null', null);
-    if (c === 0x2d || isDigit(c)) {
-      const n = this.num();
-      this.ws();
-      return n;
-    }
     return this.fail('unexpected input');
   }
 
@@ -356,7 +373,7 @@ class Parser {
 export function parseLeanJson(text: string): LeanJson {
   const p = new Parser(text);
   p.ws();
-  const v = p.anyCore();
+  const v = p.anyCore(0);
   if (!p.atEnd()) p.fail('expected end of input');
   return v;
 }
@@ -384,6 +401,7 @@ export function hasObjVal(j: LeanJson, key: string): boolean {
 
 /** `FromJson Nat` (`getNat?`): an integer with exponent 0, not negative. */
 export function asNat(j: LeanJson, what: string): number | bigint {
+  if ((typeof j === 'number' || typeof j === 'bigint') && j >= 0) return j;
   const n = asNatUnbuilt(j, what);
   return n instanceof ShiftedNumber ? built(n, what) : n;
 }

@@ -118,4 +118,24 @@ describe('Lean JSON nesting: an explicit, documented limit', () => {
     assert.throws(() => parseLeanJson('[[[['), /unexpected end of input/);
     assert.deepEqual(parseLeanJson(' [ [ ] , { } , "x" , [ 1 , [ 2 ] ] ] '), [[], parseLeanJson('{}'), 'x', [1, [2]]]);
   });
+
+  it('reads deep values as it reads shallow ones: same values, same errors at the same offsets', () => {
+    const wrap = (text: string, depth: number) => `${'['.repeat(depth)}${text}${']'.repeat(depth)}`;
+    const unwrap = (v: unknown, depth: number): unknown => (depth === 0 ? v : unwrap((v as unknown[])[0], depth - 1));
+    const value = ' [ [ ] , { "a" : [ 1 , { } ] , "a" : null } , "x" , [ 1e3 , [ -2.5 ] , true , false ] ] ';
+    for (const depth of [1, 150, 450]) assert.deepEqual(unwrap(parseLeanJson(wrap(value, depth)), depth), parseLeanJson(value));
+    for (const bad of ['[1,]', '[1 2]', '{"a":1 "b":2}', '{1:2}', '{"a" 1}', '[tru]', '[1,{"a":[}]']) {
+      const shallow = () => parseLeanJson(wrap(bad, 1));
+      const deep = () => parseLeanJson(wrap(bad, 450));
+      const message = (f: () => unknown) => {
+        try {
+          f();
+        } catch (err) {
+          return (err as Error).message.replace(/^offset (\d+)/, (_, n: string) => `offset ${Number(n) - (f === deep ? 449 : 0)}`);
+        }
+        return 'accepted';
+      };
+      assert.equal(message(deep), message(shallow), bad);
+    }
+  });
 });
