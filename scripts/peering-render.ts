@@ -9,6 +9,7 @@ import { once } from 'node:events';
 import { Command, CommanderError, Option } from 'commander';
 import { DEFAULT_MAX_LINE_BYTES, LineSplitter } from '../replay/index.js';
 import { LineTooLongError } from '../replay/input/line-reader.js';
+import { unreadableStdin } from '../replay/input/stdin.js';
 import { EventLineReader, PROTOCOL_VERSION, ProtocolError } from '../replay/protocol/protocol.js';
 import { RENDER_MODELS, TraceRenderer, UnhandledEvent, type RenderModel } from '../replay/protocol/render.js';
 import { ByteWriter } from '../tracegen/index.js';
@@ -91,6 +92,9 @@ async function writeOut(bytes: Uint8Array): Promise<void> {
 }
 
 async function render(model: RenderModel, maxLineBytes: number): Promise<void> {
+  // A directory reads as an empty stream here: without this, an empty trace and exit 0.
+  const why = unreadableStdin();
+  if (why !== undefined) throw new Exit(EXIT.io, `cannot read stdin: ${why}`);
   const reader = new EventLineReader({ acceptSteps: true });
   const trace = new TraceRenderer(model);
   const out = new ByteWriter(1 << 16);

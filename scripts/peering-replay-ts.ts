@@ -9,7 +9,7 @@ import { Command, CommanderError, Option } from 'commander';
 import type { CompareMode } from '../replay/compare/project.js';
 import { failureText, jsonReport, okLine, REPLAY_EXIT } from '../replay/verdict/report.js';
 import { leniencyLines } from '../replay/check/line-rules.js';
-import { ReplayFailure } from '../replay/verdict/failure.js';
+import { CheckerCrash, ReplayFailure } from '../replay/verdict/failure.js';
 import { replayStream } from '../replay/models/run.js';
 import { tuneV8ForShortRuns } from '../tracegen/v8-tuning.js';
 import { versionLine } from '../tracegen/version.js';
@@ -34,6 +34,8 @@ Exit status:
   3  malformed input (one line naming the line number), including a torn
      write: a cut final line or a zero-filled (NUL) region
   4  the trace file (or stdin) cannot be read, e.g. it is a directory
+  5  internal error: the checker failed (under --model both, a checker
+     thread died, e.g. out of memory); no verdict about the trace
 A closed stdout (| head) never changes the status.`;
 
 interface Options {
@@ -112,6 +114,7 @@ async function main(argv: string[]): Promise<void> {
       process.exitCode = code;
       return;
     }
+    if (err instanceof CheckerCrash) fail(REPLAY_EXIT.internal, `internal error: ${err.message}`);
     const e = err as NodeJS.ErrnoException;
     fail(REPLAY_EXIT.io, `cannot read ${path === '-' ? 'stdin' : path}: ${e.code === 'ENOENT' ? 'no such file' : e.code === 'EISDIR' ? 'is a directory' : e.message}`);
   }

@@ -13,7 +13,7 @@ import { loadCauseRegistry, type CauseRegistry } from '../catalogue/registry.js'
 import { ProgressBar } from '../outputs/progress.js';
 import { shardSize } from '../plan/campaign.js';
 import { REAL_IO, type FileIo } from '../store/durable.js';
-import { createScratch, removeScratch, removeStaleScratch, type Scratch } from '../store/scratch.js';
+import { createScratch, GroupRecords, removeScratch, removeStaleScratch, type Scratch } from '../store/scratch.js';
 import { FailureStore } from '../store/store.js';
 import { campaignTools, type CampaignTools, type FuzzSettings } from './settings.js';
 
@@ -73,11 +73,14 @@ export function openCampaign(s: FuzzSettings): CampaignState {
   s.started?.();
   const total = shardSize(s.plan);
   const registry = s.registry ?? loadCauseRegistry();
+  const groups = s.groups ?? new ChildGroups();
+  // Should this driver be killed, the next one ends the tools it left running.
+  groups.keepJournal(new GroupRecords(scratch.dir));
   return {
     settings: s,
     tools,
     io,
-    groups: s.groups ?? new ChildGroups(),
+    groups,
     store,
     scratch,
     // External cycles use a slot only as a turn (its worker never starts).
@@ -101,6 +104,7 @@ export function openCampaign(s: FuzzSettings): CampaignState {
 export async function closeCampaign(state: CampaignState): Promise<void> {
   state.bar?.finish();
   await Promise.all(state.slots.map((slot) => slot.close()));
+  state.groups.keepJournal(undefined);
   removeScratch(state.scratch);
   state.store.close();
 }

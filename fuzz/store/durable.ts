@@ -27,8 +27,12 @@ export const REAL_IO: FileIo = {
   renameSync,
 };
 
-/** Our temporary names: `.tmp-` + 12 hex digits + `-` + the final name. */
-const OWN_TEMP = /^\.tmp-[0-9a-f]{12}-(failures\.json|failure-cycle-\d+-seed-\d+(-\d+)?(\.min\.jsonl|\.jsonl|\.(replayer|cross-validate)-stderr\.txt))$/;
+/**
+ * Our temporary names: `.tmp-` + 12 hex digits + `-` + the final name: the
+ * index, or a failure's trace, event stream (`--impl`), minimized trace and
+ * stream, or a tool's stderr.
+ */
+const OWN_TEMP = /^\.tmp-[0-9a-f]{12}-(failures\.json|failure-cycle-\d+-seed-\d+(-\d+)?((\.min)?(\.events)?\.jsonl|\.(replayer|cross-validate|implementation)-stderr\.txt))$/;
 
 export function isOwnTemp(name: string): boolean {
   return OWN_TEMP.test(name);
