@@ -10,6 +10,7 @@
 import { readFileSync, statSync } from 'node:fs';
 import type { CycleConfig } from '../plan/campaign.js';
 import type { CycleOutcome } from '../cycle/outcome.js';
+import { DIVERGENCE_CLASSES } from '../../replay/verdict/failure.js';
 import { runInProcessCycle } from '../cycle/inprocess.js';
 import { traceText } from '../../tracegen/index.js';
 import { attributeDivergence, attributionSignature, firstDivergence, type Attribution } from './attribute.js';
@@ -19,7 +20,8 @@ import { stepDiff, triageTraceFile, witnessFromConfig, witnessFromFile, type Tri
 
 /** Example traces larger than this are referenced by command only. */
 const MAX_INLINE_TRACE = 256 * 1024;
-const DIVERGENCE_CLASSES = new Set(['cpp-lean-divergence', 'lean-cpp-divergence']);
+/** The C++/Lean divergences, which attribution looks into (a producer bug it cannot: our models agree there). */
+const MODEL_DIVERGENCES = new Set(['cpp-lean-divergence', 'lean-cpp-divergence']);
 
 /** What a failure record says about its finding. */
 export interface RecordedDivergence {
@@ -105,10 +107,11 @@ export class DivergenceRecorder {
   /** Attributes and files a failed cycle; undefined when it is not a finding both models can be asked about. */
   record(src: FindingSource): FiledFinding | undefined {
     const t = triageOf(src, this.mode);
-    if (t === undefined || t.comparison.step === undefined) return undefined;
+    // A line only one model's reader rejects is no finding about the models (replay/verdict/failure.ts).
+    if (t === undefined || t.comparison.step === undefined || !DIVERGENCE_CLASSES.includes(t.comparison.class)) return undefined;
     const step = t.comparison.step;
     const witness = witnessOf(src, step);
-    const attribution = DIVERGENCE_CLASSES.has(t.comparison.class) && witness?.events.length === step + 1 ? attributeDivergence(witness.events, witness.seed, this.registry) : undefined;
+    const attribution = MODEL_DIVERGENCES.has(t.comparison.class) && witness?.events.length === step + 1 ? attributeDivergence(witness.events, witness.seed, this.registry) : undefined;
     const finding = this.findingOf(t, attribution?.step === step ? attribution : undefined);
     const config = src.outcome.config;
     const example: DivergenceExample = {
@@ -137,7 +140,7 @@ export class DivergenceRecorder {
     // The finding's own class (a Lean-like implementation's trace makes C++ the one that disagrees).
     const evidence = a?.evidence === undefined ? plainEvidence(t) : { ...a.evidence, class: t.comparison.class };
     // A divergence no repair was tried on stays unknown; other findings (a producer bug) may match a rule of their own.
-    const cause = a !== undefined ? this.registry.causes.find((c) => c.id === a.cause) : DIVERGENCE_CLASSES.has(evidence.class) ? undefined : matchCause(this.registry, evidence);
+    const cause = a !== undefined ? this.registry.causes.find((c) => c.id === a.cause) : MODEL_DIVERGENCES.has(evidence.class) ? undefined : matchCause(this.registry, evidence);
     const tags = a?.tags ?? [];
     return {
       cause: cause?.id ?? UNKNOWN_CAUSE,
