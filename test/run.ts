@@ -5,7 +5,8 @@
  * test fails: a green run must mean tests passed.
  *
  * Arguments, when given, narrow the run to test files whose path contains
- * one of them (`npm test -- golden fuzz`).
+ * one of them (`npm test -- golden fuzz`). test/long/ holds the long
+ * campaigns: only `--long` (`npm run test:long`) runs them, and only them.
  */
 import { spawn } from 'node:child_process';
 import { readdirSync } from 'node:fs';
@@ -14,11 +15,14 @@ import { fileURLToPath } from 'node:url';
 
 const TEST_DIR = dirname(fileURLToPath(import.meta.url));
 
-export function findTestFiles(dir: string): string[] {
+/** Long campaigns, kept out of `npm test` (see the header). */
+const LONG_DIR = join(TEST_DIR, 'long');
+
+export function findTestFiles(dir: string, long = false): string[] {
   const out: string[] = [];
   for (const entry of readdirSync(dir, { withFileTypes: true })) {
     const path = join(dir, entry.name);
-    if (entry.isDirectory() && entry.name !== 'fixtures') out.push(...findTestFiles(path));
+    if (entry.isDirectory() && entry.name !== 'fixtures' && (long || path !== LONG_DIR)) out.push(...findTestFiles(path, long));
     else if (entry.isFile() && entry.name.endsWith('.test.js')) out.push(path);
   }
   return out.sort();
@@ -35,8 +39,10 @@ export function closingCounts(output: string): { tests: number; pass: number } |
   return tests === undefined || pass === undefined ? undefined : { tests, pass };
 }
 
-function main(filters: readonly string[]): Promise<number> {
-  const all = findTestFiles(TEST_DIR);
+function main(args: readonly string[]): Promise<number> {
+  const long = args.includes('--long');
+  const filters = args.filter((a) => a !== '--long');
+  const all = long ? findTestFiles(LONG_DIR, true) : findTestFiles(TEST_DIR);
   const files = filters.length === 0 ? all : all.filter((f) => filters.some((w) => relative(TEST_DIR, f).includes(w)));
   if (files.length === 0) {
     process.stderr.write(`test runner: no test files matched under ${TEST_DIR}${filters.length ? ` (filter: ${filters.join(' ')})` : ''}\n`);

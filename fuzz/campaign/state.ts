@@ -9,6 +9,7 @@ import { ChildGroups } from '../cycle/child.js';
 import { CoverageSum } from '../cycle/coverage.js';
 import { createSlots, type CycleSlot } from '../cycle/pool.js';
 import { DivergenceRecorder } from '../catalogue/catalogue-run.js';
+import { loadCauseRegistry, type CauseRegistry } from '../catalogue/registry.js';
 import { ProgressBar } from '../outputs/progress.js';
 import { shardSize } from '../plan/campaign.js';
 import { REAL_IO, type FileIo } from '../store/durable.js';
@@ -42,6 +43,8 @@ export interface CampaignState {
   readonly needTrace: boolean;
   readonly coverage: CoverageSum;
   readonly divergences: DivergenceRecorder;
+  /** The known causes findings are named from (`--known-divergences`, else the built-in registry). */
+  readonly registry: CauseRegistry;
   readonly bar: ProgressBar | undefined;
   readonly startedAt: Date;
   readonly startNs: bigint;
@@ -69,6 +72,7 @@ export function openCampaign(s: FuzzSettings): CampaignState {
   }
   s.started?.();
   const total = shardSize(s.plan);
+  const registry = s.registry ?? loadCauseRegistry();
   const groups = s.groups ?? new ChildGroups();
   // Should this driver be killed, the next one ends the tools it left running.
   groups.keepJournal(new GroupRecords(scratch.dir));
@@ -85,7 +89,8 @@ export function openCampaign(s: FuzzSettings): CampaignState {
     tempDir: s.saveDir ?? scratch.dir,
     needTrace: s.saveDir !== undefined || s.minimize,
     coverage: new CoverageSum(),
-    divergences: new DivergenceRecorder({ minimize: s.minimize, minimizeBudget: s.minimizeBudget }),
+    divergences: new DivergenceRecorder(registry, s.mode),
+    registry,
     bar: s.progress === 'bar' ? new ProgressBar(s.err, total) : undefined,
     startedAt: new Date(),
     startNs: process.hrtime.bigint(),

@@ -2,10 +2,12 @@
  * Reports for GitHub Actions: a Markdown summary appended to
  * $GITHUB_STEP_SUMMARY (shown on the run's page), and one `::error`
  * annotation per failure cause (GitHub shows only the first few of a step,
- * so one per cause rather than one per cycle).
+ * so one per cause rather than one per cycle). Both group as the terminal
+ * does (catalogue/causes.ts): by cause, signatures inside.
  */
 import { groupFailures, type CauseGroup } from '../catalogue/causes.js';
 import { escapeCommandData, escapeCommandProperty, escapeMarkdown as md, markdownCode, markdownCodeBlock, plainText } from './escape.js';
+import { groupStanding } from './listing.js';
 import type { CampaignReport } from './report.js';
 
 /** A number formatted by `format`; anything else (a tampered report) as escaped text. */
@@ -19,7 +21,11 @@ function verdictLine(report: CampaignReport): string {
 
 function causeLines(groups: readonly CauseGroup[]): string[] {
   const out = ['', '| cycles | cause | example |', '| ---: | --- | --- |'];
-  for (const g of groups) out.push(`| ${md(g.count)} | ${md(g.cause)} | cycle ${md(g.example.config.cycle)}, seed ${markdownCode(g.example.config.seed)} |`);
+  for (const g of groups) {
+    // A finding's cause cell names its standing and lists its signatures (the sub-key) below it.
+    const signatures = g.signatures.map((s) => `<br>${md(s.count)} × ${markdownCode(s.signature)}`).join('');
+    out.push(`| ${md(g.count)} | ${md(g.cause)}${md(groupStanding(g))}${signatures} | cycle ${md(g.example.config.cycle)}, seed ${markdownCode(g.example.config.seed)} |`);
+  }
   for (const [i, g] of groups.entries()) {
     out.push('', `<details><summary>Reproduce cause ${i + 1}: ${md(g.cause)}</summary>`, '', markdownCodeBlock(g.example.reproduce, 'sh'), '', '</details>');
   }
@@ -48,8 +54,9 @@ export function errorAnnotations(report: CampaignReport): string {
   return groupFailures(report.failures)
     .map((g) => {
       const e = g.example;
-      const title = `replay-fuzz: ${plainText(g.count)} cycle(s): ${g.cause}`;
-      const message = `cycle ${plainText(e.config.cycle)} seed=${plainText(e.config.seed)} event=${plainText(e.config.event)} profile=${plainText(e.config.profile)}\nreproduce: ${plainText(e.reproduce)}`;
+      const title = `replay-fuzz: ${plainText(g.count)} cycle(s): ${g.cause}${groupStanding(g)}`;
+      const signatures = g.signatures.map((s) => `\n${plainText(s.count)} x ${plainText(s.signature)}`).join('');
+      const message = `cycle ${plainText(e.config.cycle)} seed=${plainText(e.config.seed)} event=${plainText(e.config.event)} profile=${plainText(e.config.profile)}${signatures}\nreproduce: ${plainText(e.reproduce)}`;
       return `::error title=${escapeCommandProperty(title)}::${escapeCommandData(message)}\n`;
     })
     .join('');

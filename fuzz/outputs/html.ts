@@ -1,12 +1,14 @@
 /**
  * `replay-fuzz --html FILE`: the campaign report as one self-contained HTML
- * page (inline CSS, no script, no external resource): configuration,
- * divergence table, failures, and a state x event heatmap of transitions.
+ * page (inline CSS, no script, no external resource): configuration and
+ * tool metadata, divergences by cause (html-causes.ts), failures, and a
+ * state x event heatmap of transitions with the states never reached.
  */
 import { STATES } from '../../reducer/index.js';
 import { transitionTotal, type Coverage } from '../cycle/coverage.js';
 import { html, plainText, type HtmlFragment } from './escape.js';
 import type { CampaignReport } from './report.js';
+import { CAUSE_STYLE, causesHtml } from './html-causes.js';
 
 export { escapeHtml } from './escape.js';
 
@@ -64,11 +66,21 @@ function heatCell(s: string, e: string, g: HeatCell | undefined, max: number): H
   return html`<td style="background:${heatColor(g.total, max)};color:${ink}" title="${`${s} + ${e}\n${tip}`}">${g.total}</td>`;
 }
 
-/** Rows: from-state; columns: event type; cell: steps, with the to-states in the tooltip. */
+/** The states no transition of the campaign reached, as rows of their own, and a note naming them. */
+function unreachedHtml(c: Coverage, events: readonly string[]): { rows: HtmlFragment[]; note: string } {
+  const reached = new Set(c.transitions.flatMap((t) => [t.from, t.to]));
+  const unreached = STATES.filter((s) => !reached.has(s));
+  const blank = events.map(() => html`<td class="none">·</td>`);
+  const rows = unreached.map((s) => html`<tr class="unreached"><th>${s} <span class="note">never reached</span></th>${blank}${num(0)}</tr>`);
+  return { rows, note: unreached.length === 0 ? 'every state was reached' : `never reached: ${unreached.join(', ')}` };
+}
+
+/** Rows: from-state (then the states never reached); columns: event type; cell: steps, with the to-states in the tooltip. */
 export function heatmapHtml(c: Coverage): HtmlFragment {
   if (c.transitions.length === 0) return html`<p class="none">No steps were checked.</p>`;
   const events = [...new Set(c.transitions.map((t) => t.event))].sort();
   const fromStates = STATES.filter((s) => c.transitions.some((t) => t.from === s));
+  const never = unreachedHtml(c, events);
   const grid = heatGrid(c);
   const max = Math.max(...[...grid.values()].map((g) => g.total));
   const head = html`<tr><th>from state \\ event</th>${events.map((e) => html`<th class="rot">${e}</th>`)}<th>steps</th></tr>`;
@@ -77,7 +89,7 @@ export function heatmapHtml(c: Coverage): HtmlFragment {
     const rowTotal = cells.reduce((n, g) => n + (g?.total ?? 0), 0);
     return html`<tr><th>${s}</th>${cells.map((g, i) => heatCell(s, events[i]!, g, max))}${num(rowTotal)}</tr>`;
   });
-  return html`<table class="heat">${head}${rows}</table><p class="note">Cell: steps taking that event in that state (log colour scale); hover for the states they led to.</p>`;
+  return html`<table class="heat">${head}${rows}${never.rows}</table><p class="note">Cell: steps taking that event in that state (log colour scale); hover for the states they led to. States: ${never.note}.</p>`;
 }
 
 function statBox(label: string, value: unknown, tone = ''): HtmlFragment {
@@ -87,17 +99,6 @@ function statBox(label: string, value: unknown, tone = ''): HtmlFragment {
 function configHtml(r: CampaignReport): HtmlFragment {
   const rows = Object.entries(r.config).map(([k, v]) => html`<tr><th>${k}</th>${cell(v)}</tr>`);
   return html`<table>${rows}<tr><th>argv</th><td>${code((r.argv ?? []).map(plainText).join(' '))}</td></tr><tr><th>started / finished</th>${cell(`${plainText(r.started_at)} / ${plainText(r.finished_at)}`)}</tr></table>`;
-}
-
-function divergencesHtml(r: CampaignReport): HtmlFragment {
-  const list = r.divergences ?? [];
-  if (list.length === 0) return html`<p class="none">No divergence between the models.</p>`;
-  const head = html`<tr><th>#</th><th>signature (who disagrees | event | stage | fields) and reproduce command</th><th>count</th><th>example seed</th><th>steps</th></tr>`;
-  const rows = list.map(
-    (d, i) =>
-      html`<tr>${num(i + 1)}<td class="sig">${code(d.signature)}<div class="cmd">${code(d.example.reproduce)}</div></td>${num(d.count)}${cell(d.example.seed)}<td class="n">${show(d.example.events)}${d.example.minimized ? ' (min)' : ''}</td></tr>`,
-  );
-  return html`<table>${head}${rows}</table>`;
 }
 
 function failuresHtml(r: CampaignReport): HtmlFragment {
@@ -128,11 +129,20 @@ function statsHtml(r: CampaignReport): HtmlFragment {
     statBox('cycles run', `${plainText(k.run)} / ${plainText(k.planned)}`),
     statBox('passed', k.passed, 'good'),
     statBox('failed', k.failed, k.failed > 0 ? 'bad' : 'good'),
-    statBox('divergence signatures', divergences, divergences > 0 ? 'bad' : 'good'),
+    statBox('divergence causes', divergences, divergences > 0 ? 'bad' : 'good'),
+    statBox('new (unknown) signatures', r.new_causes ?? 0, (r.new_causes ?? 0) > 0 ? 'bad' : 'good'),
     statBox('steps checked', r.events),
     statBox('events/s', Math.round(r.events_per_second)),
     statBox('transitions', r.coverage.transitions.length),
   ]}</div>`;
+}
+
+/** The tool, Node and commit the report was written by. */
+function metaLine(r: CampaignReport): HtmlFragment {
+  const m = r.meta;
+  if (m === undefined) return html`written by an older replay-fuzz (no tool metadata)`;
+  const commit = m.git_commit === null ? 'unknown (installed package)' : code(m.git_commit);
+  return html`replay-fuzz ${m.tool_version} · Node ${m.node_version} · commit ${commit}`;
 }
 
 export function renderHtmlReport(r: CampaignReport): string {
@@ -140,12 +150,13 @@ export function renderHtmlReport(r: CampaignReport): string {
   const title = `replay-fuzz ${plainText(r.config.profile)} campaign ${plainText(r.config.campaign_seed)}`;
   return html`<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
-<title>${title}</title><style>${STYLE}</style></head><body>
+<title>${title}</title><style>${STYLE}${CAUSE_STYLE}</style></head><body>
 <h1>${title}</h1>
 <div class="sub">shard ${show(r.config.shard)} · ${show(r.config.replayer)} · ${show(r.started_at)}${r.interrupted ? html` · <b>interrupted</b>` : ''}</div>
+<div class="sub">${metaLine(r)}</div>
 ${statsHtml(r)}
 <h2>Transitions: state × event (${transitionTotal(c)} steps)</h2>${heatmapHtml(c)}
-<h2>Divergences (${(r.divergences ?? []).length})</h2>${divergencesHtml(r)}
+<h2>Divergences (${(r.divergences ?? []).length})</h2><p class="note">By cause: a cause of the registry of known C++/Lean divergences, or new; its signatures inside.</p>${causesHtml(r.divergences ?? [])}
 <h2>Coverage</h2>${smallTablesHtml(c)}
 <h2>Failures (${r.failures.length})</h2>${failuresHtml(r)}
 <h2>Configuration</h2>${configHtml(r)}

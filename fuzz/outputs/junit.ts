@@ -2,7 +2,9 @@
  * `--junit FILE`: the campaign as JUnit XML, the format CI systems read
  * (GitLab, Jenkins, Azure, test-report actions). One <testsuite> per run,
  * one <testcase> per cycle that ran; a failing cycle carries a <failure>
- * whose type is its cause and whose text has the reproduce command. The
+ * whose type is its cause (the grouping of catalogue/causes.ts: a known or
+ * unknown divergence's cause, or the failure's kind) and whose text has
+ * the signature and the reproduce command. The
  * layout follows the Ant JUnit schema (see docs/reports.md).
  */
 import { hostname } from 'node:os';
@@ -25,6 +27,8 @@ const seconds = (s: number): string => (Number.isFinite(s) && s > 0 ? s.toFixed(
 
 function failureBody(f: FailureRecord): string {
   const lines = [`reproduce: ${f.reproduce}`];
+  if (f.divergence !== undefined) lines.unshift(`cause: ${f.divergence.cause} (${f.divergence.known ? 'known divergence' : 'not a known divergence'})`, `signature: ${f.divergence.signature}`);
+  if (f.minimized !== undefined && !('error' in f.minimized) && f.minimized.reproduce !== undefined) lines.push(`reproduce minimized: ${f.minimized.reproduce}`);
   if (f.trace_path !== null) lines.push(`trace: ${f.trace_path}`);
   if (f.failure_reason !== null) lines.push(`reason: ${f.failure_reason}`);
   if (f.replayer_stderr.trim() !== '') lines.push('replayer stderr:', f.replayer_stderr.trimEnd());

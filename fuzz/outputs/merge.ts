@@ -6,7 +6,7 @@
  * and each failure must belong to the shard that lists it. Each problem is
  * one line naming its file.
  */
-import { mergeDivergences } from '../catalogue/catalogue.js';
+import { mergeDivergences, newCauseCount } from '../catalogue/catalogue.js';
 import { EMPTY_COVERAGE, mergeCoverage } from '../cycle/coverage.js';
 import { inShard, shardSize, type CampaignPlan, type Shard } from '../plan/campaign.js';
 import { reportJson } from '../../replay/index.js';
@@ -113,6 +113,12 @@ function mergeProblems(parts: readonly ShardReport[], count: number): string[] {
   ];
 }
 
+function mergedDivergences(reports: readonly CampaignReport[]): Pick<CampaignReport, 'divergences' | 'new_causes'> {
+  if (!reports.some((r) => r.divergences !== undefined)) return {};
+  const divergences = mergeDivergences(reports.map((r) => r.divergences ?? []));
+  return { divergences, new_causes: newCauseCount(divergences) };
+}
+
 function combined(parts: readonly ShardReport[], count: number, complete: boolean): CampaignReport {
   const reports = parts.map((p) => p.report);
   const first = reports[0]!;
@@ -136,7 +142,7 @@ function combined(parts: readonly ShardReport[], count: number, complete: boolea
     cycles_per_second: duration > 0 ? run / duration : 0,
     failures: reports.flatMap((r) => r.failures).sort((a, b) => a.config.cycle - b.config.cycle),
     coverage: mergeCoverage(reports.map((r) => r.coverage ?? EMPTY_COVERAGE)),
-    ...(reports.some((r) => r.divergences !== undefined) ? { divergences: mergeDivergences(reports.map((r) => r.divergences ?? [])) } : {}),
+    ...mergedDivergences(reports),
     shards: reports.map((r) => r.config.shard).sort(),
     complete,
   };

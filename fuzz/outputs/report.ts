@@ -31,12 +31,12 @@ export interface ReportConfig {
   readonly stop_on_first_failure: boolean;
 }
 
-/** The report format this version writes. */
-export const REPORT_FORMAT = 2;
+/** The report format this version writes (3: divergences by cause; 2: by signature). */
+export const REPORT_FORMAT = 3;
 
 export interface CampaignReport {
   readonly tool: 'replay-fuzz';
-  /** 2: uint64 values are decimal strings (1: bare numbers; still read). */
+  /** 3: divergences by cause; 2: uint64 values are decimal strings (1: bare numbers; both still read). */
   readonly format: number;
   /** Absent in reports written before format 2. */
   readonly meta?: RunMeta;
@@ -55,8 +55,10 @@ export interface CampaignReport {
   readonly failures: readonly FailureRecord[];
   /** What the campaign exercised; its transition counts sum to `events`. */
   readonly coverage: Coverage;
-  /** Under `--model both`: findings grouped by signature, most frequent first. */
+  /** Findings both models were asked about, by cause (unknown first, then most frequent), each with its signatures. */
   readonly divergences?: readonly DivergenceEntry[];
+  /** Distinct signatures whose cause the registry does not know (0: every finding is a known divergence). */
+  readonly new_causes?: number;
   /** Present on merged reports: the shards combined. */
   readonly shards?: readonly string[];
   readonly complete?: boolean;

@@ -4,7 +4,7 @@
  * verdict to an exit status.
  */
 import { randomBytes } from 'node:crypto';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Command as Cli, Option } from 'commander';
 import { isModelChoice, MODEL_CHOICES } from '../../replay/models/model.js';
@@ -13,10 +13,13 @@ import { packagePath, versionLine } from '../../tracegen/version.js';
 import { runCampaign, type CampaignResult, type FuzzSettings } from '../../fuzz/campaign/runner.js';
 import { MAX_TIMER_MS } from '../../fuzz/campaign/settings.js';
 import { catalogueTable } from '../../fuzz/catalogue/catalogue.js';
+import { isKnownDivergence } from '../../fuzz/catalogue/causes.js';
+import { loadCauseRegistry } from '../../fuzz/catalogue/registry.js';
 import { ChildGroups } from '../../fuzz/cycle/child.js';
 import { coverageSummary } from '../../fuzz/cycle/coverage.js';
 import { neutralizeCommands } from '../../fuzz/outputs/escape.js';
 import type { CycleResult } from '../../fuzz/outputs/junit.js';
+import { writeItfWitnesses } from '../../fuzz/outputs/itf.js';
 import { groupedFailureListing } from '../../fuzz/outputs/listing.js';
 import { writeRunOutputs } from '../../fuzz/outputs/run-outputs.js';
 import { parseShard, WHOLE, type CampaignPlan } from '../../fuzz/plan/campaign.js';
@@ -54,12 +57,23 @@ Failing traces are written durably (temp file, fsync, rename) and listed in
 DIR/failures.json before they are reported; the index is extended, never
 replaced.
 
+Every failure the two models can be asked about is a finding with a cause:
+an id of the registry of known C++/Lean divergences (divergences/known.json,
+docs/divergences.md), or "unknown". --allow-known accepts the known ones:
+the campaign exits 0 when every failure is a known divergence, and 1 when
+any cause is unknown or a failure is not a divergence at all (a producer or
+implementation bug, a crash). --known-divergences FILE names another
+registry, such as an implementation's own list of accepted deviations
+(start it with "extends": "peering-crossval" to keep the built-in causes).
+
 Exit status: 0 all cycles passed, 1 failures found, 2 usage or setup error,
-130 interrupted (the report is still written). An output that cannot be
-written at the end (--report, --html, --junit, the step summary) is named
-in one line; the others are still written, and it makes the status 2 only
-when all cycles passed. A closed stdout (| head) does not change the
-status: the campaign runs on, writes its report and exits with its verdict.
+130 interrupted (the report is still written). With --allow-known, a
+campaign whose every failure is a known divergence exits 0 too. An output
+that cannot be written at the end (--report, --html, --junit, --itf, the
+step summary) is named in one line; the others are still written, and it
+makes the status 2 only when the campaign would otherwise exit 0. A closed
+stdout (| head) does not change the status: the campaign runs on, writes
+its report and exits with its verdict.
 
 Commands:
   replay-fuzz merge REPORT... [--output FILE]
@@ -109,6 +123,9 @@ type CampaignOptions = {
   minimize?: boolean;
   minimizeBudget: number;
   progress: boolean;
+  allowKnown?: boolean;
+  knownDivergences?: string;
+  itf?: string;
 };
 
 function campaignProgram(): Cli {
@@ -141,6 +158,9 @@ function campaignProgram(): Cli {
     .option('--timeout <seconds>', `kill a cycle (generator or checker) that runs longer (1..${MAX_TIMEOUT_S})`, positive('--timeout', MAX_TIMEOUT_S))
     .option('--minimize', 'shrink each failing trace to a minimal failing event list')
     .option('--minimize-budget <runs>', 'checker runs allowed per minimization', positive('--minimize-budget'), 300)
+    .option('--itf <dir>', 'write the example witness of every divergence signature here as an ITF trace (Apalache/Quint trace viewers), C++ and Lean side by side')
+    .option('--allow-known', 'exit 0 when every failure is a known divergence (any other failure still exits 1)')
+    .option('--known-divergences <file>', 'the registry of known causes to name findings from (default: the built-in divergences/known.json)')
     .option('--no-progress', 'never draw the progress bar')
     .version(versionLine('replay-fuzz'), '-V, --version', 'print the version and exit')
     .addHelpText('after', HELP_AFTER)
@@ -200,6 +220,7 @@ function chosenModel(o: CampaignOptions, tools: Tools): FuzzSettings['model'] {
 }
 
 interface OutputPaths {
+  readonly itfDir?: string;
   readonly saveDir?: string;
   readonly reportPath?: string;
   readonly htmlPath?: string;
@@ -218,6 +239,7 @@ function outputPaths(o: CampaignOptions): OutputPaths {
     ...(o.report === undefined ? {} : { reportPath: checkOutputPath(o.report, '--report', saveDir) }),
     ...(o.html === undefined ? {} : { htmlPath: checkOutputPath(o.html, '--html', saveDir) }),
     ...(o.junit === undefined ? {} : { junitPath: checkOutputPath(o.junit, '--junit', saveDir) }),
+    ...(o.itf === undefined ? {} : { itfDir: checkOutputDir(o.itf, '--itf') }),
   }));
 }
 
@@ -255,6 +277,7 @@ export async function runCampaignCommand(argv: string[]): Promise<number> {
   }
   const tools = namedTools(o);
   checkNames(o);
+  const registry = asUsage(() => loadCauseRegistry(o.knownDivergences === undefined ? undefined : checkRegistryName(o.knownDivergences)));
   const model = chosenModel(o, tools);
   const paths = outputPaths(o);
   if (o.rebuild) await rebuild(say);
@@ -277,6 +300,7 @@ export async function runCampaignCommand(argv: string[]): Promise<number> {
     minimizeBudget: o.minimizeBudget,
     mode: o.strict ? 'strict' : 'lean',
     model,
+    registry,
     ...(paths.reportPath === undefined ? {} : { reportPath: paths.reportPath }),
     progress: o.progress && process.stderr.isTTY ? 'bar' : 'lines',
     argv,
@@ -292,7 +316,43 @@ export async function runCampaignCommand(argv: string[]): Promise<number> {
       ),
   });
   unwatch();
-  return printOutcome(result, cycles, paths);
+  return printOutcome(result, cycles, paths, o.allowKnown ?? false);
+}
+
+/** A directory to write into: created when missing; one line when it cannot be. */
+function checkOutputDir(path: string, option: string): string {
+  if (path === '') throw new Error(`${option} needs a directory name`);
+  const full = resolve(path);
+  try {
+    mkdirSync(full, { recursive: true });
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    throw new Error(`${option} ${path}: ${code === 'EEXIST' || code === 'ENOTDIR' ? 'not a directory' : (code ?? (err as Error).message)}`);
+  }
+  return full;
+}
+
+/** `--itf DIR`: the witnesses as ITF traces; a line naming the directory when they cannot all be written. */
+function writeItf(dir: string, r: CampaignResult['report']): string | undefined {
+  try {
+    const { written, skipped } = writeItfWitnesses(dir, r.divergences ?? []);
+    say(`\nITF traces: ${written.length} witness(es) in ${dir}\n`);
+    for (const s of skipped) say(`  not written: ${s}\n`);
+    return undefined;
+  } catch (err) {
+    return `cannot write the ITF traces in ${dir}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`;
+  }
+}
+
+function checkRegistryName(file: string): string {
+  if (file === '') throw new Error('--known-divergences needs a file name');
+  return file;
+}
+
+/** `--allow-known`: every failing cycle was recorded, and each is a known divergence. */
+function onlyKnownDivergences(result: CampaignResult): boolean {
+  const r = result.report;
+  return result.unrecorded === 0 && r.failures.length === r.cycles.failed && r.failures.every(isKnownDivergence);
 }
 
 /**
@@ -301,7 +361,7 @@ export async function runCampaignCommand(argv: string[]): Promise<number> {
  * not be written is an error of its own, but never hides failures or an
  * interrupt (as --report).
  */
-function printOutcome(result: CampaignResult, cycles: readonly CycleResult[], paths: OutputPaths): number {
+function printOutcome(result: CampaignResult, cycles: readonly CycleResult[], paths: OutputPaths, allowKnown: boolean): number {
   const r = result.report;
   if (result.failures.length > 0) say(groupedFailureListing(result.failures, paths.saveDir));
   say(`\n${coverageSummary(r.coverage)}`);
@@ -309,12 +369,14 @@ function printOutcome(result: CampaignResult, cycles: readonly CycleResult[], pa
   const files = { ...(paths.htmlPath === undefined ? {} : { htmlPath: paths.htmlPath }), ...(paths.junitPath === undefined ? {} : { junitPath: paths.junitPath }) };
   // Our own annotations go out as they are: their values are escaped as command data.
   const lost = writeRunOutputs({ report: r, cycles, ...files, env: process.env, out: (t) => void process.stdout.write(t) });
+  const itfLost = paths.itfDir === undefined ? undefined : writeItf(paths.itfDir, r);
+  if (itfLost !== undefined) lost.push(itfLost);
   if (result.unrecorded > 0) warn(`replay-fuzz: ${result.unrecorded} failing cycle(s) could not be recorded (see above)\n`);
   for (const problem of [...(result.reportError === undefined ? [] : [result.reportError]), ...lost]) warn(`replay-fuzz: ${problem}\n`);
-  return verdict(result, lost.length > 0 || result.reportError !== undefined);
+  return verdict(result, lost.length > 0 || result.reportError !== undefined, allowKnown);
 }
 
-function verdict(result: CampaignResult, outputLost: boolean): number {
+function verdict(result: CampaignResult, outputLost: boolean, allowKnown: boolean): number {
   const r = result.report;
   const rate = `${Math.round(r.events_per_second).toLocaleString('en-US')} events/s, ${r.cycles_per_second.toFixed(2)} cycles/s`;
   if (result.interrupted) {
@@ -322,7 +384,12 @@ function verdict(result: CampaignResult, outputLost: boolean): number {
     return EXIT.interrupted;
   }
   if (r.cycles.failed > 0) {
-    say(`\n${r.cycles.failed} of ${r.cycles.run} cycles failed (${rate}).\n`);
+    if (allowKnown && onlyKnownDivergences(result)) {
+      say(`\n${r.cycles.failed} of ${r.cycles.run} cycles failed, every one a known divergence (--allow-known) (${rate}).\n`);
+      return outputLost ? EXIT.usage : EXIT.ok;
+    }
+    const why = allowKnown ? `; not all known divergences: ${r.new_causes ?? 0} new signature(s), ${r.failures.filter((f) => f.divergence === undefined).length} failure(s) that are not divergences` : '';
+    say(`\n${r.cycles.failed} of ${r.cycles.run} cycles failed (${rate})${why}.\n`);
     return EXIT.failures;
   }
   say(`\nAll ${r.cycles.run} cycles passed (${rate}).\n`);
