@@ -186,6 +186,16 @@ function withValue(options: CliOptions, name: string, value: string): CliOptions
   }
 }
 
+/** Upstream's first stderr line: the settings in effect. */
+export function startBanner(o: CliOptions): string {
+  return `Cross-validation driver: seed=${o.seed} events=${o.events} format=${o.format} profile=${o.profile}\n`;
+}
+
+/** Upstream's last stderr line: the steps written, Initialize included. */
+export function doneBanner(total: number): string {
+  return `Done. Total events: ${total}\n`;
+}
+
 export const HELP_TEXT = `Cross-validation driver for the peering state machine (TypeScript port)
 
 Generates one seeded random event trace, runs it through the reducer and
