@@ -6,50 +6,19 @@
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { describe, it, type TestContext } from 'node:test';
+import { describe, it } from 'node:test';
 import { ROOT } from '../helpers.js';
+import { fixtureSubset, script, SCRIPTS, standIns, tempDir } from './ci-stand-ins.js';
 
 const WORKFLOW = join(ROOT, '.github', 'workflows', 'ci.yml');
-const SCRIPTS = join(ROOT, 'scripts', 'ci');
 const VALIDATOR = join(dirname(createRequire(import.meta.url).resolve('@action-validator/cli/package.json')), 'cli.mjs');
 const text = readFileSync(WORKFLOW, 'utf8');
 
-function tempDir(t: TestContext): string {
-  const dir = mkdtempSync(join(tmpdir(), 'workflow-test-'));
-  t.after(() => rmSync(dir, { recursive: true, force: true }));
-  return dir;
-}
-
 function validate(path: string) {
   return spawnSync(process.execPath, [VALIDATOR, path], { encoding: 'utf8' });
-}
-
-/** A bin directory where our tools stand in for upstream's Lean and C++ ones. */
-function standIns(dir: string, lean: 'ours' | 'rejects-all' = 'ours'): string {
-  const bin = join(dir, 'bin');
-  mkdirSync(bin, { recursive: true });
-  const node = process.execPath;
-  const tool = (name: string, body: string) => {
-    writeFileSync(join(bin, name), `#!/bin/sh\n${body}\n`);
-    chmodSync(join(bin, name), 0o755);
-  };
-  tool('cross-validate', `exec "${node}" "${ROOT}/dist/bin/cross-validate.js" "$@"`);
-  tool('peering-trace-diff', `exec "${node}" "${ROOT}/dist/scripts/peering-trace-diff.js" "$@"`);
-  // Stands in for the mirror; the Lean-model flag is dropped so this runs whatever the checker's flags.
-  tool('peering-replay-ts', `[ "$1" = --model ] && shift 2\nexec "${node}" "${ROOT}/dist/scripts/peering-replay-ts.js" "$@"`);
-  tool('peering-replay', lean === 'ours' ? `exec "${node}" "${ROOT}/dist/scripts/peering-replay-ts.js" "$@"` : 'cat > /dev/null; echo "rejected" >&2; exit 1');
-  return bin;
-}
-
-function script(name: string, args: readonly string[], cwd: string, bin?: string) {
-  const env: NodeJS.ProcessEnv = { ...process.env, PATH: bin === undefined ? process.env.PATH : `${bin}:${process.env.PATH}` };
-  delete env.GITHUB_ACTIONS;
-  delete env.GITHUB_STEP_SUMMARY;
-  return spawnSync('bash', [join(SCRIPTS, name), ...args], { cwd, encoding: 'utf8', env, timeout: 300_000 });
 }
 
 describe('the workflow file', () => {
@@ -104,7 +73,7 @@ describe('scripts/ci', () => {
 
   it('lean-pipe.sh passes when the checker accepts, and keeps the trace of each rejection', (t) => {
     const dir = tempDir(t);
-    const ok = script('lean-pipe.sh', ['2', join(dir, 'ok')], dir, standIns(join(dir, 'a')));
+    const ok = script('lean-pipe.sh', ['1', join(dir, 'ok')], dir, standIns(join(dir, 'a')));
     assert.equal(ok.status, 0, ok.stdout + ok.stderr);
     assert.deepEqual(readdirSync(join(dir, 'ok')), []);
     const bad = script('lean-pipe.sh', ['1', join(dir, 'bad')], dir, standIns(join(dir, 'b'), 'rejects-all'));
@@ -130,10 +99,12 @@ describe('scripts/ci', () => {
 
   it('mirror-differential.sh agrees when both checkers are the same, and fails on a disagreement', (t) => {
     const dir = tempDir(t);
-    const agree = script('mirror-differential.sh', [ROOT, '1', join(dir, 'agree')], dir, standIns(join(dir, 'a')));
+    // Two divergence fixtures stand for the set (all of them: test/long/ci-scripts.test.ts).
+    const repo = fixtureSubset(join(dir, 'repo'), 2);
+    const agree = script('mirror-differential.sh', [repo, '1', join(dir, 'agree')], dir, standIns(join(dir, 'a')));
     assert.equal(agree.status, 0, agree.stdout + agree.stderr);
-    assert.match(agree.stdout, /traces \(profiles: lean-core full/);
-    const differ = script('mirror-differential.sh', [ROOT, '1', join(dir, 'differ')], dir, standIns(join(dir, 'b'), 'rejects-all'));
+    assert.match(agree.stdout, /^7 traces \(profiles: lean-core full explore, plus the divergence fixtures\): 0 verdicts differ$/m);
+    const differ = script('mirror-differential.sh', [repo, '1', join(dir, 'differ')], dir, standIns(join(dir, 'b'), 'rejects-all'));
     assert.equal(differ.status, 1);
     assert.ok(readdirSync(join(dir, 'differ')).some((n) => n.endsWith('.jsonl')));
     assert.match(differ.stderr, /Lean's peering-replay says reject, peering-replay-ts --model lean says accept/);
