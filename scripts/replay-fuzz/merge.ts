@@ -1,6 +1,7 @@
 /** `replay-fuzz merge REPORT...`: one report from the shard reports of a campaign. */
 import { Command as Cli } from 'commander';
 import { renderHtmlReport } from '../../fuzz/outputs/html.js';
+import { writeRunOutputs } from '../../fuzz/outputs/run-outputs.js';
 import { mergeReports, readReport } from '../../fuzz/outputs/report.js';
 import { writeFileDurably } from '../../fuzz/store/durable.js';
 import { prettyJson } from '../../fuzz/store/json-out.js';
@@ -28,6 +29,11 @@ export async function runMerge(argv: string[]): Promise<number> {
   else writeFileDurably(output, prettyJson(report));
   if (html !== undefined) writeFileDurably(html, renderHtmlReport(report));
   for (const p of problems) process.stderr.write(`replay-fuzz merge: ${p}\n`);
+  // Under GitHub Actions the merged campaign gets the job summary and annotations a campaign gets, and so does each
+  // problem; annotations go to stderr when stdout carries the report.
+  const say = (t: string): void => void (output === undefined ? process.stderr : process.stdout).write(t);
+  writeRunOutputs({ report, cycles: [], env: process.env, out: say, warn: (t) => void process.stderr.write(t) });
+  if (process.env.GITHUB_ACTIONS === 'true') for (const p of problems) say(`::error title=replay-fuzz merge::${p.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A')}\n`);
   process.stderr.write(
     `replay-fuzz merge: ${report.cycles.run} cycles from ${reports.length} report(s), ${report.cycles.failed} failed, ${Math.round(report.events_per_second)} events/s\n`,
   );
