@@ -11,6 +11,7 @@ import { REPLAY_EXIT } from '../replay/verdict/report.js';
 import { cliVerdict } from '../replay/models/cli-verdict.js';
 import { tuneV8ForShortRuns } from '../tracegen/v8-tuning.js';
 import { versionLine } from '../tracegen/version.js';
+import { oneLineError } from './shared/one-line.js';
 import { isModelChoice, MODEL_CHOICES, type ModelChoice } from '../replay/models/model.js';
 
 const HELP_AFTER = `
@@ -72,8 +73,7 @@ async function main(argv: string[]): Promise<void> {
     program.parse(argv, { from: 'user' });
   } catch (err) {
     if (err instanceof CommanderError && (err.code === 'commander.helpDisplayed' || err.code === 'commander.version')) process.exit(0);
-    const message = err instanceof Error ? err.message.replace(/^error: /, '') : String(err);
-    fail(REPLAY_EXIT.usage, `${message.split('\n')[0]} (usage: peering-replay-ts <trace.jsonl | ->)`);
+    fail(REPLAY_EXIT.usage, `${oneLineError(err instanceof Error ? err.message : String(err))} (usage: peering-replay-ts <trace.jsonl | ->)`);
   }
   const [path] = program.args as [string];
   const options = program.opts<Options>();

@@ -17,8 +17,18 @@ import { runRerun } from './replay-fuzz/rerun.js';
 
 const SUBCOMMANDS: Readonly<Record<string, (argv: string[]) => Promise<number>>> = { merge: runMerge, rerun: runRerun };
 
+/** `replay-fuzz help [COMMAND]`: the campaign's help, or a subcommand's. */
+function runHelp(argv: string[]): Promise<number> {
+  const [name, ...extra] = argv;
+  if (extra.length > 0 || (name !== undefined && SUBCOMMANDS[name] === undefined)) {
+    throw new UsageError(`help takes one of ${Object.keys(SUBCOMMANDS).join(', ')} or nothing, got ${JSON.stringify(argv.join(' '))}`);
+  }
+  return name === undefined ? runCampaignCommand(['--help']) : SUBCOMMANDS[name]!(['--help']);
+}
+
 async function main(argv: string[]): Promise<number> {
   try {
+    if (argv[0] === 'help') return await runHelp(argv.slice(1));
     const sub = argv[0] === undefined ? undefined : SUBCOMMANDS[argv[0]];
     return sub === undefined ? await runCampaignCommand(argv) : await sub(argv.slice(1));
   } catch (err) {

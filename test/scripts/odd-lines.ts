@@ -57,7 +57,7 @@ export async function checkOddLine(dir: string, good: string, line: string, pair
     const malformedLine = checker.code === 3 && /line 2: (schema|invalid)/.test(checker.stderr);
     if (malformedLine) rejected++;
     for (const [a, b] of pairs(mode)) {
-      const r = await runBin(DIFF, [...strict, join(dir, `${a}.jsonl`), join(dir, `${b}.jsonl`)]);
+      const r = await runBin(DIFF, ['--model', 'cpp', ...strict, join(dir, `${a}.jsonl`), join(dir, `${b}.jsonl`)]);
       assert.doesNotMatch(r.stderr, /TypeError|Cannot read|undefined/);
       if (malformedLine) {
         assert.equal(r.code, 3, `${a} vs ${b} ${strict.join('')}: ${r.stdout}${r.stderr}`);

@@ -400,7 +400,7 @@ describe('replay-fuzz with external tools', () => {
       assert.match(f.replayer_stderr, /^peering-replay-ts: line \d+: /);
       const bytes = assertRecordedTrace(f);
       assert.equal(bytes.toString('utf8'), 'this is not a trace\nnor { is this\n');
-      assert.match(f.reproduce, /garbage-generator\.js --profile lean-core --seed \d+ --events 5 \| .*scripts\/peering-replay-ts\.js --model lean -$/);
+      assert.match(f.reproduce, /garbage-generator\.js --profile lean-core --seed \d+ --events 5 \| .*scripts\/peering-replay-ts\.js --model both -$/);
     }
   });
 

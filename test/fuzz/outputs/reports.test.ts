@@ -80,11 +80,12 @@ describe('replay-fuzz reports', () => {
     assert.ok(report.cycles.failed > 0 && report.cycles.failed < 8, 'some cycles pass, some fail');
     assert.equal(failing.length, report.cycles.failed);
     for (const f of report.failures) {
-      const tc = cases.find((c) => c.attrs.get('name')!.startsWith(`cycle ${f.config.cycle} seed=${f.config.seed} `))!;
+      const tc = cases.find((c) => c.attrs.get('name') === `cycle ${f.config.cycle}`)!;
       const failure = tc.children[0]!;
       assert.equal(failure.name, 'failure');
       assert.equal(failure.attrs.get('type'), 'checker exited 1: step-limit-checker: N steps, more than N');
       assert.match(failure.text, /^reproduce: .*cross-validate\.js --profile lean-core --seed \d+ --events \d+ \| .*step-limit-checker\.js 7 -$/m);
+      assert.match(failure.text, new RegExp(`^seed: ${f.config.seed}, events: \\d+$`, 'm'));
     }
     assert.equal(suite.children[0]!.children.find((p) => p.attrs.get('name') === 'campaign_seed')?.attrs.get('value'), '21');
   });
