@@ -18,9 +18,11 @@ import { spawn } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { dirname, join, relative } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const TEST_DIR = dirname(fileURLToPath(import.meta.url));
+/** Reports each file's CPU time to the runner (test/cpu-meter.ts). */
+const CPU_METER = pathToFileURL(join(TEST_DIR, 'cpu-meter.js')).href;
 
 /** The folder of long campaigns: only `--long` runs it. */
 export const LONG_DIR = 'long';
@@ -69,6 +71,8 @@ export function closingCounts(output: string): Counts | undefined {
 export interface FileRun {
   readonly file: string;
   readonly ms: number;
+  /** CPU seconds of the file's process and the processes it started, where the platform tells. */
+  readonly cpu?: number;
   readonly exit: number | null;
   readonly signal: string | null;
   readonly output: string;
@@ -90,11 +94,19 @@ export function fileProblem(run: FileRun): string | undefined {
 function runFile(file: string): Promise<FileRun> {
   const started = performance.now();
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--test-reporter=spec', file], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['--import', CPU_METER, '--test-reporter=spec', file], {
+      stdio: ['ignore', 'pipe', 'pipe', 'pipe'],
+      env: { ...process.env, TEST_CPU_FD: '3' },
+    });
     let output = '';
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
-    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
-    child.on('close', (exit, signal) => resolve({ file, ms: performance.now() - started, exit, signal, output, counts: closingCounts(output) }));
+    let meter = '';
+    child.stdout!.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
+    child.stderr!.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
+    (child.stdio[3] as NodeJS.ReadableStream).setEncoding('utf8').on('data', (chunk: string) => (meter += chunk));
+    child.on('close', (exit, signal) => {
+      const cpu = Number.parseFloat(meter.trim().split('\n').at(-1) ?? '');
+      resolve({ file, ms: performance.now() - started, ...(Number.isFinite(cpu) ? { cpu } : {}), exit, signal, output, counts: closingCounts(output) });
+    });
   });
 }
 
@@ -115,27 +127,29 @@ export async function runPool<T>(files: readonly string[], jobs: number, run: (f
 }
 
 const seconds = (ms: number): string => `${(ms / 1000).toFixed(1)} s`;
+const cpuNote = (run: FileRun): string => (run.cpu === undefined ? '' : ` (${run.cpu.toFixed(1)} s CPU)`);
 
 /** The heading printed above a file's output. */
 export function fileHeading(run: FileRun, root: string): string {
   const c = run.counts;
   const tally = c === undefined ? 'no counts' : `${c.pass}/${c.tests} passed`;
   const problem = fileProblem(run);
-  return `── ${relative(root, run.file)}: ${seconds(run.ms)}, ${tally}${problem === undefined ? '' : `, FAILED: ${problem}`}`;
+  return `── ${relative(root, run.file)}: ${seconds(run.ms)}${cpuNote(run)}, ${tally}${problem === undefined ? '' : `, FAILED: ${problem}`}`;
 }
 
 /** The `n` slowest files, one line each. */
 export function slowestFiles(runs: readonly FileRun[], root: string, n = 10): string {
   const top = [...runs].sort((a, b) => b.ms - a.ms).slice(0, n);
-  return [`slowest ${top.length} of ${runs.length} test files:`, ...top.map((r) => `  ${seconds(r.ms).padStart(8)}  ${relative(root, r.file)}`)].join('\n');
+  return [`slowest ${top.length} of ${runs.length} test files:`, ...top.map((r) => `  ${seconds(r.ms).padStart(8)}  ${relative(root, r.file)}${cpuNote(r)}`)].join('\n');
 }
 
 /** The closing lines: summed counts, in the spec reporter's own form. */
 export function summaryLines(runs: readonly FileRun[], jobs: number, ms: number): string {
   const sum = (key: keyof Counts) => runs.reduce((n, r) => n + (r.counts?.[key] ?? 0), 0);
   const failedFiles = runs.filter((r) => fileProblem(r) !== undefined).length;
+  const cpu = runs.every((r) => r.cpu !== undefined) ? `; ${runs.reduce((n, r) => n + r.cpu!, 0).toFixed(0)} s CPU` : '';
   return [
-    `ℹ files ${runs.length} (${failedFiles} failed; ${jobs} at once)`,
+    `ℹ files ${runs.length} (${failedFiles} failed; ${jobs} at once${cpu})`,
     `ℹ tests ${sum('tests')}`,
     `ℹ pass ${sum('pass')}`,
     `ℹ fail ${sum('fail')}`,

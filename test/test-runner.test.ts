@@ -4,6 +4,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { cpuSeconds } from './cpu-meter.js';
 import { closingCounts, fileProblem, findTestFiles, parseRunnerArgs, runPool, slowestFiles, summaryLines, type FileRun } from './run.js';
 import { ROOT, runBin } from './helpers.js';
 
@@ -78,6 +79,12 @@ test('reads --long, --jobs and filters; refuses what it does not know', () => {
   assert.match(parseRunnerArgs(['--bogus'], {}) as string, /unknown option "--bogus"/);
 });
 
+test('reads CPU time from /proc/self/stat: own and reaped children, command names with spaces included', () => {
+  const stat = '4242 (node test (x)) S 1 2 3 4 5 6 7 8 9 10 150 50 300 25 20 0 1 0 100 200 300';
+  assert.equal(cpuSeconds(stat), 5.25);
+  assert.equal(cpuSeconds('garbage'), undefined);
+});
+
 test('a run that matches no test file fails with one line', async () => {
   const r = await runBin(RUNNER, ['no-such-test-file-name']);
   assert.equal(r.code, 1);
@@ -87,7 +94,8 @@ test('a run that matches no test file fails with one line', async () => {
 test('runs a file and heads its output with its duration, then lists the slowest files', async () => {
   const r = await runBin(RUNNER, ['--jobs', '1', 'bench-args']);
   assert.equal(r.code, 0, r.stdout + r.stderr);
-  assert.match(r.stdout, /^── bench\/bench-args\.test\.js: \d+\.\d s, (\d+)\/\1 passed\n/);
-  assert.match(r.stdout, /slowest 1 of 1 test files:\n +\d+\.\d s {2}bench\/bench-args\.test\.js\n/);
-  assert.match(r.stdout, /ℹ files 1 \(0 failed; 1 at once\)\n/);
+  const cpu = process.platform === 'linux' ? ' \\(\\d+\\.\\d s CPU\\)' : '';
+  assert.match(r.stdout, new RegExp(`^── bench/bench-args\\.test\\.js: \\d+\\.\\d s${cpu}, (\\d+)/\\1 passed\\n`));
+  assert.match(r.stdout, new RegExp(`slowest 1 of 1 test files:\\n +\\d+\\.\\d s {2}bench/bench-args\\.test\\.js${cpu}\\n`));
+  assert.match(r.stdout, /ℹ files 1 \(0 failed; 1 at once(; \d+ s CPU)?\)\n/);
 });
