@@ -15,7 +15,7 @@
  *   FILTER   only files whose path contains one of them (`npm test -- golden fuzz`)
  */
 import { spawn } from 'node:child_process';
-import { readdirSync } from 'node:fs';
+import { readdirSync, statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -110,6 +110,15 @@ function runFile(file: string): Promise<FileRun> {
   });
 }
 
+/**
+ * The order to start files in: the biggest first, as the likeliest to be the
+ * slowest, so the pool does not end on one long file while the other lanes
+ * sit idle.
+ */
+export function startOrder(files: readonly string[], size: (file: string) => number = (f) => statSync(f).size): string[] {
+  return [...files].sort((a, b) => size(b) - size(a) || a.localeCompare(b));
+}
+
 /** Runs `files` through `run`, at most `jobs` at once, reporting each as it ends; results in `files` order. */
 export async function runPool<T>(files: readonly string[], jobs: number, run: (file: string) => Promise<T>, done: (result: T) => void): Promise<T[]> {
   const results: T[] = new Array(files.length);
@@ -200,7 +209,7 @@ async function main(argv: readonly string[]): Promise<number> {
     return 1;
   }
   const started = performance.now();
-  const runs = await runPool(files, args.jobs, runFile, (run) => void process.stdout.write(`${fileHeading(run, TEST_DIR)}\n${run.output.trimEnd()}\n\n`));
+  const runs = await runPool(startOrder(files), args.jobs, runFile, (run) => void process.stdout.write(`${fileHeading(run, TEST_DIR)}\n${run.output.trimEnd()}\n\n`));
   const failed = runs.filter((r) => fileProblem(r) !== undefined);
   process.stdout.write(`${slowestFiles(runs, TEST_DIR)}\n\n`);
   if (failed.length > 0) process.stdout.write(`failed files:\n${failed.map((r) => `  ${relative(TEST_DIR, r.file)}: ${fileProblem(r)}`).join('\n')}\n\n`);

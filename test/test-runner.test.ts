@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { cpuSeconds } from './cpu-meter.js';
-import { closingCounts, fileProblem, findTestFiles, parseRunnerArgs, runPool, slowestFiles, summaryLines, type FileRun } from './run.js';
+import { closingCounts, fileProblem, startOrder, findTestFiles, parseRunnerArgs, runPool, slowestFiles, summaryLines, type FileRun } from './run.js';
 import { ROOT, runBin } from './helpers.js';
 
 const RUNNER = join(ROOT, 'dist', 'test', 'run.js');
@@ -62,6 +62,11 @@ test('the pool runs at most `jobs` at once, reports each as it ends, and keeps t
   assert.equal(peak, 2);
   assert.deepEqual([...ended].sort(), ['A', 'B', 'C', 'D']);
   assert.notEqual(ended[0], 'A', 'the slow first file does not hold back the report of the others');
+});
+
+test('starts the biggest files first, ties by name', () => {
+  const sizes: Record<string, number> = { 'a.js': 10, 'b.js': 300, 'c.js': 10, 'd.js': 70 };
+  assert.deepEqual(startOrder(Object.keys(sizes), (f) => sizes[f]!), ['b.js', 'd.js', 'a.js', 'c.js']);
 });
 
 test('prints the slowest files and summed counts', () => {

@@ -42,3 +42,18 @@ export async function sameAcrossJobs(dir: string, cycles: number): Promise<void>
   assert.ok(one.events > 2 * 3000, `long traces among them (${one.events} events)`);
   assert.deepEqual(findings(dir, 'r2.json', 'none'), one);
 }
+
+/** An explore campaign of `cycles` cycles of 200 events under --jobs 1, then each of `others`: the same failures, triage, divergences and saved traces. */
+export async function sameExploreFindings(dir: string, cycles: number, others: readonly number[]): Promise<void> {
+  const common = ['--profile', 'explore', '--campaign-seed', '11', '--cycles', String(cycles), '--event', '200', '--no-progress'];
+  for (const jobs of [1, ...others]) {
+    const r = await fuzz([...common, '--jobs', String(jobs), '--report', `r${jobs}.json`, '--save-failure-traces', `f${jobs}`], dir);
+    assert.equal(r.code, 1, `jobs ${jobs}: ${r.stderr}`);
+  }
+  const one = findings(dir, 'r1.json', 'f1') as { failures: unknown[]; divergences: unknown[] };
+  assert.ok(one.failures.length > 0 && one.divergences.length > 0, 'the campaign should find divergences');
+  for (const jobs of others) {
+    assert.deepEqual(findings(dir, `r${jobs}.json`, `f${jobs}`), one, `--jobs ${jobs}`);
+    assert.deepEqual(traceDigests(join(dir, `f${jobs}`)), traceDigests(join(dir, 'f1')), `--jobs ${jobs}`);
+  }
+}
