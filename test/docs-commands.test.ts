@@ -56,7 +56,9 @@ const PLACEHOLDERS: readonly [RegExp, string][] = [
 function localForm(command: string): string {
   let c = command.replace(/\bnpx -p peering-crossval /g, '').replace(/\bnpx (?=[\w-]+)/g, '').replace(/\/usr\/bin\/time -v /g, '');
   for (const [pattern, value] of PLACEHOLDERS) c = c.replace(pattern, value);
-  c = c.replace(/--cycles (\d+)/g, (_m, n: string) => `--cycles ${Math.min(Number(n), 2)}`);
+  // One cycle shows a command works; a sharded campaign keeps one per shard.
+  const cycles = /--shard \S+\/(\d+)/.exec(c)?.[1] ?? '1';
+  c = c.replace(/--cycles (\d+)/g, (_m, n: string) => `--cycles ${Math.min(Number(n), Number(cycles))}`);
   c = c.replace(/--events (\d+)/g, (_m, n: string) => `--events ${Math.min(Number(n), 300)}`);
   c = c.replace(/--event-range (\d+) (\d+)/g, (_m, a: string, b: string) => `--event-range ${Math.min(Number(a), 64)} ${Math.min(Number(b), 200)}`);
   return c;

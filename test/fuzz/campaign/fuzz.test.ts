@@ -18,7 +18,7 @@ import type { FailureRecord, MinimizedRecord } from '../../../fuzz/store/store.j
 import type { PeeringEvent } from '../../../reducer/index.js';
 import { replayText } from '../../../replay/index.js';
 import { eventsTraceText, runTrace, traceText } from '../../../tracegen/index.js';
-import { CROSS_VALIDATE, fixture, ROOT } from '../../helpers.js';
+import { bySize, CROSS_VALIDATE, fixture, ROOT } from '../../helpers.js';
 import { assertRecordedTrace, assertWholeTrace, readRecords, sha256 } from '../trace-records.js';
 import { BIN, fuzz, killGroup, launch, type Run } from '../fuzz-driver.js';
 
@@ -421,8 +421,10 @@ describe('replay-fuzz with external tools', () => {
     const dir = tempDir(t);
     // With at most 50 events a trace has exactly events + 1 steps, so the
     // failing cycles (more than 30 steps) follow from the plan.
-    const args = [...stepLimit(30), '--campaign-seed', '2024', '--cycles', '10', '--event-range', '10', '50'];
-    const plan = planCycles({ campaignSeed: 2024n, cycles: 10, profile: 'lean-core', events: { min: 10, max: 50 }, shard: WHOLE });
+    // Six cycles here (three fail), ten at full size (test/long/full-size.test.ts).
+    const cycles = bySize(6, 10);
+    const args = [...stepLimit(30), '--campaign-seed', '2024', '--cycles', String(cycles), '--event-range', '10', '50'];
+    const plan = planCycles({ campaignSeed: 2024n, cycles, profile: 'lean-core', events: { min: 10, max: 50 }, shard: WHOLE });
     const expected = plan.filter((c) => c.events + 1 > 30).map((c) => seedKey({ cycle: c.cycle, seed: c.seed, event: c.events }));
     assert.ok(expected.length > 0 && expected.length < plan.length, 'the campaign mixes passing and failing cycles');
     const found: string[][] = [];
@@ -435,7 +437,7 @@ describe('replay-fuzz with external tools', () => {
           .sort(),
       );
       const report = readReportView(join(dir, `r${jobs}.json`));
-      assert.deepEqual(report.cycles, { planned: 10, run: 10, passed: 10 - expected.length, failed: expected.length });
+      assert.deepEqual(report.cycles, { planned: cycles, run: cycles, passed: cycles - expected.length, failed: expected.length });
     }
     assert.deepEqual(found[0], [...expected].sort());
     assert.deepEqual(found[1], found[0]);
