@@ -16,6 +16,7 @@ const FULL_SIZE: readonly { readonly file: string; readonly tests: readonly stri
   },
   { file: 'fuzz/campaign/fuzz.test.js', tests: ['the same campaign seed finds the same failures with --jobs 1 and --jobs 2'] },
   { file: 'replay/check/lean-replay.test.js', tests: ['accept the golden traces under lean, cpp and both'] },
+  { file: 'scripts/hostile-input.test.js', tests: ['peering-replay-ts keeps 1 / 3 / 0 with stdout (and stderr) closed'] },
   { file: 'fuzz/outputs/reports.test.js', tests: ['groups identical failures on the terminal: a count and one example with its reproduce command'] },
 ];
 

@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it, type TestContext } from 'node:test';
 import { parseJson, parseJsonWithFractions, replayText } from '../../replay/index.js';
-import { CROSS_VALIDATE, fixture, ROOT, runBin } from '../helpers.js';
+import { bySize, CROSS_VALIDATE, fixture, ROOT, runBin } from '../helpers.js';
 import { checkOddLine, oddLines, PAIRS } from './odd-lines.js';
 
 // These cases record the cpp model's answers and messages (the bin's default model is lean).
@@ -60,16 +60,16 @@ describe('a closed stdout never changes the verdict', () => {
     const good = trace(3, 20);
     const files = { good, bad: mismatching(good), torn: good.slice(0, -20) };
     for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, `${name}.jsonl`), text);
-    for (const json of [[], ['--json']]) {
-      for (const closeStderr of [false, true]) {
-        for (const [name, code] of [['bad', 1], ['torn', 3], ['good', 0]] as const) {
-          const r = await runClosed([REPLAY, '--model', 'cpp', ...json, join(dir, `${name}.jsonl`)], undefined, closeStderr);
-          assert.equal(r.code, code, `${name} ${json.join('')} stderr closed: ${closeStderr}: ${r.stderr}`);
-          assert.doesNotMatch(r.stderr, /Error:|    at /);
-        }
-        const viaStdin = await runClosed([REPLAY, '--model', 'cpp', ...json, '-'], files.bad, closeStderr);
-        assert.equal(viaStdin.code, 1);
+    // Text with stderr open and JSON with it closed here; all four at full size (test/long/full-size.test.ts).
+    const all: [string[], boolean][] = [[[], false], [['--json'], true], [[], true], [['--json'], false]];
+    for (const [json, closeStderr] of all.slice(0, bySize(2, 4))) {
+      for (const [name, code] of [['bad', 1], ['torn', 3], ['good', 0]] as const) {
+        const r = await runClosed([REPLAY, '--model', 'cpp', ...json, join(dir, `${name}.jsonl`)], undefined, closeStderr);
+        assert.equal(r.code, code, `${name} ${json.join('')} stderr closed: ${closeStderr}: ${r.stderr}`);
+        assert.doesNotMatch(r.stderr, /Error:|    at /);
       }
+      const viaStdin = await runClosed([REPLAY, '--model', 'cpp', ...json, '-'], files.bad, closeStderr);
+      assert.equal(viaStdin.code, 1);
     }
   });
 
