@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { cpuSeconds } from './cpu-meter.js';
-import { closingCounts, fileProblem, startOrder, findTestFiles, parseRunnerArgs, runPool, slowestFiles, summaryLines, type FileRun } from './run.js';
+import { closingCounts, defaultJobs, fileProblem, startOrder, findTestFiles, parseRunnerArgs, runPool, slowestFiles, summaryLines, type FileRun } from './run.js';
 import { ROOT, runBin } from './helpers.js';
 
 const RUNNER = join(ROOT, 'dist', 'test', 'run.js');
@@ -81,6 +81,8 @@ test('reads --long, --jobs and filters; refuses what it does not know', () => {
   assert.deepEqual(parseRunnerArgs(['--long', '--jobs', '3', 'fuzz'], {}), { long: true, jobs: 3, filters: ['fuzz'] });
   assert.equal((parseRunnerArgs([], { TEST_JOBS: '5' }) as { jobs: number }).jobs, 5);
   assert.match(parseRunnerArgs(['--jobs', '0'], {}) as string, /--jobs needs a positive integer/);
+  assert.equal(defaultJobs({}, 2), 3, 'one more file than cores');
+  assert.equal(defaultJobs({ TEST_JOBS: 'x' }, 4), 5);
   assert.match(parseRunnerArgs(['--bogus'], {}) as string, /unknown option "--bogus"/);
 });
 
