@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { cpuSeconds } from './cpu-meter.js';
-import { closingCounts, defaultJobs, fileProblem, startOrder, findTestFiles, parseRunnerArgs, runPool, slowestFiles, summaryLines, type FileRun } from './run.js';
+import { closingCounts, defaultJobs, fileProblem, startOrder, testEnvironment, findTestFiles, parseRunnerArgs, runPool, slowestFiles, summaryLines, type FileRun } from './run.js';
 import { ROOT, runBin } from './helpers.js';
 
 const RUNNER = join(ROOT, 'dist', 'test', 'run.js');
@@ -62,6 +62,11 @@ test('the pool runs at most `jobs` at once, reports each as it ends, and keeps t
   assert.equal(peak, 2);
   assert.deepEqual([...ended].sort(), ['A', 'B', 'C', 'D']);
   assert.notEqual(ended[0], 'A', 'the slow first file does not hold back the report of the others');
+});
+
+test('runs test files without NODE_EXTRA_CA_CERTS, and tells them where to report CPU time', () => {
+  const env = testEnvironment({ NODE_EXTRA_CA_CERTS: '/etc/ca.pem', PATH: '/bin' });
+  assert.deepEqual(env, { PATH: '/bin', TEST_CPU_FD: '3' });
 });
 
 test('starts the biggest files first, ties by name', () => {
