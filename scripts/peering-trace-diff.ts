@@ -18,6 +18,7 @@ import { reportJson } from '../replay/input/json-text.js';
 import { clipText, REPLAY_EXIT } from '../replay/verdict/report.js';
 import { diffTraces } from '../replay/diff/trace-diff.js';
 import { versionLine } from '../tracegen/version.js';
+import { oneLineError } from './shared/one-line.js';
 
 function fail(code: number, message: string): never {
   process.stderr.write(`peering-trace-diff: ${message}\n`);
@@ -30,10 +31,10 @@ async function main(argv: string[]): Promise<void> {
     .argument('<a>', 'first trace (or - for stdin)')
     .argument('[b]', 'second trace (with --itf alone: the Lean mirror rendering A\'s events)')
     .option('--itf <file>', 'also write both traces side by side as an ITF trace (Informal Trace Format)')
-    .option('--strict', 'compare every member and order (default: what the Lean checker compares)')
+    .option('--strict', 'compare every member and order (cpp model only; default: what the Lean checker compares)')
     .option('--json', 'print a JSON report on stdout')
     .version(versionLine('peering-trace-diff'), '-V, --version', 'print the version and exit')
-    .option('--model <model>', "cpp (default): the cpp checker's view of each line; lean: what Lean's parser reads, normalised as Lean does")
+    .option('--model <model>', "lean (default, as every checker): what Lean's parser reads of each line, normalised as Lean does; cpp: the cpp checker's view")
     .addHelpText('after', '\nExit status: 0 equivalent, 1 diverging, 2 usage, 3 malformed line (checked as peering-replay-ts does), 4 unreadable file\nA closed stdout (| head) never changes the status.')
     .exitOverride()
     .configureOutput({ writeErr: () => undefined });
@@ -41,7 +42,7 @@ async function main(argv: string[]): Promise<void> {
     program.parse(argv, { from: 'user' });
   } catch (err) {
     if (err instanceof CommanderError && (err.code === 'commander.helpDisplayed' || err.code === 'commander.version')) process.exit(0);
-    fail(REPLAY_EXIT.usage, `${(err as Error).message.replace(/^error: /, '').split('\n')[0]} (usage: peering-trace-diff <a> <b>)`);
+    fail(REPLAY_EXIT.usage, `${oneLineError((err as Error).message)} (usage: peering-trace-diff <a> <b>)`);
   }
   const [pathA, pathB] = program.args as [string, string | undefined];
   const itf = program.opts<{ itf?: string }>().itf;
@@ -58,9 +59,9 @@ async function main(argv: string[]): Promise<void> {
   }
   const open = (p: string) => (p === '-' ? process.stdin : createReadStream(p, { highWaterMark: 1 << 20 }));
   const opts = program.opts<{ strict?: boolean; json?: boolean; model?: string }>();
-  const model = opts.model ?? 'cpp';
+  const model = opts.model ?? 'lean';
   if (model !== 'cpp' && model !== 'lean') fail(REPLAY_EXIT.usage, `--model must be cpp or lean, got ${JSON.stringify(model)}`);
-  if (opts.strict && model === 'lean') fail(REPLAY_EXIT.usage, '--strict applies to the cpp model');
+  if (opts.strict && model === 'lean') fail(REPLAY_EXIT.usage, '--strict applies to the cpp model; use --model cpp');
   try {
     const result = await diffTraces(open(pathA), open(pathB), opts.strict ? 'strict' : 'lean', undefined, model);
     if (itf !== undefined) writeItf(itf, pathA, pathB, result.divergence === undefined ? undefined : (result.divergence.step ?? 0));

@@ -21,8 +21,18 @@ const SUBCOMMANDS: Readonly<Record<string, (argv: string[]) => Promise<number>>>
 /** An error line; it may quote a tool or a file, so it cannot act as a CI workflow command. */
 const fail = (message: string): void => void process.stderr.write(neutralizeCommands(`replay-fuzz: ${message}\n`));
 
+/** `replay-fuzz help [COMMAND]`: the campaign's help, or a subcommand's. */
+function runHelp(argv: string[]): Promise<number> {
+  const [name, ...extra] = argv;
+  if (extra.length > 0 || (name !== undefined && SUBCOMMANDS[name] === undefined)) {
+    throw new UsageError(`help takes one of ${Object.keys(SUBCOMMANDS).join(', ')} or nothing, got ${JSON.stringify(argv.join(' '))}`);
+  }
+  return name === undefined ? runCampaignCommand(['--help']) : SUBCOMMANDS[name]!(['--help']);
+}
+
 async function main(argv: string[]): Promise<number> {
   try {
+    if (argv[0] === 'help') return await runHelp(argv.slice(1));
     const sub = argv[0] === undefined ? undefined : SUBCOMMANDS[argv[0]];
     return sub === undefined ? await runCampaignCommand(argv) : await sub(argv.slice(1));
   } catch (err) {

@@ -26,7 +26,7 @@ const antTimestamp = (iso: string): string => iso.replace(/\.\d+Z$|Z$/, '');
 const seconds = (s: number): string => (Number.isFinite(s) && s > 0 ? s.toFixed(3) : '0');
 
 function failureBody(f: FailureRecord): string {
-  const lines = [`reproduce: ${f.reproduce}`];
+  const lines = [`seed: ${f.config.seed}, events: ${f.config.event}`, `reproduce: ${f.reproduce}`];
   if (f.divergence !== undefined) lines.unshift(`cause: ${f.divergence.cause} (${f.divergence.known ? 'known divergence' : 'not a known divergence'})`, `signature: ${f.divergence.signature}`);
   if (f.minimized !== undefined && !('error' in f.minimized) && f.minimized.reproduce !== undefined) lines.push(`reproduce minimized: ${f.minimized.reproduce}`);
   if (f.trace_path !== null) lines.push(`trace: ${f.trace_path}`);
@@ -67,7 +67,8 @@ export function junitXml(report: CampaignReport, cycles: readonly CycleResult[],
   ];
   const sorted = [...cycles].sort((a, b) => a.config.cycle - b.config.cycle);
   for (const r of sorted) {
-    const name = `cycle ${r.config.cycle} seed=${r.config.seed} events=${r.config.events}`;
+    // A name that stays the same from run to run, so a CI test view can follow a cycle's history; the seed is in the failure.
+    const name = `cycle ${r.config.cycle}`;
     const head = `    <testcase name="${xmlAttr(name)}" classname="replay-fuzz.${xmlAttr(r.config.profile)}" time="${seconds(r.seconds)}"`;
     const record = byCycle.get(r.config.cycle);
     if (r.ok) {

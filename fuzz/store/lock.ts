@@ -15,7 +15,7 @@ import { randomBytes } from 'node:crypto';
 import { linkSync, lstatSync, readdirSync, readFileSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { hostname } from 'node:os';
-import { parseJsonWithFractions } from '../../replay/index.js';
+import { parseJsonWithFractions } from '../../replay/input/json-lossless.js';
 
 /** Who holds a lock. `start` and `boot` are absent where /proc is not available. */
 export interface LockOwner {

@@ -80,7 +80,8 @@ Commands:
       combine the --report files of a campaign's shards into one report
   replay-fuzz rerun DIR
       run every failure saved in DIR/failures.json again; exit 1 if any still fails
-  (each takes --help)
+  replay-fuzz help [COMMAND]
+      this help, or a command's (each also takes --help)
 
 Reports: --report FILE (JSON, schema/report.schema.json), --junit FILE
 (JUnit XML). Under GitHub Actions a Markdown summary is appended to
@@ -97,6 +98,7 @@ Examples:
 type CampaignOptions = {
   cycles: number;
   event: number;
+  events?: number;
   eventRange?: string[];
   seed?: bigint;
   profile: Profile;
@@ -132,14 +134,15 @@ function campaignProgram(): Cli {
   return new Cli('replay-fuzz')
     .description('Run randomized replay fuzzing: generate traces and check each with a replayer')
     .option('--cycles <n>', 'number of random replay runs', positive('--cycles'), 10)
-    .option('--event <n>', 'fixed maximum number of generated events per cycle', positive('--event'), 25)
+    .option('--event <n>', 'fixed maximum number of generated events per cycle (alias --events, as cross-validate spells it)', positive('--event'), 25)
+    .addOption(new Option('--events <n>').argParser(positive('--events')).hideHelp())
     .option('--event-range <min-max...>', 'inclusive random range for events per cycle: --event-range MIN MAX')
     .option('--seed <uint64>', 'fixed cross-validate seed for every cycle (default: a fresh seed per cycle)', uint64('--seed'))
     .addOption(new Option('--profile <profile>', 'event profile to exercise').choices(['lean-core', 'full', 'explore']).default('lean-core'))
     .option('--jobs <n>', `worker threads (or external cycles) to run at once, at most ${MAX_JOBS}; under --model both two threads share a cycle`, positive('--jobs', MAX_JOBS, ' (each job is a worker thread or two processes)'), 1)
     .option('--stop-on-first-failure', 'stop scheduling after the first failure (running cycles finish)')
     .option('--save-failure-traces <dir>', 'write failing traces and failures.json here')
-    .option('--rebuild', 'rebuild the toolkit (and lean/, when it holds a Lean package) first')
+    .option('--rebuild', 'rebuild the toolkit (npm run build in a source checkout) first')
     .option('--require-cpp-image-invariant', 'fail a cycle when a step reports after_checks.image_invariant = false')
     .option('--require-image-invariant', 'alias of --require-cpp-image-invariant')
     .option('--cross-validate <path>', 'generator executable (e.g. an upstream C++ build), one path; default: ours')
@@ -149,7 +152,7 @@ function campaignProgram(): Cli {
     .option('--impl <path>', 'an implementation under test (docs/protocol.md): each cycle pipes the event stream through it and checks its trace')
     .option('--impl-arg <arg>', 'an argument for --impl (repeatable)', collect, [])
     .option('--strict', 'run the TS checker in strict mode (cpp model)')
-    .option('--model <model>', 'model(s) of our checker: lean, cpp or both (default: both in-process, lean as a process)')
+    .option('--model <model>', 'model(s) of our checker, in-process or as a process: lean, cpp or both (default: both)')
     .option('--shard <i/n>', 'run only shard i of n (1-based) of the campaign; needs --campaign-seed')
     .option('--campaign-seed <uint64>', 'seed from which every cycle seed is derived (default: random, printed)', uint64('--campaign-seed'))
     .option('--report <file>', 'write a JSON report of the run here')
@@ -168,6 +171,7 @@ function campaignProgram(): Cli {
     .configureOutput({ writeErr: () => undefined, writeOut: (t) => process.stdout.write(t) });
 }
 
+/** Upstream's --rebuild rebuilt its tools; ours are the TypeScript toolkit (lean/ is its TypeScript mirror, built with the rest). */
 async function rebuild(out: (t: string) => void): Promise<void> {
   const root = packagePath();
   // An installed package ships only its build: there is nothing to rebuild from.
@@ -177,11 +181,6 @@ async function rebuild(out: (t: string) => void): Promise<void> {
   const { execa } = await import('execa');
   out('Rebuilding the TypeScript toolkit...\n');
   await execa('npm', ['run', 'build'], { cwd: root, stdio: 'inherit' });
-  const lean = join(root, 'lean');
-  if (existsSync(join(lean, 'lakefile.toml')) || existsSync(join(lean, 'lakefile.lean'))) {
-    out('Rebuilding the Lean checker in lean/...\n');
-    await execa('lake', ['build'], { cwd: lean, stdio: 'inherit' });
-  }
 }
 
 function eventRange(o: CampaignOptions): { min: number; max: number } {
@@ -210,9 +209,9 @@ function namedTools(o: CampaignOptions): Tools {
   });
 }
 
-/** In-process, both models check each trace; our checker as a process answers like Lean's by default. */
+/** The fuzz driver judges against both models by default, in-process or through our checker as a process. */
 function chosenModel(o: CampaignOptions, tools: Tools): FuzzSettings['model'] {
-  const model = o.model ?? (tools.generator === undefined && tools.replayer === undefined ? 'both' : 'lean');
+  const model = o.model ?? 'both';
   if (!isModelChoice(model)) throw new UsageError(`--model must be one of ${MODEL_CHOICES.join(', ')}, got ${JSON.stringify(model)}`);
   if (o.strict && model === 'lean') throw new UsageError('--strict applies to the cpp model; use --model cpp or --model both');
   if (o.model !== undefined && tools.replayer !== undefined) throw new UsageError('--model chooses our checker; it cannot be combined with --replayer');
@@ -269,6 +268,10 @@ export async function runCampaignCommand(argv: string[]): Promise<number> {
   program.parse(argv, { from: 'user' });
   if (program.args.length > 0) throw new UsageError(`unexpected argument ${JSON.stringify(program.args[0])}`);
   const o = program.opts<CampaignOptions>();
+  if (o.events !== undefined) {
+    if (program.getOptionValueSource('event') === 'cli') throw new UsageError('--event and --events are the same option; give one');
+    o.event = o.events;
+  }
   const events = eventRange(o);
   const shard = o.shard === undefined ? WHOLE : parseShard(o.shard);
   if (shard === undefined) throw new UsageError(`--shard must look like i/n with 1 <= i <= n, got ${JSON.stringify(o.shard)}`);

@@ -1,10 +1,9 @@
 /** `replay-fuzz merge REPORT...`: one report from the shard reports of a campaign. */
 import { Command as Cli } from 'commander';
-import { neutralizeCommands, oneLine } from '../../fuzz/outputs/escape.js';
-import { renderHtmlReport } from '../../fuzz/outputs/html.js';
+import { escapeCommandData, neutralizeCommands, oneLine } from '../../fuzz/outputs/escape.js';
 import { mergeReports, type ShardReport } from '../../fuzz/outputs/merge.js';
 import { readReport } from '../../fuzz/outputs/report.js';
-import { writeOutputFile } from '../../fuzz/outputs/run-outputs.js';
+import { writeOutputFile, writeRunOutputs } from '../../fuzz/outputs/run-outputs.js';
 import { prettyJson } from '../../fuzz/store/json-out.js';
 import { checkOutputPath } from '../../fuzz/store/output-path.js';
 import { asUsage } from '../shared/args.js';
@@ -47,11 +46,15 @@ export async function runMerge(argv: string[]): Promise<number> {
   if (unreadable.length > 0) return EXIT.usage;
   const { report, problems } = mergeReports(parts);
   if (output === undefined) process.stdout.write(prettyJson(report));
+  // Under GitHub Actions the merged campaign gets the job summary and annotations a campaign gets, and so does each
+  // problem; annotations go to stderr when stdout carries the report.
+  const say = (t: string): void => void (output === undefined ? process.stderr : process.stdout).write(t);
   const lost = [
     output === undefined ? undefined : writeOutputFile('the merged report', output, () => prettyJson(report)),
-    html === undefined ? undefined : writeOutputFile('the HTML report', html, () => renderHtmlReport(report)),
+    ...writeRunOutputs({ report, cycles: [], ...(html === undefined ? {} : { htmlPath: html }), env: process.env, out: say }),
   ].filter((p): p is string => p !== undefined);
   for (const p of [...problems, ...lost]) warn(`replay-fuzz merge: ${p}\n`);
+  if (process.env.GITHUB_ACTIONS === 'true') for (const p of problems) say(`::error title=replay-fuzz merge::${escapeCommandData(p)}\n`);
   warn(`replay-fuzz merge: ${report.cycles.run} cycles from ${parts.length} report(s), ${report.cycles.failed} failed, ${Math.round(report.events_per_second)} events/s\n`);
   if (problems.length > 0) return EXIT.usage;
   if (report.cycles.failed > 0) return EXIT.failures;
