@@ -107,7 +107,7 @@ describe('--minimize under --model both', () => {
       const events = readFileSync(m.trace_path, 'utf8').split('\n').filter((l) => l.startsWith('{"kind":"step"')).length;
       assert.equal(events, m.events);
       const [file, ...args] = m.reproduce!.split(' ');
-      const check = spawnSync(file!, args, { encoding: 'utf8' });
+      const check = spawnSync(file!, args, { encoding: 'utf8', cwd: dir });
       assert.equal(check.status, 1, `${m.reproduce}: ${check.stdout}`);
       assert.match(check.stdout + check.stderr, /C\+\+\/Lean divergence/);
     }
