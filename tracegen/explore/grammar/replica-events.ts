@@ -24,10 +24,13 @@ function activationSender(ctx: ExploreContext, snap: Snapshot): OsdId {
   return primary;
 }
 
+const ACTIVATION_EPOCH_WEIGHTS: readonly number[] = [3, 1, 16];
+
 function activationEpoch(ctx: ExploreContext, snap: Snapshot): Epoch {
-  const pick = ctx.dice.int(0, 19);
-  if (pick < 3) return epochBefore(snap.epoch, 1);
-  if (pick < 4) return 0;
+  // The epoch before (3 in 20), 0 (1) or the current one (16).
+  const pick = ctx.dice.weighted(ACTIVATION_EPOCH_WEIGHTS);
+  if (pick === 0) return epochBefore(snap.epoch, 1);
+  if (pick === 1) return 0;
   return snap.epoch;
 }
 
@@ -45,6 +48,8 @@ function drawAuthority(ctx: ExploreContext, snap: Snapshot, from: OsdId, image: 
   }
   return out;
 }
+
+const ACTIVATION_SEQ_WEIGHTS: readonly number[] = [1, 1, 2];
 
 export function genReplicaActivate(ctx: ExploreContext, snap: Snapshot): ExploreEvent {
   const { dice, features, pools } = ctx;
@@ -66,7 +71,7 @@ export function genReplicaActivate(ctx: ExploreContext, snap: Snapshot): Explore
   }
   if (style === 1) {
     // As full: a sparse payload whose scalar length may disagree with the sources.
-    const len = dice.int(50, 300);
+    const len = dice.value('length', 50, 300);
     const seq = Number(snap.authSeq) > 0 ? snap.authSeq : len;
     const authInfo: PeerInfo = {
       osd: from,
@@ -85,11 +90,12 @@ export function genReplicaActivate(ctx: ExploreContext, snap: Snapshot): Explore
   const image = raw === undefined ? drawn : cppImage(raw);
   const sources = dice.percent(20) ? [] : drawAuthority(ctx, snap, from, drawn);
   const authBlobMeta = drawBlobMeta(dice, features, pools, drawn);
-  const seqPick = dice.int(0, 3);
-  const seq = seqPick === 0 ? 0 : seqPick === 1 ? Number(primaryLength(image)) : dice.int(0, 300);
+  // 0 (1 in 4), the image's length (1) or unrelated (2).
+  const seqPick = dice.weighted(ACTIVATION_SEQ_WEIGHTS);
+  const seq = seqPick === 0 ? 0 : seqPick === 1 ? Number(primaryLength(image)) : dice.value('length', 0, 300);
   const authInfo: PeerInfo = {
     osd: from,
-    committedSeq: dice.percent(70) ? seq : dice.int(0, 300),
+    committedSeq: dice.percent(70) ? seq : dice.value('length', 0, 300),
     committedLength: primaryLength(image),
     image,
     blobMeta: dice.percent(60) ? authBlobMeta : drawBlobMeta(dice, features, pools, image),
@@ -116,9 +122,9 @@ export function genReplicaRecoveryComplete(ctx: ExploreContext, snap: Snapshot):
   const raw = drawIllFormed(dice, features, pools, drawn);
   const image = raw === undefined ? drawn : cppImage(raw);
   let len = primaryLength(image);
-  if (dice.oneIn(5)) len = dice.int(0, 300);
+  if (dice.oneIn(5)) len = dice.value('length', 0, 300);
   let seq = Number(snap.authSeq) > 0 ? snap.authSeq : len;
-  if (dice.oneIn(5)) seq = dice.int(0, 300);
+  if (dice.oneIn(5)) seq = dice.value('length', 0, 300);
   else if (dice.oneIn(6)) seq = 0;
   const epoch = dice.oneIn(5) ? epochBefore(snap.epoch, 1) : snap.epoch;
   return {
