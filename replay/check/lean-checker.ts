@@ -55,6 +55,18 @@ export class LeanReplayChecker {
     return this.cursor;
   }
 
+  /**
+   * Continues as if `steps` step lines had been accepted, ending at
+   * `cursor` (a snapshot this checker, or one like it, reached): lets
+   * exhaustive exploration check each next line of many traces that share
+   * a prefix without replaying the prefix.
+   */
+  resume(cursor: Snapshot, steps: number): void {
+    this.cursor = cursor;
+    this.steps = steps;
+    this.summaries = 0;
+  }
+
   feedLine(raw: Uint8Array, lineNo: number, terminated = true): void {
     try {
       this.checkLine(raw, lineNo, terminated);

@@ -35,6 +35,8 @@ export const BUNDLES = [
   { from: 'scripts/replay-fuzz.js', to: 'bin/replay-fuzz.js' },
   // fuzz/cycle/pool.ts starts `./worker.js` beside itself: beside the bundle, this one.
   { from: 'fuzz/cycle/worker.js', to: 'bin/worker.js' },
+  // fuzz/exhaust/pool.ts starts `./exhaust-worker.js` beside itself, likewise.
+  { from: 'fuzz/exhaust/exhaust-worker.js', to: 'bin/exhaust-worker.js' },
 ] as const;
 
 /** Every file in package.json `bin` (relative to dist/), made executable. */

@@ -31,4 +31,11 @@ export interface Chooser {
    * distinct result its scope allows.
    */
   value(domain: ValueDomain, a: number, b: number, map?: (x: number) => number): number;
+  /**
+   * A part of a drawing that depends on nothing but `args` and the fixed
+   * context: a sampler just calls `draw(ctx, ...args)`; an enumerator lists
+   * the part's distinct results once per `args` and takes each in turn, so
+   * the parts' own choices are not multiplied out inside every drawing.
+   */
+  sub<C extends { readonly dice: Chooser }, A extends unknown[], T>(draw: (ctx: C, ...args: A) => T, ctx: C, ...args: A): T;
 }

@@ -48,6 +48,10 @@ export class Dice implements Chooser {
     return map === undefined ? x : map(x);
   }
 
+  sub<C extends { readonly dice: Chooser }, A extends unknown[], T>(draw: (ctx: C, ...args: A) => T, ctx: C, ...args: A): T {
+    return draw(ctx, ...args);
+  }
+
   /** Index into `weights` drawn proportionally to the weights (all >= 0, some > 0). */
   weighted(weights: readonly number[]): number {
     let total = 0;

@@ -6,6 +6,7 @@
  */
 import { mapFromEntries, lookupLength, type BlobMeta, type BlobMetaImage, type Length, type ObjectId, type ObjectImage } from '../../../reducer/index.js';
 import type { Chooser } from './chooser.js';
+import type { ExploreContext } from './context.js';
 import type { FeatureSet } from './features.js';
 import type { IdPools } from './ids.js';
 
@@ -41,7 +42,12 @@ function relatedLength(dice: Chooser, base: number): number {
  * A canonical image over the object pool, each object's length related to
  * `reference` (usually the current authority).
  */
-export function drawImage(dice: Chooser, pools: IdPools, reference: ObjectImage): ObjectImage {
+export function drawImage(ctx: ExploreContext, reference: ObjectImage): ObjectImage {
+  return ctx.dice.sub(imageRelatedTo, ctx, reference);
+}
+
+function imageRelatedTo(ctx: ExploreContext, reference: ObjectImage): ObjectImage {
+  const { dice, pools } = ctx;
   const entries: ImageEntry[] = [];
   for (const obj of pools.objects) {
     const base = Number(lookupLength(reference, obj));
@@ -63,7 +69,12 @@ function drawBlobMetaEntry(dice: Chooser, len: Length): BlobMeta {
 }
 
 /** Blob metadata for some objects of `image` (and, rarely, one it lacks). */
-export function drawBlobMeta(dice: Chooser, features: FeatureSet, pools: IdPools, image: ObjectImage): BlobMetaImage {
+export function drawBlobMeta(ctx: ExploreContext, image: ObjectImage): BlobMetaImage {
+  return ctx.dice.sub(blobMetaFor, ctx, image);
+}
+
+function blobMetaFor(ctx: ExploreContext, image: ObjectImage): BlobMetaImage {
+  const { dice, features, pools } = ctx;
   if (!features.has('blob-meta') || dice.percent(30)) return [];
   const entries: (readonly [ObjectId, BlobMeta])[] = [];
   for (const [obj, len] of image) if (dice.percent(60)) entries.push([obj, drawBlobMetaEntry(dice, len)]);
@@ -101,7 +112,12 @@ function insertSorted(entries: ImageEntry[], entry: ImageEntry): void {
  * enabled features allow. One defect at a time, so the catalogue can tell
  * which one a divergence needs. Returns undefined when the image stays canonical.
  */
-export function drawIllFormed(dice: Chooser, features: FeatureSet, pools: IdPools, image: ObjectImage): RawImage | undefined {
+export function drawIllFormed(ctx: ExploreContext, image: ObjectImage): RawImage | undefined {
+  return ctx.dice.sub(illFormedFrom, ctx, image);
+}
+
+function illFormedFrom(ctx: ExploreContext, image: ObjectImage): RawImage | undefined {
+  const { dice, features, pools } = ctx;
   const defects = enabledDefects(features, image);
   if (defects.length === 0 || !dice.percent(30)) return undefined;
   const entries: ImageEntry[] = image.slice();

@@ -26,6 +26,10 @@ const REPLICA = 1;
 
 /** An acting (or up) list for `whoami`: primary 70%, replica 20%, else wherever the draw puts it; sometimes with holes, or empty. */
 export function drawActingList(ctx: ExploreContext, whoami: OsdId, poolSize: number): OsdId[] {
+  return ctx.dice.sub(actingList, ctx, whoami, poolSize);
+}
+
+function actingList(ctx: ExploreContext, whoami: OsdId, poolSize: number): OsdId[] {
   const { dice, features, pools } = ctx;
   if (features.has('empty-sets') && dice.percent(12)) return [];
   const size = dice.int(1, Math.max(1, Math.min(pools.osds.length, poolSize)));
@@ -43,6 +47,10 @@ export function drawActingList(ctx: ExploreContext, whoami: OsdId, poolSize: num
 }
 
 function drawPriorOsds(ctx: ExploreContext): OsdId[] {
+  return ctx.dice.sub(priorOsds, ctx);
+}
+
+function priorOsds(ctx: ExploreContext): OsdId[] {
   const { dice, features, pools } = ctx;
   const out: OsdId[] = [];
   const n = dice.int(1, 2);
@@ -52,14 +60,22 @@ function drawPriorOsds(ctx: ExploreContext): OsdId[] {
 }
 
 function drawUp(ctx: ExploreContext, acting: readonly OsdId[], whoami: OsdId, poolSize: number): readonly OsdId[] {
+  return ctx.dice.sub(upFor, ctx, acting, whoami, poolSize);
+}
+
+function upFor(ctx: ExploreContext, acting: readonly OsdId[], whoami: OsdId, poolSize: number): readonly OsdId[] {
   if (!ctx.features.has('map-churn') || ctx.dice.percent(70)) return acting;
   return ctx.dice.percent(50) ? ctx.dice.shuffled(acting) : drawActingList(ctx, whoami, poolSize);
 }
 
 function drawLocalInfo(ctx: ExploreContext, pgid: number, epoch: Epoch): { info: PGInfo; wire: WireDetails | undefined } {
-  const { dice, features, pools } = ctx;
-  const drawn = drawImage(dice, pools, []);
-  const raw = drawIllFormed(dice, features, pools, drawn);
+  return ctx.dice.sub(localInfo, ctx, pgid, epoch);
+}
+
+function localInfo(ctx: ExploreContext, pgid: number, epoch: Epoch): { info: PGInfo; wire: WireDetails | undefined } {
+  const { dice } = ctx;
+  const drawn = drawImage(ctx, []);
+  const raw = drawIllFormed(ctx, drawn);
   const image = raw === undefined ? drawn : cppImage(raw);
   const len = primaryLength(image);
   const seq = dice.percent(70) ? Number(len) : dice.value('length', 0, 300);
@@ -69,7 +85,7 @@ function drawLocalInfo(ctx: ExploreContext, pgid: number, epoch: Epoch): { info:
     committedSeq: seq,
     committedLength: len,
     image,
-    blobMeta: drawBlobMeta(dice, features, pools, image),
+    blobMeta: drawBlobMeta(ctx, image),
     lastEpochStarted: les,
     lastIntervalStarted: dice.percent(70) ? les : dice.value('epoch', 0, les),
     lastEpochClean: 0,

@@ -47,13 +47,13 @@ function queryEpoch(ctx: ExploreContext, snap: Snapshot, kind: PeerReplyKind): E
 const SEQ_WEIGHTS: readonly number[] = [4, 3, 3];
 
 function drawPeerInfo(ctx: ExploreContext, snap: Snapshot, from: OsdId, kind: PeerReplyKind): { info: PeerInfo; wire: ExploreEvent['wire'] } {
-  const { dice, features, pools } = ctx;
+  const { dice } = ctx;
   const stored = kind === 'duplicate' ? mapGet(snap.peerInfo, from) : undefined;
   const reference = stored !== undefined && dice.percent(50) ? stored.image : snap.authImage.length > 0 ? snap.authImage : snap.localInfo.image;
   // An acting peer sometimes reports that it caught up with authority meanwhile.
   const caughtUp = snap.authImage.length > 0 && snap.acting.osds.includes(from) && dice.percent(30);
-  const drawn = caughtUp ? snap.authImage : drawImage(dice, pools, reference);
-  const raw = drawIllFormed(dice, features, pools, drawn);
+  const drawn = caughtUp ? snap.authImage : drawImage(ctx, reference);
+  const raw = drawIllFormed(ctx, drawn);
   const image = raw === undefined ? drawn : cppImage(raw);
   const len = primaryLength(image);
   // Authority's sequence (4 in 10), the image's own length (3) or unrelated (3).
@@ -65,7 +65,7 @@ function drawPeerInfo(ctx: ExploreContext, snap: Snapshot, from: OsdId, kind: Pe
     committedSeq: seq,
     committedLength: len,
     image,
-    blobMeta: drawBlobMeta(dice, features, pools, image),
+    blobMeta: drawBlobMeta(ctx, image),
     lastEpochStarted: les,
     lastIntervalStarted: dice.percent(60) ? 0 : dice.value('epoch', 0, les),
   };

@@ -40,10 +40,14 @@ function wireOf(raw: WireDetails['image'], nullFinalLen: boolean): WireDetails |
 }
 
 /** Authority entries for `image`, mostly backed by `from`, sometimes by other OSDs. */
-function drawAuthority(ctx: ExploreContext, snap: Snapshot, from: OsdId, image: readonly (readonly [ObjectId, unknown])[]): AuthorityImage {
+function drawAuthority(ctx: ExploreContext, whoami: OsdId, from: OsdId, image: readonly (readonly [ObjectId, unknown])[]): AuthorityImage {
+  return ctx.dice.sub(authorityOf, ctx, whoami, from, image);
+}
+
+function authorityOf(ctx: ExploreContext, whoami: OsdId, from: OsdId, image: readonly (readonly [ObjectId, unknown])[]): AuthorityImage {
   const out: (readonly [ObjectId, ObjectAuthority])[] = [];
   for (const [obj, len] of image as readonly (readonly [ObjectId, number])[]) {
-    const osd = ctx.dice.percent(75) ? from : ctx.dice.percent(50) ? snap.whoami : randomPeer(ctx, snap.whoami);
+    const osd = ctx.dice.percent(75) ? from : ctx.dice.percent(50) ? whoami : randomPeer(ctx, whoami);
     out.push([obj, { osd, length: len }]);
   }
   return out;
@@ -52,7 +56,7 @@ function drawAuthority(ctx: ExploreContext, snap: Snapshot, from: OsdId, image: 
 const ACTIVATION_SEQ_WEIGHTS: readonly number[] = [1, 1, 2];
 
 export function genReplicaActivate(ctx: ExploreContext, snap: Snapshot): ExploreEvent {
-  const { dice, features, pools } = ctx;
+  const { dice } = ctx;
   const from = activationSender(ctx, snap);
   const epoch = activationEpoch(ctx, snap);
   const style = dice.int(0, 2);
@@ -85,11 +89,11 @@ export function genReplicaActivate(ctx: ExploreContext, snap: Snapshot): Explore
     return plainActivate(from, authInfo, snap.authSources, snap.authBlobMeta, seq, epoch);
   }
   // A payload of its own: authority over the object pool, blob metadata that may or may not vouch for it.
-  const drawn = drawImage(dice, pools, snap.localInfo.image);
-  const raw = drawIllFormed(dice, features, pools, drawn);
+  const drawn = drawImage(ctx, snap.localInfo.image);
+  const raw = drawIllFormed(ctx, drawn);
   const image = raw === undefined ? drawn : cppImage(raw);
-  const sources = dice.percent(20) ? [] : drawAuthority(ctx, snap, from, drawn);
-  const authBlobMeta = drawBlobMeta(dice, features, pools, drawn);
+  const sources = dice.percent(20) ? [] : drawAuthority(ctx, snap.whoami, from, drawn);
+  const authBlobMeta = drawBlobMeta(ctx, drawn);
   // 0 (1 in 4), the image's length (1) or unrelated (2).
   const seqPick = dice.weighted(ACTIVATION_SEQ_WEIGHTS);
   const seq = seqPick === 0 ? 0 : seqPick === 1 ? Number(primaryLength(image)) : dice.value('length', 0, 300);
@@ -98,7 +102,7 @@ export function genReplicaActivate(ctx: ExploreContext, snap: Snapshot): Explore
     committedSeq: dice.percent(70) ? seq : dice.value('length', 0, 300),
     committedLength: primaryLength(image),
     image,
-    blobMeta: dice.percent(60) ? authBlobMeta : drawBlobMeta(dice, features, pools, image),
+    blobMeta: dice.percent(60) ? authBlobMeta : drawBlobMeta(ctx, image),
     lastEpochStarted: epoch,
     lastIntervalStarted: dice.percent(50) ? epoch : 0,
   };
@@ -117,9 +121,9 @@ function plainActivate(from: OsdId, authInfo: PeerInfo, authSources: AuthorityIm
 }
 
 export function genReplicaRecoveryComplete(ctx: ExploreContext, snap: Snapshot): ExploreEvent {
-  const { dice, features, pools } = ctx;
-  const drawn = dice.percent(60) ? snap.authImage : drawImage(dice, pools, snap.authImage);
-  const raw = drawIllFormed(dice, features, pools, drawn);
+  const { dice } = ctx;
+  const drawn = dice.percent(60) ? snap.authImage : drawImage(ctx, snap.authImage);
+  const raw = drawIllFormed(ctx, drawn);
   const image = raw === undefined ? drawn : cppImage(raw);
   let len = primaryLength(image);
   if (dice.oneIn(5)) len = dice.value('length', 0, 300);
