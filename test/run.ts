@@ -5,7 +5,8 @@
  * test fails: a green run must mean tests passed.
  *
  * Arguments, when given, narrow the run to test files whose path contains
- * one of them (`npm test -- golden fuzz`).
+ * one of them (`npm test -- golden fuzz`). `--long` runs the long runs of
+ * test/long/ instead, which the default run leaves out (`npm run test:long`).
  */
 import { spawn } from 'node:child_process';
 import { readdirSync } from 'node:fs';
@@ -14,11 +15,19 @@ import { fileURLToPath } from 'node:url';
 
 const TEST_DIR = dirname(fileURLToPath(import.meta.url));
 
-export function findTestFiles(dir: string): string[] {
+/** The folder of long runs: only `--long` runs it. */
+export const LONG_DIR = 'long';
+
+/** Test files under `dir`: the long runs only when `long`, and then only those. */
+export function findTestFiles(dir: string, long = false): string[] {
+  return walk(dir).filter((f) => (relative(dir, f).split(/[\\/]/)[0] === LONG_DIR) === long);
+}
+
+function walk(dir: string): string[] {
   const out: string[] = [];
   for (const entry of readdirSync(dir, { withFileTypes: true })) {
     const path = join(dir, entry.name);
-    if (entry.isDirectory() && entry.name !== 'fixtures') out.push(...findTestFiles(path));
+    if (entry.isDirectory() && entry.name !== 'fixtures') out.push(...walk(path));
     else if (entry.isFile() && entry.name.endsWith('.test.js')) out.push(path);
   }
   return out.sort();
@@ -35,8 +44,9 @@ export function closingCounts(output: string): { tests: number; pass: number } |
   return tests === undefined || pass === undefined ? undefined : { tests, pass };
 }
 
-function main(filters: readonly string[]): Promise<number> {
-  const all = findTestFiles(TEST_DIR);
+function main(args: readonly string[]): Promise<number> {
+  const filters = args.filter((a) => a !== '--long');
+  const all = findTestFiles(TEST_DIR, args.includes('--long'));
   const files = filters.length === 0 ? all : all.filter((f) => filters.some((w) => relative(TEST_DIR, f).includes(w)));
   if (files.length === 0) {
     process.stderr.write(`test runner: no test files matched under ${TEST_DIR}${filters.length ? ` (filter: ${filters.join(' ')})` : ''}\n`);

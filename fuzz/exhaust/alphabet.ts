@@ -33,12 +33,43 @@ import { scopeDomains, scopeFeatures, type Scope } from './scope.js';
 export interface Letter {
   readonly event: PeeringEvent;
   readonly text: string;
-  readonly bytes: Uint8Array;
 }
 
 /** Remembered alphabets of one event kind: for each set of fields a drawing read, results by those fields' values. */
 interface KindMemo {
-  readonly byFields: { readonly fields: readonly string[]; readonly results: Map<string, readonly Letter[]> }[];
+  readonly byFields: { readonly fields: readonly string[]; readonly results: Generations<string, readonly Letter[]> }[];
+}
+
+/** Alphabets kept per set of fields read, and events kept by text, before the oldest are let go (memory stays bounded). */
+const MEMO_LIMIT = 20_000;
+const LETTER_LIMIT = 100_000;
+
+/**
+ * A map that forgets: lookups promote from the old generation, and when the
+ * young one is full the old one is dropped. Forgetting costs a recomputation,
+ * never an answer.
+ */
+class Generations<K, V> {
+  private young = new Map<K, V>();
+  private old = new Map<K, V>();
+
+  constructor(private readonly limit: number) {}
+
+  get(key: K): V | undefined {
+    const v = this.young.get(key);
+    if (v !== undefined) return v;
+    const o = this.old.get(key);
+    if (o !== undefined) this.set(key, o);
+    return o;
+  }
+
+  set(key: K, value: V): void {
+    if (this.young.size >= this.limit) {
+      this.old = this.young;
+      this.young = new Map();
+    }
+    this.young.set(key, value);
+  }
 }
 
 export class Alphabet {
@@ -46,8 +77,10 @@ export class Alphabet {
   private readonly chooser: EnumeratingChooser;
   private readonly tables = new Map<State, KindTable>();
   private readonly writer = new ByteWriter(1 << 12);
-  private readonly memo = new Map<EventKind, KindMemo>();
-  private readonly values = new FieldValues();
+  private memo = new Map<EventKind, KindMemo>();
+  private values = new FieldValues();
+  /** One Letter per wire text, so what is learnt about an event (its Lean reading) serves every state that allows it. */
+  private readonly letters = new Generations<string, Letter>(LETTER_LIMIT);
   /** Drawings run so far (every combination counts one): what enumerating cost. */
   draws = 0;
   /** Alphabets of one kind answered from the memo, and enumerated. */
@@ -80,6 +113,11 @@ export class Alphabet {
   }
 
   private ofKind(kind: EventKind, snap: Snapshot): readonly Letter[] {
+    if (this.values.size > MEMO_LIMIT * 8) {
+      // The value numbering is the memo's key: both start over.
+      this.values = new FieldValues();
+      this.memo = new Map();
+    }
     let memo = this.memo.get(kind);
     if (memo === undefined) this.memo.set(kind, (memo = { byFields: [] }));
     for (const entry of memo.byFields) {
@@ -97,7 +135,7 @@ export class Alphabet {
     const letters = [...out.values()];
     const fields = [...read].sort();
     let entry = memo.byFields.find((e) => e.fields.join() === fields.join());
-    if (entry === undefined) memo.byFields.push((entry = { fields, results: new Map() }));
+    if (entry === undefined) memo.byFields.push((entry = { fields, results: new Generations(MEMO_LIMIT) }));
     entry.results.set(this.values.key(snap, fields), letters);
     return letters;
   }
@@ -113,7 +151,10 @@ export class Alphabet {
     w.reset();
     writeExploreEvent(w, e);
     const text = w.text();
-    if (!out.has(text)) out.set(text, { event: e.event, text, bytes: Buffer.from(text, 'utf8') });
+    if (out.has(text)) return;
+    let letter = this.letters.get(text);
+    if (letter === undefined) this.letters.set(text, (letter = { event: e.event, text }));
+    out.set(text, letter);
   }
 }
 
@@ -143,6 +184,10 @@ function watch(value: object, prefix: string, read: Set<string>): object {
 class FieldValues {
   private readonly ids = new Map<string, number>();
   private readonly byObject = new WeakMap<object, number>();
+
+  get size(): number {
+    return this.ids.size;
+  }
 
   key(snap: Snapshot, fields: readonly string[]): string {
     let key = '';

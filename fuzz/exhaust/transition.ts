@@ -99,12 +99,18 @@ export class PairChecker {
   /** The written line through the Lean checker itself, resumed at the state's cursor. */
   private byChecker(state: PairState, letter: Letter, result: StepResult, checks: SnapshotChecks, after: Uint8Array): TransitionOutcome {
     this.writeLine(state, letter, result, checks, after);
+    // A divergence is a value here, not an error: its stack would cost more than the check.
+    const stackLimit = Error.stackTraceLimit;
+    Error.stackTraceLimit = 0;
     try {
-      this.lean.resume(state.lean, state.depth);
+      // The bytes were compared already (or could not be): the checker's own fast path would only repeat that.
+      this.lean.resume(state.lean, state.depth, false);
       this.lean.feedLine(this.line.view(), state.depth + 1);
     } catch (err) {
       if (!(err instanceof ReplayFailure)) throw err;
       return { kind: 'divergent', failure: triage(new Map([['lean', err], ['cpp', undefined]])), step: result, checks };
+    } finally {
+      Error.stackTraceLimit = stackLimit;
     }
     const next: PairState = { cpp: result.after, lean: this.lean.snapshot, depth: state.depth + 1 };
     const w = this.scratch;
@@ -167,7 +173,7 @@ export class PairChecker {
     const w = this.line;
     w.reset();
     writeStepHead(w, state.depth, result.from, result.to);
-    w.bytes(letter.bytes);
+    w.utf8(letter.text);
     w.token(',"before":');
     w.bytes(before.json);
     w.token(',"before_checks":');
@@ -199,7 +205,7 @@ export class PairChecker {
     if (e === undefined) {
       try {
         // Plain printable ASCII only: anything else is for the checker's line rules.
-        e = letter.bytes.every((b) => b >= 0x20 && b < 0x7f) ? parseEvent(parseLeanJson(letter.text)) : null;
+        e = /^[\x20-\x7e]*$/.test(letter.text) ? parseEvent(parseLeanJson(letter.text)) : null;
       } catch {
         e = null;
       }

@@ -158,9 +158,7 @@ class Progress {
   }
 }
 
-async function explore(o: ExhaustOptions, p: Plan, witnesses: Map<string, string>): Promise<SearchResult> {
-  const controller = new AbortController();
-  const unwatch = watchSignals(controller);
+async function explore(o: ExhaustOptions, p: Plan, witnesses: Map<string, string>, signal: AbortSignal): Promise<SearchResult> {
   const progress = new Progress(o.progress && process.stderr.isTTY === true, o.depth);
   const runner = createRunner(o.jobs, { scope: p.scope, shard: p.shard });
   const onCause = (c: CauseRecord): void => {
@@ -176,13 +174,12 @@ async function explore(o: ExhaustOptions, p: Plan, witnesses: Map<string, string
       runner,
       ...(o.maxStates === undefined ? {} : { maxStates: o.maxStates }),
       ...(o.timeBudget === undefined ? {} : { timeBudgetMs: o.timeBudget * 1000 }),
-      signal: controller.signal,
+      signal,
       keepFingerprints: p.shard.count > 1,
       onCause,
       onProgress: (x) => progress.update(x),
     });
   } finally {
-    unwatch();
     await runner.close();
   }
 }
@@ -200,9 +197,16 @@ export async function runExhaust(argv: string[]): Promise<number> {
   const startedAt = new Date();
   process.stderr.write(`replay-fuzz exhaust: scope ${p.scope.name}, depth ${o.depth}, jobs ${o.jobs}${p.shard.count > 1 ? `, shard ${p.shard.index}/${p.shard.count}` : ''}\n`);
   const witnesses = new Map<string, string>();
-  const result = await explore(o, p, witnesses);
-  const report = buildReport(result, { scope: p.scope, jobs: o.jobs, shard: `${p.shard.index}/${p.shard.count}`, argv, meta: runMeta(), startedAt, witnesses });
-  return finish(report, p);
+  // Watched until the report is out: a second Ctrl-C quits at once, never a default death halfway.
+  const controller = new AbortController();
+  const unwatch = watchSignals(controller);
+  try {
+    const result = await explore(o, p, witnesses, controller.signal);
+    const report = buildReport(result, { scope: p.scope, jobs: o.jobs, shard: `${p.shard.index}/${p.shard.count}`, argv, meta: runMeta(), startedAt, witnesses });
+    return finish(report, p);
+  } finally {
+    unwatch();
+  }
 }
 
 function finish(report: ExhaustReport, p: Plan): number {
