@@ -54,6 +54,8 @@ export interface ExhaustSection {
   readonly seconds_per_depth: readonly number[];
   readonly states_per_second: number;
   readonly transitions_per_second: number;
+  /** CPU time of the whole process, every thread (absent in merged reports). */
+  readonly cpu_seconds?: number;
   readonly causes: readonly ExhaustCause[];
   /** Shard reports only: every state's fingerprint, depth and transitions, for merge (see merge.ts). */
   readonly shard_states?: { readonly count: number; readonly data: string };
@@ -74,6 +76,7 @@ export interface ReportContext {
   readonly startedAt: Date;
   /** Witness path per cause, as written. */
   readonly witnesses: ReadonlyMap<string, string>;
+  readonly cpuSeconds?: number;
 }
 
 /** Example traces larger than this are referenced by path only (as in campaign reports). */
@@ -233,6 +236,7 @@ function exhaustSection(result: SearchResult, ctx: ReportContext, causes: readon
     seconds_per_depth: result.levels.map((l) => l.ms / 1000),
     states_per_second: rate(states),
     transitions_per_second: rate(result.levels.reduce((n, l) => n + l.transitions, 0)),
+    ...(ctx.cpuSeconds === undefined ? {} : { cpu_seconds: ctx.cpuSeconds }),
     causes: causes.map((c) => ({ cause: c.cause, known: c.known, signature: c.signature, count: c.count, events: c.events, witness: ctx.witnesses.get(c.cause) ?? null })),
     ...(result.fingerprints === undefined ? {} : { shard_states: packFingerprints(result.fingerprints) }),
   };
@@ -275,7 +279,8 @@ export function summaryText(r: ExhaustReport): string {
   for (let d = 1; d < x.states_per_depth.length; d++) {
     lines.push(`${String(d).padStart(5)}  ${n(x.states_per_depth[d]!).padStart(12)}  ${n(x.transitions_per_depth[d]!).padStart(12)}  ${n(x.divergent_per_depth[d]!).padStart(10)}  ${x.seconds_per_depth[d]!.toFixed(1).padStart(10)}`);
   }
-  lines.push(`${n(Math.round(x.states_per_second))} states/s, ${n(Math.round(x.transitions_per_second))} transitions/s`);
+  const cpu = x.cpu_seconds === undefined ? '' : `, ${x.cpu_seconds.toFixed(1)} s of CPU`;
+  lines.push(`${n(Math.round(x.states_per_second))} states/s, ${n(Math.round(x.transitions_per_second))} transitions/s${cpu}`);
   if (x.causes.length > 0) {
     lines.push('', `causes (first witness of each, shortest first):`);
     x.causes.forEach((c, i) => lines.push(`  ${String(i + 1).padStart(3)}  ${c.events} event${c.events === 1 ? ' ' : 's'}  ${n(c.count).padStart(9)} x  ${c.known ? 'known' : 'new  '}  ${c.cause}`, `       witness: ${c.witness ?? '(not written)'}`));

@@ -73,13 +73,16 @@ export const PRESETS: Readonly<Record<string, Scope>> = {
     illFormed: [],
     features: ['late-peer-info', 'whoami-none', 'empty-sets'],
   },
-  /** small with a third OSD and a third object, so ids print out of numeric order: depth 2. */
+  /**
+   * small with a third OSD, a third object (so ids print out of numeric
+   * order) and an older epoch (a log that must wait for up_thru): depth 2.
+   */
   medium: {
     name: 'medium',
     osds: [0, 2, 10],
     objects: [0, 2, 10],
     lengths: [0, 10],
-    epochs: [10],
+    epochs: [0, 10],
     poolSizes: [2],
     minSizes: [1],
     blobMeta: false,

@@ -238,6 +238,8 @@ class SearchRun {
 
   private result(): SearchResult {
     const complete = this.stoppedBy === undefined && this.depthCompleted >= this.o.depth;
+    // A frontier that ran dry completes every depth below it, with nothing in them.
+    if (complete) while (this.stats.length <= this.o.depth) this.stats.push({ states: 0, transitions: 0, divergent: 0, ms: 0 });
     return {
       depthLimit: this.o.depth,
       levels: this.stats,

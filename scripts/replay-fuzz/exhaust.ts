@@ -143,7 +143,8 @@ class Progress {
   update(p: SearchProgress): void {
     if (p.done === p.total) {
       if (this.bar) process.stderr.write('\r\x1b[K');
-      process.stderr.write(`depth ${p.depth}/${this.depth}: ${n(p.total)} states expanded, ${n(p.transitions)} transitions, ${n(p.states)} states so far (${(p.levelMs / 1000).toFixed(1)} s)\n`);
+      const expanded = `${n(p.total)} state${p.total === 1 ? '' : 's'} expanded`;
+      process.stderr.write(`depth ${p.depth}/${this.depth}: ${expanded}, ${n(p.transitions)} transitions, ${n(p.states)} states so far (${(p.levelMs / 1000).toFixed(1)} s)\n`);
       return;
     }
     const now = Date.now();
@@ -195,6 +196,7 @@ export async function runExhaust(argv: string[]): Promise<number> {
     return EXIT.ok;
   }
   const startedAt = new Date();
+  const cpu = process.cpuUsage();
   process.stderr.write(`replay-fuzz exhaust: scope ${p.scope.name}, depth ${o.depth}, jobs ${o.jobs}${p.shard.count > 1 ? `, shard ${p.shard.index}/${p.shard.count}` : ''}\n`);
   const witnesses = new Map<string, string>();
   // Watched until the report is out: a second Ctrl-C quits at once, never a default death halfway.
@@ -202,7 +204,9 @@ export async function runExhaust(argv: string[]): Promise<number> {
   const unwatch = watchSignals(controller);
   try {
     const result = await explore(o, p, witnesses, controller.signal);
-    const report = buildReport(result, { scope: p.scope, jobs: o.jobs, shard: `${p.shard.index}/${p.shard.count}`, argv, meta: runMeta(), startedAt, witnesses });
+    const used = process.cpuUsage(cpu);
+    const context = { scope: p.scope, jobs: o.jobs, shard: `${p.shard.index}/${p.shard.count}`, argv, meta: runMeta(), startedAt, witnesses, cpuSeconds: (used.user + used.system) / 1e6 };
+    const report = buildReport(result, context);
     return finish(report, p);
   } finally {
     unwatch();

@@ -41,9 +41,9 @@ function schemaCheck(value: unknown): void {
 }
 
 describe('replay-fuzz exhaust (the bin)', () => {
-  it('a clean scope: says no divergence exists within it, exit 0, report valid against the schema', async (t) => {
+  it('a clean scope: says no divergence exists within it, exit 0, report valid against the schema (bundled workers)', async (t) => {
     const dir = workDir(t);
-    const r = await runBin(BIN, ['exhaust', '--scope', join(dir, 'micro.json'), '--depth', '2', '--report', join(dir, 'r.json'), '--witnesses', join(dir, 'w'), '--no-progress']);
+    const r = await runBin(BIN, ['exhaust', '--scope', join(dir, 'micro.json'), '--depth', '2', '--jobs', '2', '--report', join(dir, 'r.json'), '--witnesses', join(dir, 'w'), '--no-progress']);
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, /depth 2, scope micro: 9 states, no divergence; no C\+\+\/Lean divergence within this scope\./);
     const report = read(join(dir, 'r.json'));
