@@ -103,6 +103,16 @@ describe('replay-fuzz exhaust (the bin)', () => {
     assert.equal(report.exhaust.stopped_by, 'max-states');
   });
 
+  it('--time-budget stops cleanly too', async (t) => {
+    const dir = workDir(t);
+    const r = await runBin(BIN, ['exhaust', '--scope', join(dir, 't2.json'), '--depth', '5', '--time-budget', '1', '--report', join(dir, 'r.json'), '--witnesses', join(dir, 'w'), '--no-progress']);
+    assert.equal(r.code, 1, r.stderr);
+    assert.match(r.stdout, /stopped by --time-budget at depth \d .*NOT complete/);
+    const report = read(join(dir, 'r.json'));
+    assert.equal(report.exhaust.stopped_by, 'time-budget');
+    assert.equal(report.exhaust.complete, false);
+  });
+
   it('Ctrl-C keeps what was found: exit 130, witnesses and a report saying interrupted', async (t) => {
     const dir = workDir(t);
     const child = spawn(process.execPath, [BIN, 'exhaust', '--scope', join(dir, 't2.json'), '--depth', '4', '--report', join(dir, 'r.json'), '--witnesses', join(dir, 'w'), '--no-progress'], { stdio: ['ignore', 'pipe', 'pipe'] });
