@@ -8,6 +8,7 @@
  * way), so the measured pass runs on compiled code, as the explore
  * baseline's second pass does.
  */
+import { createJudge } from '../fuzz/exhaust/judge.js';
 import { createRunner } from '../fuzz/exhaust/pool.js';
 import { loadScope } from '../fuzz/exhaust/scope.js';
 import { search } from '../fuzz/exhaust/search.js';
@@ -22,7 +23,7 @@ async function pass(d: number): Promise<{ ms: number; states: number; transition
   // A fresh runner: the measured pass learns nothing from the warm-up but compiled code.
   const runner = createRunner(1, { scope, shard: { index: 1, count: 1 } });
   const start = process.hrtime.bigint();
-  const r = await search({ depth: d, runner });
+  const r = await search({ depth: d, runner, judge: createJudge() });
   const ms = Number(process.hrtime.bigint() - start) / 1e6;
   await runner.close();
   return { ms, states: r.levels.slice(1).reduce((n, l) => n + l.states, 0), transitions: r.levels.reduce((n, l) => n + l.transitions, 0) };

@@ -124,7 +124,7 @@ async function replay(): Promise<void> {
   // The bin itself, started as its launcher starts it, timed as a whole process (start-up included).
   const child = (mode: string) => async (): Promise<{ ms: number; steps: number; maxRssKiB: number }> => {
     const args = mode === 'strict' ? ['--model', 'cpp', '--strict', file] : ['--model', mode, file];
-    const run = await inProcessBin(join(DIST, 'replay', 'cli.js'), args, `replay-${mode}`);
+    const run = await inProcessBin(join(DIST, 'scripts', 'peering-replay-ts.js'), args, `replay-${mode}`);
     const steps = Number(/^replay ok: steps=(\d+)/.exec(readFileSync(run.stdoutFile, 'utf8'))?.[1]);
     if (!Number.isSafeInteger(steps)) throw new Error(`replay --model ${mode} did not pass: ${readFileSync(run.stdoutFile, 'utf8')}`);
     return { ms: run.ms, steps, maxRssKiB: run.maxRssKiB };

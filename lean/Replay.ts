@@ -18,11 +18,13 @@ import {
   asBool,
   asInt,
   asNat,
+  asNatUnbuilt,
   asString,
   getObjVal,
   getObjValD,
   parseLeanJson,
   type LeanJson,
+  type ShiftedNumber,
 } from './LeanJson.js';
 import { listMap } from './Image.js';
 import { insertPeerInfo, step, emptySnapshot, withSnapshot, type PeerInfoMap, type Snapshot, type SnapshotStepResult } from './Machine.js';
@@ -48,8 +50,12 @@ import type {
 
 export type SnapshotChecks = InvariantChecks;
 
+/** A natural as Lean's reader accepts it, built only if it is small (LeanJson.ts `asNatUnbuilt`). */
+export type UnbuiltNat = Nat | ShiftedNumber;
+
 export interface ReplayStep {
-  readonly step: Nat;
+  /** Lean reads it and never uses it: a huge one stays unbuilt. */
+  readonly step: UnbuiltNat;
   readonly fromState: State;
   readonly toState: State;
   readonly event: PeeringEvent;
@@ -61,8 +67,8 @@ export interface ReplayStep {
 }
 
 export interface ReplaySummary {
-  readonly seed: Nat;
-  readonly events: Nat;
+  readonly seed: UnbuiltNat;
+  readonly events: UnbuiltNat;
 }
 
 export type ReplayLine = { readonly kind: 'step'; readonly line: ReplayStep } | { readonly kind: 'summary'; readonly line: ReplaySummary };
@@ -265,6 +271,7 @@ export function parseStateName(name: string): State {
 }
 
 const nat = (j: LeanJson, key: string): Nat => asNat(getObjValD(j, key), key);
+const unbuiltNat = (j: LeanJson, key: string): UnbuiltNat => asNatUnbuilt(getObjValD(j, key), key);
 const int = (j: LeanJson, key: string): Int => asInt(getObjValD(j, key), key);
 const bool = (j: LeanJson, key: string): boolean => asBool(getObjValD(j, key), key);
 const str = (j: LeanJson, key: string): string => asString(getObjValD(j, key), key);
@@ -544,7 +551,7 @@ export function parseReplayLineJson(json: LeanJson): ReplayLine {
       return {
         kind,
         line: {
-          step: nat(json, 'step'),
+          step: unbuiltNat(json, 'step'),
           fromState: state(json, 'from_state'),
           toState: state(json, 'to_state'),
           event: parseEvent(getObjVal(json, 'event')),
@@ -556,7 +563,7 @@ export function parseReplayLineJson(json: LeanJson): ReplayLine {
         },
       };
     case 'summary':
-      return { kind, line: { seed: nat(json, 'seed'), events: nat(json, 'events') } };
+      return { kind, line: { seed: unbuiltNat(json, 'seed'), events: unbuiltNat(json, 'events') } };
     default:
       throw new ReplayParseError(`unknown replay line kind: ${kind}`);
   }

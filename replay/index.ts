@@ -5,6 +5,7 @@ export { replayStream, replayText, type StreamOptions } from './models/run.js';
 export { ReplayFailure, type FailureReport, type Triage, type Stage } from './verdict/failure.js';
 export { REPLAY_EXIT, failureText, okLine } from './verdict/report.js';
 export { leniencyLines } from './check/line-rules.js';
+export { traceLineKind, type TraceLineKind } from './check/line-kind.js';
 export { reportJson } from './input/json-text.js';
 export { parseJson, parseJsonWithFractions, stringifyJson, isJsonObject, type JsonValue, type JsonObject } from './input/json-lossless.js';
 export { decodeEvent, decodeSnapshot } from './input/decode.js';

@@ -2,7 +2,7 @@
 /** `cross-validate`: upstream-compatible trace generator. */
 import { writeSync } from 'node:fs';
 import { ByteWriter } from '../tracegen/encode/byte-writer.js';
-import { EXIT, HELP_TEXT, parseCliArgs } from '../tracegen/cli/cli-args.js';
+import { doneBanner, EXIT, HELP_TEXT, parseCliArgs, startBanner } from '../tracegen/cli/cli-args.js';
 import { renderEventStream } from '../tracegen/event-stream.js';
 import { renderTrace } from '../tracegen/trace.js';
 import { renderTraceWithLean } from '../tracegen/lean-render/explore-lean.js';
@@ -62,12 +62,12 @@ function main(argv: readonly string[]): void {
   }
 
   const { seed, events, format, profile, emit, model } = parsed.options;
-  writeStderr(`Cross-validation driver: seed=${seed} events=${events} format=${format} profile=${profile}\n`);
+  writeStderr(startBanner(parsed.options));
   const out = new ByteWriter(CHUNK, writeAll);
   const options = { seed, events, profile };
   const total =
     emit === 'events' ? renderEventStream(options, out) : model === 'lean' ? renderTraceWithLean(options, out) : renderTrace(options, format, out);
-  writeStderr(`Done. Total events: ${total}\n`);
+  writeStderr(doneBanner(total));
   out.flush();
   process.exitCode = EXIT.ok;
 }

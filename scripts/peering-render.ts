@@ -9,10 +9,12 @@ import { once } from 'node:events';
 import { Command, CommanderError, Option } from 'commander';
 import { DEFAULT_MAX_LINE_BYTES, LineSplitter } from '../replay/index.js';
 import { LineTooLongError } from '../replay/input/line-reader.js';
+import { unreadableStdin } from '../replay/input/stdin.js';
 import { EventLineReader, PROTOCOL_VERSION, ProtocolError } from '../replay/protocol/protocol.js';
 import { RENDER_MODELS, TraceRenderer, UnhandledEvent, type RenderModel } from '../replay/protocol/render.js';
 import { ByteWriter } from '../tracegen/index.js';
 import { versionLine } from '../tracegen/version.js';
+import { oneLineError } from './shared/one-line.js';
 
 /** Exit statuses (docs/protocol.md). */
 const EXIT = { ok: 0, unhandled: 1, usage: 2, malformed: 3, io: 4, brokenPipe: 141 } as const;
@@ -56,7 +58,7 @@ class Exit extends Error {
 function parseArgs(argv: string[]): { model: RenderModel; maxLineBytes: number } | number {
   const program = new Command('peering-render')
     .description('Implementation of the events-in, trace-out protocol: apply each event on stdin to a model and write its trace step')
-    .addOption(new Option('--model <model>', 'the model that answers').choices(RENDER_MODELS).default('cpp'))
+    .addOption(new Option('--model <model>', 'the model that answers (renderers write C++ output by default)').choices(RENDER_MODELS).default('cpp'))
     .addOption(
       new Option('--max-line-bytes <n>', 'reject input lines longer than this').default(DEFAULT_MAX_LINE_BYTES).argParser((v) => {
         const n = Number(v);
@@ -64,7 +66,7 @@ function parseArgs(argv: string[]): { model: RenderModel; maxLineBytes: number }
         return n;
       }),
     )
-    .version(packageVersion(), '--version')
+    .version(packageVersion(), '-V, --version', 'print the version and exit')
     .addHelpText('after', HELP_AFTER)
     .exitOverride()
     .configureOutput({ writeErr: () => undefined, writeOut: (t) => process.stdout.write(t) })
@@ -73,8 +75,7 @@ function parseArgs(argv: string[]): { model: RenderModel; maxLineBytes: number }
     program.parse(argv, { from: 'user' });
   } catch (err) {
     if (err instanceof CommanderError && ['commander.helpDisplayed', 'commander.version', 'commander.help'].includes(err.code)) return EXIT.ok;
-    const message = err instanceof Error ? err.message.replace(/^error: /, '') : String(err);
-    process.stderr.write(`peering-render: ${message.split('\n')[0]}\n`);
+    process.stderr.write(`peering-render: ${oneLineError(err instanceof Error ? err.message : String(err))}\n`);
     return EXIT.usage;
   }
   if (program.args.length > 0) {
@@ -91,6 +92,9 @@ async function writeOut(bytes: Uint8Array): Promise<void> {
 }
 
 async function render(model: RenderModel, maxLineBytes: number): Promise<void> {
+  // A directory reads as an empty stream here: without this, an empty trace and exit 0.
+  const why = unreadableStdin();
+  if (why !== undefined) throw new Exit(EXIT.io, `cannot read stdin: ${why}`);
   const reader = new EventLineReader({ acceptSteps: true });
   const trace = new TraceRenderer(model);
   const out = new ByteWriter(1 << 16);

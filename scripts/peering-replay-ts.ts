@@ -7,12 +7,12 @@ import { createReadStream } from 'node:fs';
 import { unreadableStdin } from '../replay/input/stdin.js';
 import { Command, CommanderError, Option } from 'commander';
 import type { CompareMode } from '../replay/compare/project.js';
-import { failureText, jsonReport, okLine, REPLAY_EXIT } from '../replay/verdict/report.js';
-import { leniencyLines } from '../replay/check/line-rules.js';
-import { ReplayFailure } from '../replay/verdict/failure.js';
-import { replayStream } from '../replay/models/run.js';
+import { REPLAY_EXIT } from '../replay/verdict/report.js';
+import { cliVerdict } from '../replay/models/cli-verdict.js';
+import { CheckerCrash } from '../replay/verdict/failure.js';
 import { tuneV8ForShortRuns } from '../tracegen/v8-tuning.js';
 import { versionLine } from '../tracegen/version.js';
+import { oneLineError } from './shared/one-line.js';
 import { isModelChoice, MODEL_CHOICES, type ModelChoice } from '../replay/models/model.js';
 
 const HELP_AFTER = `
@@ -34,6 +34,8 @@ Exit status:
   3  malformed input (one line naming the line number), including a torn
      write: a cut final line or a zero-filled (NUL) region
   4  the trace file (or stdin) cannot be read, e.g. it is a directory
+  5  internal error: the checker failed (under --model both, a checker
+     thread died, e.g. out of memory); no verdict about the trace
 A closed stdout (| head) never changes the status.`;
 
 interface Options {
@@ -74,8 +76,7 @@ async function main(argv: string[]): Promise<void> {
     program.parse(argv, { from: 'user' });
   } catch (err) {
     if (err instanceof CommanderError && (err.code === 'commander.helpDisplayed' || err.code === 'commander.version')) process.exit(0);
-    const message = err instanceof Error ? err.message.replace(/^error: /, '') : String(err);
-    fail(REPLAY_EXIT.usage, `${message.split('\n')[0]} (usage: peering-replay-ts <trace.jsonl | ->)`);
+    fail(REPLAY_EXIT.usage, `${oneLineError(err instanceof Error ? err.message : String(err))} (usage: peering-replay-ts <trace.jsonl | ->)`);
   }
   const [path] = program.args as [string];
   const options = program.opts<Options>();
@@ -90,28 +91,12 @@ async function main(argv: string[]): Promise<void> {
   }
   const input = path === '-' ? process.stdin : createReadStream(path, { highWaterMark: 1 << 20 });
   try {
-    const stats = await replayStream(input, { mode, model, maxLineBytes: options.maxLineBytes });
-    const notes = leniencyLines(stats.notes, stats.summaries, stats.steps);
-    if (options.json) {
-      process.stdout.write(jsonReport({ ok: true, model, mode, steps: stats.steps, summaries: stats.summaries, notes }) + '\n');
-    } else {
-      for (const note of notes) process.stderr.write(`${note}\n`);
-      process.stdout.write(`${okLine(stats)}\n`);
-    }
+    const verdict = await cliVerdict(input, { mode, model, maxLineBytes: options.maxLineBytes, json: options.json ?? false });
+    process.stderr.write(verdict.stderr);
+    process.stdout.write(verdict.stdout);
+    process.exitCode = verdict.code;
   } catch (err) {
-    if (err instanceof ReplayFailure) {
-      const code = err.report.kind === 'malformed' ? REPLAY_EXIT.malformed : REPLAY_EXIT.mismatch;
-      const { steps, summaries, notes } = err.progress;
-      if (options.json) {
-        process.stdout.write(jsonReport({ ok: false, model, mode, steps, summaries, notes, failure: err.report }) + '\n');
-        process.exitCode = code;
-        return;
-      }
-      process.stderr.write(`${failureText(err.report)}\n`);
-      for (const note of notes) process.stderr.write(`${note}\n`);
-      process.exitCode = code;
-      return;
-    }
+    if (err instanceof CheckerCrash) fail(REPLAY_EXIT.internal, `internal error: ${err.message}`);
     const e = err as NodeJS.ErrnoException;
     fail(REPLAY_EXIT.io, `cannot read ${path === '-' ? 'stdin' : path}: ${e.code === 'ENOENT' ? 'no such file' : e.code === 'EISDIR' ? 'is a directory' : e.message}`);
   }

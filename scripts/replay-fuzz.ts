@@ -7,6 +7,7 @@
  * explores a scope exhaustively.
  */
 import { CommanderError } from 'commander';
+import { neutralizeCommands } from '../fuzz/outputs/escape.js';
 import { clip } from '../fuzz/store/store.js';
 import { tuneV8ForShortRuns } from '../tracegen/v8-tuning.js';
 import { commanderExit, UsageError } from './shared/args.js';
@@ -19,23 +20,36 @@ import { runRerun } from './replay-fuzz/rerun.js';
 
 const SUBCOMMANDS: Readonly<Record<string, (argv: string[]) => Promise<number>>> = { merge: runMerge, rerun: runRerun, exhaust: runExhaust };
 
+/** An error line; it may quote a tool or a file, so it cannot act as a CI workflow command. */
+const fail = (message: string): void => void process.stderr.write(neutralizeCommands(`replay-fuzz: ${message}\n`));
+
+/** `replay-fuzz help [COMMAND]`: the campaign's help, or a subcommand's. */
+function runHelp(argv: string[]): Promise<number> {
+  const [name, ...extra] = argv;
+  if (extra.length > 0 || (name !== undefined && SUBCOMMANDS[name] === undefined)) {
+    throw new UsageError(`help takes one of ${Object.keys(SUBCOMMANDS).join(', ')} or nothing, got ${JSON.stringify(argv.join(' '))}`);
+  }
+  return name === undefined ? runCampaignCommand(['--help']) : SUBCOMMANDS[name]!(['--help']);
+}
+
 async function main(argv: string[]): Promise<number> {
   try {
+    if (argv[0] === 'help') return await runHelp(argv.slice(1));
     const sub = argv[0] === undefined ? undefined : SUBCOMMANDS[argv[0]];
     return sub === undefined ? await runCampaignCommand(argv) : await sub(argv.slice(1));
   } catch (err) {
     if (err instanceof CommanderError) {
       const verdict = commanderExit(err);
       if (verdict.code === 'ok') return EXIT.ok;
-      process.stderr.write(`replay-fuzz: ${verdict.message}\n`);
+      fail(String(verdict.message));
       return EXIT.usage;
     }
     if (err instanceof UsageError) {
-      process.stderr.write(`replay-fuzz: ${err.message}\n`);
+      fail(err.message);
       return EXIT.usage;
     }
     const e = err as Error & { shortMessage?: string };
-    process.stderr.write(`replay-fuzz: ${clip((e.shortMessage ?? e.message).split('\n')[0]!, 400)}\n`);
+    fail(clip((e.shortMessage ?? e.message).split('\n')[0]!, 400));
     return EXIT.usage;
   }
 }

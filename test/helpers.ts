@@ -59,3 +59,14 @@ export function runCommand(command: string, args: readonly string[], input?: str
 export function runBin(script: string, args: readonly string[], input?: string | Buffer): Promise<BinRun> {
   return runCommand(process.execPath, [script, ...args], input);
 }
+
+/**
+ * Set by test/long/full-size.test.ts when it reruns a test at the size the
+ * long run affords: a test that repeats a check over rounds or cases takes
+ * a few in `npm test` and all of them there (`bySize(quick, full)`).
+ */
+export const FULL_SIZE = process.env.PEERING_TEST_FULL_SIZE === '1';
+
+export function bySize<T>(quick: T, full: T): T {
+  return FULL_SIZE ? full : quick;
+}

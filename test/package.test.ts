@@ -7,7 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { cpSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, it, type TestContext } from 'node:test';
+import { after, describe, it } from 'node:test';
 import { ROOT } from './helpers.js';
 
 const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as {
@@ -19,21 +19,27 @@ const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as {
   keywords?: unknown[];
 };
 
+let packed: string[] | undefined;
+/** What `npm pack` would ship (asked of npm once per run: each npm start costs about a second). */
 function packedFiles(): string[] {
+  if (packed !== undefined) return packed;
   // --ignore-scripts: list what is built now, without building again.
   const r = spawnSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: ROOT, encoding: 'utf8' });
   assert.equal(r.status, 0, r.stderr);
   const [entry] = JSON.parse(r.stdout) as { files: { path: string }[] }[];
-  return entry!.files.map((f) => f.path);
+  packed = entry!.files.map((f) => f.path);
+  return packed;
 }
 
-/** An installed copy of the package: its files, with the dependencies it needs. */
-function installedCopy(t: TestContext): string {
+let copy: string | undefined;
+/** An installed copy of the package: its files, with the dependencies it needs; made once, shared by the tests that only read it. */
+function installedCopy(): string {
+  if (copy !== undefined) return copy;
   const dir = mkdtempSync(join(tmpdir(), 'package-test-'));
-  t.after(() => rmSync(dir, { recursive: true, force: true }));
   const root = join(dir, 'node_modules', 'peering-crossval');
   for (const path of packedFiles()) cpSync(join(ROOT, path), join(root, path));
   symlinkSync(join(ROOT, 'node_modules'), join(root, 'node_modules'));
+  copy = root;
   return root;
 }
 
@@ -59,15 +65,19 @@ describe('npm pack', () => {
 });
 
 describe('an installed copy', () => {
-  it('--rebuild says in one line why it cannot, exit 2', (t) => {
-    const root = installedCopy(t);
+  after(() => {
+    if (copy !== undefined) rmSync(join(copy, '..', '..'), { recursive: true, force: true });
+  });
+
+  it('--rebuild says in one line why it cannot, exit 2', () => {
+    const root = installedCopy();
     const r = spawnSync(process.execPath, [join(root, pkg.bin['replay-fuzz']!), '--rebuild', '--cycles', '1'], { encoding: 'utf8' });
     assert.equal(r.status, 2);
     assert.match(r.stderr, /^replay-fuzz: --rebuild needs a source checkout; .* is an installed package, already built \(drop --rebuild\)\n$/);
   });
 
-  it('runs a campaign whose report has versions and no git commit', (t) => {
-    const root = installedCopy(t);
+  it('runs a campaign whose report has versions and no git commit', () => {
+    const root = installedCopy();
     const report = join(root, '..', 'r.json');
     const r = spawnSync(process.execPath, [join(root, pkg.bin['replay-fuzz']!), '--cycles', '2', '--event', '5', '--report', report], { encoding: 'utf8' });
     assert.equal(r.status, 0, r.stderr);

@@ -19,7 +19,7 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")/../.." && pwd)
 node_bin=${NODE:-node}
 cross_validate=("$node_bin" "$here/dist/bin/cross-validate.js")
-trace_diff=("$node_bin" "$here/dist/scripts/peering-trace-diff.js")
+trace_diff=("$node_bin" "$here/dist/scripts/peering-trace-diff.js" --model cpp)
 other=("$node_bin" "$here/dist/scripts/peering-render.js" --model cpp)
 
 usage() { echo "usage: $0 ADAPTER [--profile P]... [--seeds FIRST N] [--events N] [--other CMD] [--keep DIR] [STREAM...]" >&2; exit 2; }

@@ -7,9 +7,10 @@
 import { rmSync } from 'node:fs';
 import type { CycleOutcome } from '../cycle/outcome.js';
 import { commitFile, writeFileDurably } from '../store/durable.js';
-import { fileDigest, type FailureRecord } from '../store/store.js';
-import { showCommand } from '../plan/command.js';
-import { shrinkFailure, shrinkImplFailure } from './shrink.js';
+import { fileDigest, type CommandRecord, type FailureRecord, type RecordedTools } from '../store/store.js';
+import { showCommand, type Command } from '../plan/command.js';
+import type { FiledFinding } from '../catalogue/catalogue-run.js';
+import { shrinkDivergence, shrinkFailure, shrinkImplFailure, type Shrunk } from './shrink.js';
 import { reproduceCommand, traceBaseName } from './settings.js';
 import type { CampaignState } from './state.js';
 
@@ -44,23 +45,16 @@ export async function recordOutcome(state: CampaignState, outcome: CycleOutcome)
 
 /** Commits the failing cycle's files and adds its record to the index. */
 async function persistFailure(state: CampaignState, outcome: CycleOutcome): Promise<FailureRecord> {
-  const s = state.settings;
   const config = outcome.config;
   const temp = outcome.traceTemp;
   const saved = await commitTrace(state, outcome);
   const tracePath = saved.path;
   const reproduce = reproduceCommand(state.tools, config);
-  // A two-model finding is minimized once per signature, by the catalogue.
-  const finding = state.divergences.record(outcome, reproduce, tracePath);
   const eventsPath = keepEvents(state, outcome, tracePath);
   const implEvents = eventsPath ?? outcome.implementation?.eventsTemp;
-  let minimized: FailureRecord['minimized'];
-  if (s.minimize && state.tools.impl !== undefined && implEvents !== undefined) {
-    // An implementation's failure shrinks against the implementation, not our reducer.
-    minimized = await shrinkImplFailure(state, outcome, implEvents);
-  } else if (s.minimize && !finding && temp !== undefined && saved.error === undefined) {
-    minimized = await shrinkFailure(state, outcome, tracePath ?? temp);
-  }
+  const filed = fileFinding(state, outcome, reproduce, tracePath, implEvents);
+  const shrunk = await shrink(state, outcome, filed, saved.error === undefined ? (tracePath ?? temp) : undefined, implEvents);
+  if (filed !== undefined) state.divergences.fillExample(filed, shrunk?.witness);
   if (temp !== undefined && tracePath === null) rmSync(temp, { force: true });
   if (eventsPath === undefined && outcome.implementation?.eventsTemp !== undefined) rmSync(outcome.implementation.eventsTemp, { force: true });
   const stderrPaths = keepStderr(state, outcome, tracePath);
@@ -76,13 +70,58 @@ async function persistFailure(state: CampaignState, outcome: CycleOutcome): Prom
     trace_path: tracePath,
     ...(saved.digest === undefined ? {} : { trace_sha256: saved.digest.sha256, trace_bytes: saved.digest.bytes }),
     reproduce,
-    campaign_seed: s.plan.campaignSeed,
+    campaign_seed: state.settings.plan.campaignSeed,
     ...(outcome.replayFailure === undefined ? {} : { replay_failure: outcome.replayFailure }),
     ...implementationMembers(state, outcome, eventsPath),
-    ...(minimized === undefined ? {} : { minimized }),
+    ...(shrunk === undefined ? {} : { minimized: shrunk.record }),
+    ...(filed === undefined ? {} : { divergence: filed.divergence }),
+    tools: recordedTools(state),
   };
   state.store.add(record);
   return record;
+}
+
+/**
+ * Files the failure in the catalogue when both models can be asked about
+ * its failing step. The catalogue never costs a record: if it cannot read
+ * the finding back, the failure is recorded without a cause.
+ */
+function fileFinding(state: CampaignState, outcome: CycleOutcome, reproduce: string, tracePath: string | null, eventsFile: string | undefined): FiledFinding | undefined {
+  const s = state.settings;
+  // Our generator's cycles (in-process or as our bin) can be rendered again from their configuration.
+  const regenerable = s.generator === undefined && s.impl === undefined;
+  try {
+    return state.divergences.record({ outcome, reproduce, tracePath, traceFile: tracePath ?? outcome.traceTemp, eventsFile, regenerable });
+  } catch (err) {
+    state.settings.err.write(`replay-fuzz: cycle ${outcome.config.cycle}: no cause attributed (${(err as Error).message.split('\n')[0]})\n`);
+    return undefined;
+  }
+}
+
+/** `--minimize`, by the kind of failure (see shrink.ts). */
+async function shrink(state: CampaignState, outcome: CycleOutcome, filed: FiledFinding | undefined, trace: string | undefined, implEvents: string | undefined): Promise<Shrunk | undefined> {
+  if (!state.settings.minimize) return undefined;
+  // An implementation's failure shrinks against the implementation, not our reducer.
+  if (state.tools.impl !== undefined) return implEvents === undefined ? undefined : shrinkImplFailure(state, outcome, implEvents);
+  if (filed?.witness !== undefined && filed.divergence.class !== 'producer-bug') return shrinkDivergence(state, filed);
+  return trace === undefined ? undefined : shrinkFailure(state, outcome, trace);
+}
+
+const commandRecord = (c: Command): CommandRecord => ({ file: c.file, args: [...c.args] });
+
+/** What produced and judged this campaign's cycles (settings.ts resolves the commands). */
+export function recordedTools(state: CampaignState): RecordedTools {
+  const s = state.settings;
+  return {
+    engine: state.tools.external ? 'processes' : 'in-process',
+    profile: s.plan.profile,
+    model: s.model,
+    compare: s.mode,
+    require_image_invariant: s.requireInvariant,
+    generator: s.generator === undefined ? null : commandRecord(s.generator),
+    replayer: s.replayer === undefined ? null : commandRecord(s.replayer),
+    implementation: s.impl === undefined ? null : commandRecord(s.impl),
+  };
 }
 
 interface CommittedTrace {

@@ -5,7 +5,7 @@
  * ends with a report, also when interrupted.
  */
 import { prettyJson } from '../store/json-out.js';
-import { writeFileDurably } from '../store/durable.js';
+import { writeOutputFile } from '../outputs/run-outputs.js';
 import type { CampaignReport } from '../outputs/report.js';
 import { runCycles } from './cycles.js';
 import type { CampaignResult, FuzzSettings } from './settings.js';
@@ -29,14 +29,7 @@ export async function runCampaign(s: FuzzSettings): Promise<CampaignResult> {
 /** The write-outputs phase: the JSON report (the CLI writes the others from the result). */
 function writeCampaignOutputs(state: CampaignState, report: CampaignReport): CampaignResult {
   const s = state.settings;
-  let reportError: string | undefined;
-  if (s.reportPath !== undefined) {
-    try {
-      writeFileDurably(s.reportPath, prettyJson(report), state.io);
-    } catch (err) {
-      reportError = `cannot write the report ${s.reportPath}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`;
-    }
-  }
+  const reportError = s.reportPath === undefined ? undefined : writeOutputFile('the report', s.reportPath, () => prettyJson(report), state.io);
   const result = { report, failures: state.store.added, interrupted: s.signal.aborted, unrecorded: state.counters.unrecorded };
   return reportError === undefined ? result : { ...result, reportError };
 }

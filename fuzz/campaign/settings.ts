@@ -10,6 +10,7 @@ import { generatorArgs } from '../cycle/external.js';
 import { eventStreamArgs } from '../cycle/impl.js';
 import type { FileIo } from '../store/durable.js';
 import type { FailureRecord } from '../store/store.js';
+import type { CauseRegistry } from '../catalogue/registry.js';
 import type { CycleResult } from '../outputs/junit.js';
 import type { CampaignReport } from '../outputs/report.js';
 import type { CampaignPlan, CycleConfig } from '../plan/campaign.js';
@@ -39,6 +40,8 @@ export interface FuzzSettings {
   readonly mode: CompareMode;
   /** Model(s) of our checker, in-process or as the default replayer process. */
   readonly model: ModelChoice;
+  /** Known causes to name findings from (default: the built-in registry, divergences/known.json). */
+  readonly registry?: CauseRegistry;
   readonly reportPath?: string;
   readonly progress: 'bar' | 'lines';
   readonly argv: readonly string[];

@@ -9,10 +9,11 @@ import { ChildGroups } from '../cycle/child.js';
 import { CoverageSum } from '../cycle/coverage.js';
 import { createSlots, type CycleSlot } from '../cycle/pool.js';
 import { DivergenceRecorder } from '../catalogue/catalogue-run.js';
+import { loadCauseRegistry, type CauseRegistry } from '../catalogue/registry.js';
 import { ProgressBar } from '../outputs/progress.js';
 import { shardSize } from '../plan/campaign.js';
 import { REAL_IO, type FileIo } from '../store/durable.js';
-import { createScratch, removeScratch, removeStaleScratch, type Scratch } from '../store/scratch.js';
+import { createScratch, GroupRecords, removeScratch, removeStaleScratch, type Scratch } from '../store/scratch.js';
 import { FailureStore } from '../store/store.js';
 import { campaignTools, type CampaignTools, type FuzzSettings } from './settings.js';
 
@@ -42,6 +43,8 @@ export interface CampaignState {
   readonly needTrace: boolean;
   readonly coverage: CoverageSum;
   readonly divergences: DivergenceRecorder;
+  /** The known causes findings are named from (`--known-divergences`, else the built-in registry). */
+  readonly registry: CauseRegistry;
   readonly bar: ProgressBar | undefined;
   readonly startedAt: Date;
   readonly startNs: bigint;
@@ -69,11 +72,15 @@ export function openCampaign(s: FuzzSettings): CampaignState {
   }
   s.started?.();
   const total = shardSize(s.plan);
+  const registry = s.registry ?? loadCauseRegistry();
+  const groups = s.groups ?? new ChildGroups();
+  // Should this driver be killed, the next one ends the tools it left running.
+  groups.keepJournal(new GroupRecords(scratch.dir));
   return {
     settings: s,
     tools,
     io,
-    groups: s.groups ?? new ChildGroups(),
+    groups,
     store,
     scratch,
     // External cycles use a slot only as a turn (its worker never starts).
@@ -82,7 +89,8 @@ export function openCampaign(s: FuzzSettings): CampaignState {
     tempDir: s.saveDir ?? scratch.dir,
     needTrace: s.saveDir !== undefined || s.minimize,
     coverage: new CoverageSum(),
-    divergences: new DivergenceRecorder({ minimize: s.minimize, minimizeBudget: s.minimizeBudget }),
+    divergences: new DivergenceRecorder(registry, s.mode),
+    registry,
     bar: s.progress === 'bar' ? new ProgressBar(s.err, total) : undefined,
     startedAt: new Date(),
     startNs: process.hrtime.bigint(),
@@ -96,6 +104,7 @@ export function openCampaign(s: FuzzSettings): CampaignState {
 export async function closeCampaign(state: CampaignState): Promise<void> {
   state.bar?.finish();
   await Promise.all(state.slots.map((slot) => slot.close()));
+  state.groups.keepJournal(undefined);
   removeScratch(state.scratch);
   state.store.close();
 }

@@ -2,12 +2,14 @@
 import { showCommand } from '../plan/command.js';
 import { runMeta } from '../outputs/meta.js';
 import { REPORT_FORMAT, type CampaignReport } from '../outputs/report.js';
+import { newCauseCount } from '../catalogue/catalogue.js';
 import { elapsed, type CampaignState } from './state.js';
 
 export function summarizeCampaign(state: CampaignState): CampaignReport {
   const s = state.settings;
   const { done, passed, events, unrecorded } = state.counters;
   const duration = elapsed(state);
+  const divergences = state.divergences.entries();
   return {
     tool: 'replay-fuzz',
     format: REPORT_FORMAT,
@@ -25,7 +27,8 @@ export function summarizeCampaign(state: CampaignState): CampaignReport {
     cycles_per_second: duration > 0 ? done / duration : 0,
     failures: state.store.added,
     coverage: state.coverage.result(),
-    ...(s.model === 'both' ? { divergences: state.divergences.entries() } : {}),
+    // Under --model both, or whenever a finding was filed (an external checker's, an implementation's).
+    ...(s.model === 'both' || divergences.length > 0 ? { divergences, new_causes: newCauseCount(divergences) } : {}),
   };
 }
 

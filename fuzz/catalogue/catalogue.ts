@@ -1,8 +1,10 @@
 /**
- * The divergence catalogue of `replay-fuzz --model both`: every finding
- * gets a signature naming its cause (which models disagree, the event, the
- * comparison stage and the fields that differ), findings are counted per
- * signature, and the first example of each is kept (minimized when asked).
+ * The divergence catalogue: every finding of a campaign (a failing step
+ * both models were asked about) filed under its cause, a registry id or
+ * `unknown` (attribute.ts), and within the cause under its signature: who
+ * disagrees, the event and the state it arrived in, the stage and the
+ * fields that differ. Counts are kept per signature and cause, and the
+ * earliest cycle of each keeps its example (minimized when asked).
  *
  * A raw diff lists every path that differs, most of them consequences: a
  * peer report Lean stores and C++ drops changes the peer map, the responded
@@ -23,32 +25,82 @@ export interface DivergenceFinding {
   readonly event: string;
   readonly stage: string;
   readonly fields: readonly string[];
-  /** Why the step's event image is ill-formed, when it is (its `ill_formed` member). */
+  /** Input defects of the step's event that the finding depends on (its `ill_formed` tags whose repair changes it). */
   readonly illFormed: readonly string[];
+}
+
+/** The first differing step of an example, as each model writes it. */
+export interface StepDiff {
+  readonly step: number;
+  readonly event: string;
+  readonly from_state: string;
+  /** Compact JSON of the C++ port's step (`to_state`, `after`, `after_checks`, `effects`). */
+  readonly cpp: string;
+  /** The same members as the Lean mirror writes them. */
+  readonly lean: string;
+  /** The paths that differ (lists compared in order). */
+  readonly paths: readonly string[];
 }
 
 export interface DivergenceExample {
   readonly cycle: number;
   readonly seed: bigint;
-  /** Events in the example trace (after minimization, when it ran). */
+  /** Events in the example trace: the minimized witness's when minimized, else the cycle's trace's. */
   readonly events: number;
+  /** Events in the cycle's whole trace. */
   readonly original_events: number;
+  /** Reproduces the example: the minimized witness's check when there is one on disk, else the cycle's pipeline. */
   readonly reproduce: string;
   /** The example trace itself (JSONL), minimized when `--minimize` was given; null when too large. */
   readonly trace: string | null;
+  /** The failing cycle's saved trace, and the minimized witness beside it. */
   readonly trace_path: string | null;
+  readonly minimized_path?: string | null;
   readonly minimized: boolean;
+  readonly step_diff?: StepDiff;
 }
 
-export interface DivergenceEntry {
+export interface SignatureEntry {
   readonly signature: string;
   readonly count: number;
   readonly class: string;
   readonly event: string;
+  readonly from_state: string;
   readonly stage: string;
   readonly fields: readonly string[];
   readonly ill_formed: readonly string[];
+  /** Repairs that take the finding away or change it (attribute.ts), most specific first. */
+  readonly repairs: readonly string[];
   readonly example: DivergenceExample;
+}
+
+export interface DivergenceEntry {
+  /** A registry id, or `unknown`. */
+  readonly cause: string;
+  readonly known: boolean;
+  /** The registry's one-line description and docs link (null for unknown causes). */
+  readonly summary: string | null;
+  readonly docs: string | null;
+  readonly count: number;
+  /** The earliest example among its signatures. */
+  readonly example: DivergenceExample;
+  readonly signatures: readonly SignatureEntry[];
+}
+
+/** One finding as the catalogue files it. */
+export interface CataloguedFinding {
+  readonly cause: string;
+  readonly known: boolean;
+  readonly summary: string | null;
+  readonly docs: string | null;
+  readonly signature: string;
+  readonly class: string;
+  readonly event: string;
+  readonly fromState: string;
+  readonly stage: string;
+  readonly fields: readonly string[];
+  readonly illFormed: readonly string[];
+  readonly repairs: readonly string[];
 }
 
 /** Recomputed from the peer and local reports on every refresh. */
@@ -106,6 +158,7 @@ const CLASS_SHORT: Readonly<Record<string, string>> = {
   'producer-bug': 'producer-bug',
 };
 
+/** `who disagrees | event | stage | fields [| ill-formed:tags]`; the event may carry its from-state (`PeerInfoReceived in Stray`). */
 export function signatureOf(f: DivergenceFinding): string {
   const parts = [CLASS_SHORT[f.class] ?? f.class, f.event, f.stage, f.fields.length > 0 ? f.fields.join(',') : '-'];
   if (f.illFormed.length > 0) parts.push(`ill-formed:${[...f.illFormed].sort().join('+')}`);
@@ -116,77 +169,108 @@ export function findingOf(c: ComparisonLike, illFormed: readonly string[]): Dive
   return { class: c.class, event: c.event ?? '-', stage: c.stage, fields: rootFields(c.stage, c.paths), illFormed };
 }
 
-/** Findings grouped by signature, each with its first example. */
+function signatureEntry(f: CataloguedFinding, example: DivergenceExample): SignatureEntry {
+  return { signature: f.signature, count: 1, class: f.class, event: f.event, from_state: f.fromState, stage: f.stage, fields: f.fields, ill_formed: f.illFormed, repairs: f.repairs, example };
+}
+
+/** Findings by cause, then by signature, each with its earliest example. */
 export class Catalogue {
-  private readonly bySignature = new Map<string, DivergenceEntry>();
+  private readonly byCause = new Map<string, { head: CataloguedFinding; signatures: Map<string, SignatureEntry> }>();
 
   /**
-   * Counts a finding. Returns true when its example becomes the signature's
-   * example (a new signature, or an earlier cycle than the one kept), so the
-   * caller fills in its trace; the earliest cycle wins whatever --jobs did.
+   * Counts a finding. Returns true when its example becomes its
+   * signature's example (a new signature, or an earlier cycle than the one
+   * kept), so the caller fills in the trace; the earliest cycle wins
+   * whatever --jobs did.
    */
-  add(finding: DivergenceFinding, example: DivergenceExample): boolean {
-    const signature = signatureOf(finding);
-    const had = this.bySignature.get(signature);
-    if (had !== undefined) {
-      const earlier = example.cycle < had.example.cycle;
-      this.bySignature.set(signature, { ...had, count: had.count + 1, example: earlier ? example : had.example });
-      return earlier;
+  add(f: CataloguedFinding, example: DivergenceExample): boolean {
+    let cause = this.byCause.get(f.cause);
+    if (cause === undefined) this.byCause.set(f.cause, (cause = { head: f, signatures: new Map() }));
+    const had = cause.signatures.get(f.signature);
+    if (had === undefined) {
+      cause.signatures.set(f.signature, signatureEntry(f, example));
+      return true;
     }
-    this.bySignature.set(signature, {
-      signature,
-      count: 1,
-      class: finding.class,
-      event: finding.event,
-      stage: finding.stage,
-      fields: finding.fields,
-      ill_formed: finding.illFormed,
-      example,
-    });
-    return true;
+    const earlier = example.cycle < had.example.cycle;
+    cause.signatures.set(f.signature, { ...had, count: had.count + 1, example: earlier ? example : had.example });
+    return earlier;
   }
 
-  /** Replaces the example of a signature (after minimization). */
-  setExample(signature: string, example: DivergenceExample): void {
-    const had = this.bySignature.get(signature);
-    if (had !== undefined && had.example.cycle === example.cycle) this.bySignature.set(signature, { ...had, example });
+  /** Replaces the example of a signature (once its trace is known or minimized). */
+  setExample(cause: string, signature: string, example: DivergenceExample): void {
+    const had = this.byCause.get(cause)?.signatures.get(signature);
+    if (had !== undefined && had.example.cycle === example.cycle) this.byCause.get(cause)!.signatures.set(signature, { ...had, example });
+  }
+
+  example(cause: string, signature: string): DivergenceExample | undefined {
+    return this.byCause.get(cause)?.signatures.get(signature)?.example;
   }
 
   entries(): DivergenceEntry[] {
-    return sortEntries([...this.bySignature.values()]);
+    return sortEntries([...this.byCause.values()].map(({ head, signatures }) => causeEntry(head, [...signatures.values()])));
   }
 }
 
+function causeEntry(head: Pick<CataloguedFinding, 'cause' | 'known' | 'summary' | 'docs'>, signatures: SignatureEntry[]): DivergenceEntry {
+  const sorted = signatures.sort((a, b) => b.count - a.count || a.signature.localeCompare(b.signature));
+  const example = sorted.reduce((best, s) => (s.example.cycle < best.cycle ? s.example : best), sorted[0]!.example);
+  return { cause: head.cause, known: head.known, summary: head.summary, docs: head.docs, count: sorted.reduce((n, s) => n + s.count, 0), example, signatures: sorted };
+}
+
 function sortEntries(entries: DivergenceEntry[]): DivergenceEntry[] {
-  return entries.sort((a, b) => b.count - a.count || a.signature.localeCompare(b.signature));
+  // Unknown causes first: they are what a reader has to act on.
+  return entries.sort((a, b) => Number(a.known) - Number(b.known) || b.count - a.count || a.cause.localeCompare(b.cause));
+}
+
+/** Distinct signatures filed under causes the registry does not know. */
+export function newCauseCount(entries: readonly DivergenceEntry[]): number {
+  return entries.filter((d) => !d.known).reduce((n, d) => n + d.signatures.length, 0);
+}
+
+/** A report entry of format 2 (one per signature, no cause) as a cause entry. */
+function asCauseEntry(d: DivergenceEntry | (SignatureEntry & { cause?: undefined })): DivergenceEntry {
+  if (d.cause !== undefined) return d as DivergenceEntry;
+  const s = d as SignatureEntry;
+  return { cause: 'unknown', known: false, summary: null, docs: null, count: s.count, example: s.example, signatures: [{ ...s, from_state: s.from_state ?? '?', repairs: s.repairs ?? [] }] };
 }
 
 /** Combines the catalogues of shards: counts add up, the earliest cycle's example wins. */
 export function mergeDivergences(lists: readonly (readonly DivergenceEntry[])[]): DivergenceEntry[] {
-  const out = new Map<string, DivergenceEntry>();
+  const byCause = new Map<string, { head: DivergenceEntry; signatures: Map<string, SignatureEntry> }>();
   for (const list of lists) {
-    for (const d of list) {
-      const had = out.get(d.signature);
-      if (had === undefined) out.set(d.signature, d);
-      else out.set(d.signature, { ...had, count: had.count + d.count, example: d.example.cycle < had.example.cycle ? d.example : had.example });
+    for (const raw of list) {
+      const d = asCauseEntry(raw);
+      let cause = byCause.get(d.cause);
+      if (cause === undefined) byCause.set(d.cause, (cause = { head: d, signatures: new Map() }));
+      for (const s of d.signatures) {
+        const had = cause.signatures.get(s.signature);
+        const count = Number(s.count);
+        if (had === undefined) cause.signatures.set(s.signature, { ...s, count });
+        else cause.signatures.set(s.signature, { ...had, count: had.count + count, example: s.example.cycle < had.example.cycle ? s.example : had.example });
+      }
     }
   }
-  return sortEntries([...out.values()]);
+  return sortEntries([...byCause.values()].map(({ head, signatures }) => causeEntry(head, [...signatures.values()])));
 }
 
-/** The end-of-campaign table: one line per signature. */
+function exampleLine(ex: DivergenceExample): string {
+  return `cycle ${ex.cycle} seed ${ex.seed}${ex.minimized ? `, minimized to ${ex.events} of ${ex.original_events} events` : `, ${ex.events} events`}`;
+}
+
+/** The end-of-campaign table: one block per cause, its signatures below it. */
 export function catalogueTable(entries: readonly DivergenceEntry[]): string {
   if (entries.length === 0) return 'divergences: none\n';
   const total = entries.reduce((n, d) => n + d.count, 0);
-  const lines = [`Divergence catalogue: ${entries.length} signature(s), ${total} finding(s)`];
-  const width = Math.min(90, Math.max(...entries.map((d) => d.signature.length)));
-  lines.push(`  ${'#'.padStart(3)}  ${'count'.padStart(5)}  ${'signature'.padEnd(width)}  example`);
+  const signatures = entries.reduce((n, d) => n + d.signatures.length, 0);
+  const known = entries.filter((d) => d.known).length;
+  const lines = [`Divergences by cause: ${entries.length} cause(s), ${known} known; ${total} finding(s) under ${signatures} signature(s); new: ${newCauseCount(entries)}`];
+  const width = Math.min(48, Math.max(...entries.map((d) => d.cause.length)));
+  lines.push(`  ${'#'.padStart(3)}  ${'count'.padStart(5)}  ${'cause'.padEnd(width)}  ${'known'.padEnd(5)}  example`);
   entries.forEach((d, i) => {
-    const ex = d.example;
-    const example = `cycle ${ex.cycle} seed ${ex.seed}${ex.minimized ? `, minimized to ${ex.events} of ${ex.original_events} events` : `, ${ex.events} events`}`;
-    lines.push(`  ${String(i + 1).padStart(3)}  ${String(d.count).padStart(5)}  ${d.signature.padEnd(width)}  ${example}`);
+    lines.push(`  ${String(i + 1).padStart(3)}  ${String(d.count).padStart(5)}  ${d.cause.padEnd(width)}  ${(d.known ? 'yes' : 'NEW').padEnd(5)}  ${exampleLine(d.example)}`);
+    for (const s of d.signatures) lines.push(`       ${String(s.count).padStart(5)}    ${s.signature}`);
   });
-  lines.push('  reproduce the first example of a signature:');
+  lines.push('  reproduce the example of a cause:');
   entries.forEach((d, i) => lines.push(`  ${String(i + 1).padStart(3)}  ${d.example.reproduce}`));
   return lines.join('\n') + '\n';
 }

@@ -11,7 +11,7 @@
 import { once } from 'node:events';
 import type { Writable } from 'node:stream';
 import { closeSync, openSync, rmSync } from 'node:fs';
-import { DEFAULT_MAX_LINE_BYTES, LineSplitter } from '../../replay/index.js';
+import { DEFAULT_MAX_LINE_BYTES, LineSplitter, traceLineKind } from '../../replay/index.js';
 import type { CycleConfig } from '../plan/campaign.js';
 import { CapturedStream } from './capture.js';
 import { startChild, type ChildEnd, type ChildGroups, type RunningChild } from './child.js';
@@ -40,6 +40,7 @@ export function generatorArgs(config: CycleConfig): string[] {
 }
 
 export function describeEnd(label: string, r: ChildEnd, timeoutMs: number): string | undefined {
+  if (r.heldOpen) return `${label} timed out after ${timeoutMs / 1000} s: it exited, but a process it left behind held its output open (cut off)`;
   if (r.timedOut) return `${label} timed out after ${timeoutMs / 1000} s and was killed`;
   if (r.canceled) return `${label} was stopped (interrupted)`;
   if (r.signal !== null) return `${label} was killed by ${r.signal}`;
@@ -122,9 +123,9 @@ class TraceTee {
     requireInvariant: boolean,
     private readonly io: FileIo,
   ) {
-    this.splitter = new LineSplitter((line) => {
-      if (line[0] === 0x7b && line[9] === 0x73 && line[10] === 0x74) {
-        this.steps++; // {"kind":"s(tep)
+    this.splitter = new LineSplitter((line, lineNo) => {
+      if (traceLineKind(line, lineNo) === 'step') {
+        this.steps++;
         this.coverage.feedLine(line);
       }
       if (requireInvariant && this.broken === undefined) this.broken = invariantBreak(line);

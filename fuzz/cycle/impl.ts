@@ -12,7 +12,7 @@
 import { once } from 'node:events';
 import { closeSync, openSync, rmSync } from 'node:fs';
 import type { Readable, Writable } from 'node:stream';
-import { DEFAULT_MAX_LINE_BYTES, LineSplitter } from '../../replay/index.js';
+import { DEFAULT_MAX_LINE_BYTES, LineSplitter, traceLineKind } from '../../replay/index.js';
 import type { CycleConfig } from '../plan/campaign.js';
 import { CapturedStream } from './capture.js';
 import { CoverageCollector } from './coverage.js';
@@ -47,19 +47,14 @@ export function eventsTemp(traceTemp: string): string {
   return traceTemp.replace(/\.jsonl$/, '.events.jsonl');
 }
 
-/** An event line of the stream (not blank, not the summary line). */
-export function isEventLine(line: Uint8Array): boolean {
-  let i = 0;
-  while (i < line.length && (line[i] === 0x20 || line[i] === 0x09 || line[i] === 0x0d)) i++;
-  if (i === line.length) return false;
-  return !Buffer.from(line.buffer, line.byteOffset + i, Math.min(7, line.length - i)).equals(Buffer.from('{"kind"'));
+/** An event line of the stream: an object without `kind`, read as the checker reads lines. */
+export function isEventLine(line: Uint8Array, lineNo?: number): boolean {
+  return traceLineKind(line, lineNo) === 'event';
 }
 
-const STEP_HEAD = Buffer.from('{"kind":"step"');
-
-/** A step line as written by a producer of compact traces (ours, the adapter, upstream). */
-export function isStepLine(line: Uint8Array): boolean {
-  return line.length >= STEP_HEAD.length && Buffer.from(line.buffer, line.byteOffset, STEP_HEAD.length).equals(STEP_HEAD);
+/** A step line, whatever its member order and whitespace (docs/protocol.md). */
+export function isStepLine(line: Uint8Array, lineNo?: number): boolean {
+  return traceLineKind(line, lineNo) === 'step';
 }
 
 /** A file the cycle keeps; writing it can fail (a full disk) without failing the cycle. */
@@ -160,13 +155,13 @@ export async function runImplCycle(config: CycleConfig, o: ImplOptions): Promise
   let events = 0;
   let steps = 0;
   let broken: InvariantBreak | undefined;
-  const eventLines = new LineSplitter((line) => {
-    if (isEventLine(line)) events++;
+  const eventLines = new LineSplitter((line, lineNo) => {
+    if (isEventLine(line, lineNo)) events++;
   }, DEFAULT_MAX_LINE_BYTES);
   // Coverage comes from the implementation's own steps, as for any external trace.
   const coverage = new CoverageCollector();
-  const stepLines = new LineSplitter((line) => {
-    if (isStepLine(line)) {
+  const stepLines = new LineSplitter((line, lineNo) => {
+    if (isStepLine(line, lineNo)) {
       steps++;
       coverage.feedLine(line);
     }

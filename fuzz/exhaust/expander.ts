@@ -11,12 +11,10 @@
  * state is replayed.
  */
 import type { FailureReport } from '../../replay/index.js';
-import type { WireEvent } from '../../tracegen/index.js';
-import type { DivergenceFinding } from '../catalogue/catalogue.js';
 import { CoverageSum, type Coverage } from '../cycle/coverage.js';
 import { Alphabet, type Letter } from './alphabet.js';
 import { FingerprintSet } from './fingerprint.js';
-import { createJudge, findingOfFailure, type Judge, type Judgement } from './judge.js';
+import { findingKey, findingOfFailure, type Finding } from './judge.js';
 import { inShard, type ShardChoice } from './shard.js';
 import { PairChecker, ROOT, type PairState, type TransitionOutcome } from './transition.js';
 import type { Scope } from './scope.js';
@@ -30,14 +28,16 @@ export interface ExpandTask {
   readonly count: number;
 }
 
-export interface DivergenceReport extends Judgement {
+export interface DivergenceReport {
   /** Which state of the chunk, and which event of its alphabet. */
   readonly node: number;
   readonly letter: number;
   /** Its place among the transitions checked from that state. */
   readonly rank: number;
-  readonly finding: DivergenceFinding;
-  /** The first divergence of its cause this expander met carries its witness. */
+  /** The finding and its key (judge.ts). */
+  readonly key: string;
+  readonly finding: Finding;
+  /** The first divergence of its key this expander met carries its witness. */
   readonly witness?: { readonly texts: readonly string[]; readonly failure: FailureReport };
 }
 
@@ -62,10 +62,9 @@ interface StackEntry {
 export class Expander {
   private readonly alphabet: Alphabet;
   private readonly checker = new PairChecker();
-  private readonly judge: Judge = createJudge();
   /** Fingerprints already reported, so a state goes back once per expander (the first time is the earliest). */
   private readonly reported = new FingerprintSet();
-  /** Causes whose witness this expander has sent. */
+  /** Finding keys whose witness this expander has sent. */
   private readonly witnessed = new Set<string>();
   private readonly stack: StackEntry[] = [{ index: -1, state: ROOT, letter: undefined, letters: undefined }];
 
@@ -105,14 +104,15 @@ export class Expander {
   }
 
   private divergence(node: number, index: number, rank: number, letter: Letter, outcome: Extract<TransitionOutcome, { kind: 'divergent' }>, depth: number): DivergenceReport {
-    const events: WireEvent[] = [];
-    for (let k = 1; k <= depth; k++) events.push(this.stack[k]!.letter!);
-    events.push(letter);
-    const judgement = this.judge(events, outcome.failure);
-    const report = { ...judgement, node, letter: index, rank, finding: findingOfFailure(events, outcome.failure) };
-    if (this.witnessed.has(judgement.cause)) return report;
-    this.witnessed.add(judgement.cause);
-    return { ...report, witness: { texts: events.map((e) => e.text), failure: outcome.failure.report } };
+    const finding = findingOfFailure(letter, outcome.failure, outcome.step.from);
+    const key = findingKey(finding);
+    const report = { node, letter: index, rank, key, finding };
+    if (this.witnessed.has(key)) return report;
+    this.witnessed.add(key);
+    const texts: string[] = [];
+    for (let k = 1; k <= depth; k++) texts.push(this.stack[k]!.letter!.text);
+    texts.push(letter.text);
+    return { ...report, witness: { texts, failure: outcome.failure.report } };
   }
 
   /** The state at the end of the path, rebuilding only what the stack does not hold. */

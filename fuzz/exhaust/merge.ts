@@ -13,7 +13,7 @@
  * sequence more than once.
  */
 import { mergeCoverage } from '../cycle/coverage.js';
-import type { DivergenceEntry } from '../catalogue/catalogue.js';
+import { newCauseCount, type DivergenceEntry, type DivergenceExample } from '../catalogue/catalogue.js';
 import { parseShard } from '../plan/campaign.js';
 import { clip, type FailureRecord } from '../store/store.js';
 import type { CampaignReport } from '../outputs/report.js';
@@ -91,24 +91,37 @@ function checkParts(reports: readonly ExhaustReport[]): { problems: string[]; ga
   return { problems: [...new Set(problems)], gaps, count };
 }
 
+/** The shorter of two examples (the earlier one on a tie). */
+const shorter = (a: DivergenceExample, b: DivergenceExample): DivergenceExample => (b.events < a.events ? b : a);
+
+/** One cause's entries from several shards: counts summed, per signature too, the shortest witness kept. */
+function mergeEntry(a: DivergenceEntry, b: DivergenceEntry): DivergenceEntry {
+  const signatures = new Map(a.signatures.map((s) => [s.signature, s]));
+  for (const s of b.signatures) {
+    const had = signatures.get(s.signature);
+    signatures.set(s.signature, had === undefined ? s : { ...had, count: had.count + s.count, example: shorter(had.example, s.example) });
+  }
+  return { ...a, count: a.count + b.count, example: shorter(a.example, b.example), signatures: [...signatures.values()] };
+}
+
 /** Per cause: counts summed, the shortest witness kept (the lower shard on a tie). */
 function mergeCauses(reports: readonly ExhaustReport[]): { causes: ExhaustCause[]; divergences: DivergenceEntry[]; failures: FailureRecord[] } {
-  const byCause = new Map<string, { cause: ExhaustCause; entry: DivergenceEntry | undefined; failure: FailureRecord | undefined; count: number }>();
+  const causes = new Map<string, ExhaustCause>();
+  const entries = new Map<string, DivergenceEntry>();
   for (const r of reports) {
-    r.exhaust.causes.forEach((c) => {
-      const entry = r.divergences?.find((d) => ((d as { cause?: string }).cause ?? d.signature) === c.cause);
-      const failure = r.failures.find((f) => f.trace_path !== null && f.trace_path === c.witness);
-      const had = byCause.get(c.cause);
-      if (had === undefined || c.events < had.cause.events) byCause.set(c.cause, { cause: c, entry, failure, count: (had?.count ?? 0) + c.count });
-      else had.count += c.count;
-    });
+    for (const c of r.exhaust.causes) {
+      const had = causes.get(c.cause);
+      causes.set(c.cause, had === undefined ? c : { ...(c.events < had.events ? c : had), count: had.count + c.count });
+    }
+    for (const d of r.divergences ?? []) {
+      const had = entries.get(d.cause);
+      entries.set(d.cause, had === undefined ? d : mergeEntry(had, d));
+    }
   }
-  const merged = [...byCause.values()].sort((a, b) => a.cause.events - b.cause.events || b.count - a.count || a.cause.cause.localeCompare(b.cause.cause));
-  return {
-    causes: merged.map((m) => ({ ...m.cause, count: m.count })),
-    divergences: merged.flatMap((m) => (m.entry === undefined ? [] : [{ ...m.entry, count: m.count }])),
-    failures: merged.flatMap((m) => (m.failure === undefined ? [] : [m.failure])),
-  };
+  const order = (a: ExhaustCause, b: ExhaustCause) => Number(a.known) - Number(b.known) || a.events - b.events || b.count - a.count || a.cause.localeCompare(b.cause);
+  const merged = [...causes.values()].sort(order);
+  const failures = reports.flatMap((r) => r.failures).filter((f) => merged.some((c) => c.witness !== null && c.witness === f.trace_path));
+  return { causes: merged, divergences: merged.flatMap((c) => (entries.has(c.cause) ? [entries.get(c.cause)!] : [])), failures };
 }
 
 export function mergeExhaustReports(reports: readonly ExhaustReport[]): ExhaustMerge {
@@ -161,6 +174,7 @@ export function mergeExhaustReports(reports: readonly ExhaustReport[]): ExhaustM
     failures,
     coverage: mergeCoverage(reports.map((r) => r.coverage)),
     divergences,
+    new_causes: newCauseCount(divergences),
     shards: reports.map((r) => r.exhaust.shard).sort(),
     complete,
     exhaust,

@@ -13,16 +13,15 @@
  */
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { decodeEvent, parseJson, ReplayFailure, replayText, type FailureReport } from '../../replay/index.js';
-import { wireEventsTraceText, type WireEvent } from '../../tracegen/index.js';
-import { signatureOf, type DivergenceEntry } from '../catalogue/catalogue.js';
+import { ReplayFailure, replayText } from '../../replay/index.js';
+import { wireEventsTraceText } from '../../tracegen/index.js';
+import { newCauseCount, type DivergenceEntry, type DivergenceExample, type SignatureEntry } from '../catalogue/catalogue.js';
 import { REPORT_FORMAT, type CampaignReport } from '../outputs/report.js';
 import type { RunMeta } from '../outputs/meta.js';
 import { sha256, writeFileDurably } from '../store/durable.js';
 import type { FailureRecord } from '../store/store.js';
-import { findingOf } from '../catalogue/catalogue.js';
-import { illFormedTags } from '../cycle/outcome.js';
-import type { CauseRecord, SearchResult, StopReason } from './search.js';
+import { findingKey, findingOfFailure, witnessEvents } from './judge.js';
+import type { CauseRecord, KeyRecord, SearchResult, StopReason } from './search.js';
 import { scopeJson, type Scope } from './scope.js';
 
 /** One line per cause in the `exhaust` section. */
@@ -82,11 +81,6 @@ export interface ReportContext {
 /** Example traces larger than this are referenced by path only (as in campaign reports). */
 const MAX_INLINE_TRACE = 256 * 1024;
 
-/** The events of a witness, read back from their texts as the C++ decoder reads them. */
-export function witnessEvents(texts: readonly string[]): WireEvent[] {
-  return texts.map((text) => ({ event: decodeEvent(parseJson(text)), text }));
-}
-
 export function witnessText(texts: readonly string[]): string {
   return wireEventsTraceText(witnessEvents(texts), 0n);
 }
@@ -96,37 +90,42 @@ function slug(text: string): string {
 }
 
 /**
- * Writes a cause's witness into `dir` durably and returns its path, after
- * checking that `peering-replay-ts --model both` fails it at its last step
- * with the same signature.
+ * Writes a cause's witness (its first key's) into `dir` durably and returns
+ * its path, after checking that `peering-replay-ts --model both` fails it at
+ * its last step with the same finding.
  */
 export function writeWitness(dir: string, record: CauseRecord): string {
-  const text = witnessText(record.texts);
-  const problem = witnessProblem(text, record);
+  const text = witnessText(record.first.texts);
+  const problem = witnessProblem(text, record.first);
   if (problem !== undefined) throw new Error(`exhaust: the witness of ${record.cause} does not reproduce: ${problem}`);
   mkdirSync(dir, { recursive: true });
-  const path = join(dir, `${slug(record.cause)}-${sha256(Buffer.from(text)).slice(0, 8)}.jsonl`);
+  const path = join(dir, `${slug(record.cause === 'unknown' ? record.first.judgement.signature : record.cause)}-${sha256(Buffer.from(text)).slice(0, 8)}.jsonl`);
   writeFileDurably(path, text);
   return path;
 }
 
-function witnessProblem(text: string, record: CauseRecord): string | undefined {
+const FROM_STATE = /"from_state":"(\w+)"/;
+
+function witnessProblem(text: string, first: KeyRecord): string | undefined {
   try {
     replayText(text, { model: 'both' });
     return 'both models accept it';
   } catch (err) {
     if (!(err instanceof ReplayFailure)) throw err;
-    const c = err.report.comparison;
-    if (err.report.line !== record.events) return `it fails at line ${err.report.line}, not at its last step ${record.events}`;
-    if (c === undefined) return err.report.message;
-    const signature = signatureOf(findingOf(c, illFormedTags(record.texts[record.texts.length - 1]!)));
-    return signature === record.signature ? undefined : `it shows ${signature}`;
+    if (err.report.line !== first.events) return `it fails at line ${err.report.line}, not at its last step ${first.events}`;
+    const line = text.split('\n')[first.events - 1] ?? '';
+    const events = witnessEvents(first.texts);
+    const key = findingKey(findingOfFailure(events[events.length - 1]!, err, FROM_STATE.exec(line)?.[1] ?? '?'));
+    return key === first.key ? undefined : `it shows ${key}`;
   }
 }
 
+const reproduceCommand = (path: string | null): string => (path === null ? 'the witness was not written' : `peering-replay-ts --model both ${path}`);
+
 function failureRecord(record: CauseRecord, path: string | null, text: string): FailureRecord {
+  const first = record.first;
   return {
-    config: { cycle: record.ordinal, profile: 'explore', seed: 0n, event: record.events },
+    config: { cycle: first.ordinal, profile: 'explore', seed: 0n, event: first.events },
     cross_validate_returncode: 0,
     replayer_returncode: 1,
     cross_validate_stderr: '',
@@ -137,50 +136,72 @@ function failureRecord(record: CauseRecord, path: string | null, text: string): 
     trace_bytes: Buffer.byteLength(text),
     reproduce: reproduceCommand(path),
     campaign_seed: 0n,
-    replay_failure: record.failure as FailureReport,
+    replay_failure: first.failure,
+    divergence: { cause: record.cause, known: record.known, signature: first.judgement.signature, class: first.finding.class, step: first.events - 1 },
   };
 }
 
-const reproduceCommand = (path: string | null): string => (path === null ? 'the witness was not written' : `peering-replay-ts --model both ${path}`);
-
-function divergenceEntry(record: CauseRecord, path: string | null, text: string): DivergenceEntry & { cause: string; known: boolean } {
-  const f = record.finding;
+function example(key: KeyRecord, path: string | null): DivergenceExample {
+  const text = witnessText(key.texts);
   return {
-    signature: record.signature,
-    cause: record.cause,
-    known: record.known,
-    count: record.count,
-    class: f.class,
-    event: f.event,
-    stage: f.stage,
-    fields: f.fields,
-    ill_formed: f.illFormed,
-    example: {
-      cycle: record.ordinal,
-      seed: 0n,
-      events: record.events,
-      original_events: record.events,
-      reproduce: reproduceCommand(path),
-      trace: text.length <= MAX_INLINE_TRACE ? text : null,
-      trace_path: path,
-      minimized: false,
-    },
+    cycle: key.ordinal,
+    seed: 0n,
+    events: key.events,
+    original_events: key.events,
+    reproduce: path === null ? `a shortest witness of this signature, inline in "trace"` : reproduceCommand(path),
+    trace: text.length <= MAX_INLINE_TRACE ? text : null,
+    trace_path: path,
+    minimized: false,
   };
 }
 
-/** Causes in the order a reader wants: shortest witness first, then most frequent. */
+/** A cause's keys, grouped by the signature their attribution gave (causal tags only). */
+function signatureEntries(record: CauseRecord, path: string | null): SignatureEntry[] {
+  const bySignature = new Map<string, SignatureEntry>();
+  for (const k of record.keys) {
+    const had = bySignature.get(k.judgement.signature);
+    if (had !== undefined) {
+      bySignature.set(k.judgement.signature, { ...had, count: had.count + k.count });
+      continue;
+    }
+    const f = k.finding;
+    bySignature.set(k.judgement.signature, {
+      signature: k.judgement.signature,
+      count: k.count,
+      class: f.class,
+      event: f.event,
+      from_state: f.fromState,
+      stage: f.stage,
+      fields: f.fields,
+      ill_formed: k.judgement.tags,
+      repairs: k.judgement.repairs,
+      example: example(k, k === record.first ? path : null),
+    });
+  }
+  return [...bySignature.values()];
+}
+
+const causeCount = (c: CauseRecord): number => c.keys.reduce((n, k) => n + k.count, 0);
+
+function divergenceEntry(record: CauseRecord, path: string | null): DivergenceEntry {
+  const j = record.first.judgement;
+  return { cause: record.cause, known: record.known, summary: j.summary, docs: j.docs, count: causeCount(record), example: example(record.first, path), signatures: signatureEntries(record, path) };
+}
+
+/** Causes in the order a reader wants: new ones first, then the shortest witness, then the most frequent. */
 function orderedCauses(result: SearchResult): CauseRecord[] {
-  return [...result.causes].sort((a, b) => a.events - b.events || b.count - a.count || a.ordinal - b.ordinal);
+  return [...result.causes].sort((a, b) => Number(a.known) - Number(b.known) || a.first.events - b.first.events || causeCount(b) - causeCount(a) || a.first.ordinal - b.first.ordinal);
 }
 
 export function buildReport(result: SearchResult, ctx: ReportContext): ExhaustReport {
   const causes = orderedCauses(result);
-  const texts = new Map(causes.map((c) => [c.cause, witnessText(c.texts)]));
+  const texts = new Map(causes.map((c) => [c.cause, witnessText(c.first.texts)]));
   const path = (c: CauseRecord) => ctx.witnesses.get(c.cause) ?? null;
   const transitions = result.levels.reduce((n, l) => n + l.transitions, 0);
   const divergent = result.levels.reduce((n, l) => n + l.divergent, 0);
   const seconds = result.elapsedMs / 1000;
   const rate = (n: number) => (seconds > 0 ? n / seconds : 0);
+  const divergences = causes.map((c) => divergenceEntry(c, path(c)));
   return {
     tool: 'replay-fuzz',
     format: REPORT_FORMAT,
@@ -213,7 +234,8 @@ export function buildReport(result: SearchResult, ctx: ReportContext): ExhaustRe
     cycles_per_second: rate(transitions),
     failures: causes.map((c) => failureRecord(c, path(c), texts.get(c.cause)!)),
     coverage: { ...result.coverage, features: [], explore_traces: 0 },
-    divergences: causes.map((c) => divergenceEntry(c, path(c), texts.get(c.cause)!)),
+    divergences,
+    new_causes: newCauseCount(divergences),
     exhaust: exhaustSection(result, ctx, causes, rate),
   };
 }
@@ -237,7 +259,7 @@ function exhaustSection(result: SearchResult, ctx: ReportContext, causes: readon
     states_per_second: rate(states),
     transitions_per_second: rate(result.levels.reduce((n, l) => n + l.transitions, 0)),
     ...(ctx.cpuSeconds === undefined ? {} : { cpu_seconds: ctx.cpuSeconds }),
-    causes: causes.map((c) => ({ cause: c.cause, known: c.known, signature: c.signature, count: c.count, events: c.events, witness: ctx.witnesses.get(c.cause) ?? null })),
+    causes: causes.map((c) => ({ cause: c.cause, known: c.known, signature: c.first.judgement.signature, count: causeCount(c), events: c.first.events, witness: ctx.witnesses.get(c.cause) ?? null })),
     ...(result.fingerprints === undefined ? {} : { shard_states: packFingerprints(result.fingerprints) }),
   };
 }
@@ -261,7 +283,7 @@ export function verdictLine(r: ExhaustReport): string {
   const states = x.states.toLocaleString('en-US');
   const known = x.causes.filter((c) => c.known).length;
   const found = x.causes.length === 0 ? 'no divergence' : `${x.causes.length} cause${x.causes.length === 1 ? '' : 's'}, ${known === x.causes.length ? 'every one known' : known === 0 ? 'none known' : `${x.causes.length - known} new`}`;
-  const where = `scope ${String(x.scope.name)}${x.shard === '1/1' ? '' : `, shard ${x.shard}`}`;
+  const where = `scope ${String(x.scope.name)}${x.shard === '1/1' ? '' : x.shard.startsWith('merged') ? `, ${x.shard.replace(/\/\d+$/, '')} shards` : `, shard ${x.shard}`}`;
   if (x.complete) {
     const rest = x.causes.length === 0 ? 'no C++/Lean divergence within this scope' : 'no other C++/Lean divergence within this scope';
     return `depth ${x.depth}, ${where}: ${states} states, ${found}; ${rest}${x.shard === '1/1' || x.shard.startsWith('merged') ? '' : ' (this shard\'s part of it)'}.`;

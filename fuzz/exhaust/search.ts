@@ -11,10 +11,10 @@
  * index of its event in the parent's alphabet, and expanders rebuild it.
  */
 import type { FailureReport } from '../../replay/index.js';
-import type { DivergenceFinding } from '../catalogue/catalogue.js';
 import { CoverageSum, type Coverage } from '../cycle/coverage.js';
 import type { ChunkResult, DivergenceReport, ExpandTask } from './expander.js';
 import { FingerprintSet } from './fingerprint.js';
+import type { Finding, Judge, Judgement } from './judge.js';
 
 /** Where chunks are expanded: this thread, or a pool of workers. */
 export interface ChunkRunner {
@@ -34,12 +34,11 @@ export interface LevelStats {
   ms: number;
 }
 
-/** The first witness of a cause and how often the cause was met. */
-export interface CauseRecord {
-  readonly cause: string;
-  readonly known: boolean;
-  readonly signature: string;
-  readonly finding: DivergenceFinding;
+/** The divergences of one finding key: how many, the judgement of the first, and its witness (a shortest). */
+export interface KeyRecord {
+  readonly key: string;
+  readonly finding: Finding;
+  readonly judgement: Judgement;
   count: number;
   /** Events in the witness (its depth). */
   readonly events: number;
@@ -49,11 +48,21 @@ export interface CauseRecord {
   readonly failure: FailureReport;
 }
 
+/** A cause: its finding keys in the order met; its witness is its first key's. */
+export interface CauseRecord {
+  readonly cause: string;
+  readonly known: boolean;
+  readonly first: KeyRecord;
+  readonly keys: KeyRecord[];
+}
+
 export type StopReason = 'max-states' | 'time-budget' | 'interrupted';
 
 export interface SearchOptions {
   readonly depth: number;
   readonly runner: ChunkRunner;
+  /** Names the cause of the first divergence of each finding key (judge.ts). */
+  readonly judge: Judge;
   readonly maxStates?: number;
   readonly timeBudgetMs?: number;
   readonly signal?: AbortSignal;
@@ -84,6 +93,8 @@ export interface SearchResult {
   readonly complete: boolean;
   readonly stoppedBy?: StopReason;
   readonly causes: readonly CauseRecord[];
+  /** Every finding key met, in the order first met; each belongs to one cause. */
+  readonly keys: readonly KeyRecord[];
   readonly coverage: Coverage;
   readonly elapsedMs: number;
   /** With keepFingerprints: per state (depth >= 1) its fingerprint, depth and transitions checked from it (0 when not expanded). */
@@ -112,6 +123,7 @@ class SearchRun {
   private readonly levels: Level[] = [{ parents: [-1], letters: [-1], hi: [0], lo: [0], transitions: [] }];
   private readonly stats: LevelStats[] = [{ states: 1, transitions: 0, divergent: 0, ms: 0 }];
   private readonly causes = new Map<string, CauseRecord>();
+  private readonly keys = new Map<string, KeyRecord>();
   private readonly coverage = new CoverageSum();
   private readonly started = Date.now();
   private stoppedBy: StopReason | undefined;
@@ -224,15 +236,24 @@ class SearchRun {
     this.coverage.add(r.coverage);
   }
 
+  /** Counts a divergence under its key; the first of a key is judged, and the first of a cause announced. */
   private recordDivergence(v: DivergenceReport, d: number, ordinal: number): void {
-    const had = this.causes.get(v.cause);
+    const had = this.keys.get(v.key);
     if (had !== undefined) {
       had.count++;
       return;
     }
-    if (v.witness === undefined) throw new Error(`exhaust: the first divergence of cause ${v.cause} came without its witness`);
-    const record: CauseRecord = { cause: v.cause, known: v.known, signature: v.signature, finding: v.finding, count: 1, events: d + 1, ordinal, texts: v.witness.texts, failure: v.witness.failure };
-    this.causes.set(v.cause, record);
+    if (v.witness === undefined) throw new Error(`exhaust: the first divergence of ${v.key} came without its witness`);
+    const judgement = this.o.judge(v.witness.texts, v.finding);
+    const key: KeyRecord = { key: v.key, finding: v.finding, judgement, count: 1, events: d + 1, ordinal, texts: v.witness.texts, failure: v.witness.failure };
+    this.keys.set(v.key, key);
+    const cause = this.causes.get(judgement.cause);
+    if (cause !== undefined) {
+      cause.keys.push(key);
+      return;
+    }
+    const record: CauseRecord = { cause: judgement.cause, known: judgement.known, first: key, keys: [key] };
+    this.causes.set(judgement.cause, record);
     this.o.onCause?.(record);
   }
 
@@ -247,6 +268,7 @@ class SearchRun {
       complete,
       ...(this.stoppedBy === undefined ? {} : { stoppedBy: this.stoppedBy }),
       causes: [...this.causes.values()],
+      keys: [...this.keys.values()],
       coverage: this.coverage.result(),
       elapsedMs: Date.now() - this.started,
       ...(this.o.keepFingerprints ? { fingerprints: this.fingerprints() } : {}),

@@ -1,6 +1,6 @@
 /**
- * Shrinks the first example of a divergence signature to a minimal event
- * list that still shows the same signature (not merely some failure).
+ * Shrinks the events of a divergence finding to a minimal list that still
+ * shows the same divergence (not merely some failure).
  * Events keep their wire form, so ill-formed explore images survive; the
  * snapshots are rebuilt through the C++ port, as the generator makes them.
  */
@@ -34,33 +34,26 @@ export function extractWireEvents(text: string): WireTrace {
   return { events, seed };
 }
 
-export interface SignatureMinimizeResult {
-  readonly events: number;
+export interface WitnessMinimizeResult {
+  readonly events: readonly WireEvent[];
   readonly originalEvents: number;
   readonly runs: number;
   readonly complete: boolean;
-  readonly text: string;
 }
 
 /**
- * ddmin over the event list: `signatureOf(text)` names the divergence a
- * trace shows (undefined when it passes). Returns undefined when the rebuilt
- * full trace does not show `signature`.
+ * ddmin over the event list: `stillShows(events)` says whether a candidate
+ * still shows the divergence (the same one, not merely some failure).
+ * Returns undefined when the whole list does not show it.
  */
-export function minimizeToSignature(
-  trace: WireTrace,
-  signature: string,
-  signatureOf: (text: string) => string | undefined,
-  budget: number,
-): SignatureMinimizeResult | undefined {
+export function minimizeWitness(events: readonly WireEvent[], stillShows: (events: readonly WireEvent[]) => boolean, budget: number): WitnessMinimizeResult | undefined {
   let runs = 0;
-  const render = (events: readonly WireEvent[]) => wireEventsTraceText(events, trace.seed);
-  const test = (events: readonly WireEvent[]): boolean => {
+  const test = (candidate: readonly WireEvent[]): boolean => {
     runs++;
-    return signatureOf(render(events)) === signature;
+    return stillShows(candidate);
   };
-  if (!test(trace.events)) return undefined;
-  let current = trace.events;
+  if (!test(events)) return undefined;
+  let current = events;
   let granularity = 2;
   let complete = true;
   search: while (current.length >= 2) {
@@ -82,7 +75,12 @@ export function minimizeToSignature(
     if (granularity >= current.length) break;
     granularity = Math.min(current.length, granularity * 2);
   }
-  return { events: current.length, originalEvents: trace.events.length, runs, complete, text: render(current) };
+  return { events: current, originalEvents: events.length, runs, complete };
+}
+
+/** Renders a witness through the C++ port, its wire forms kept. */
+export function witnessText(trace: WireTrace): string {
+  return wireEventsTraceText(trace.events, trace.seed);
 }
 
 function split<T>(items: readonly T[], parts: number): T[][] {

@@ -9,9 +9,8 @@
  * Events are kept as the lines received, so wire forms survive shrinking.
  */
 import { readFileSync } from 'node:fs';
-import { isJsonObject, parseJson } from '../../replay/index.js';
+import { isJsonObject, parseJson, traceLineKind } from '../../replay/index.js';
 import type { Command } from '../plan/command.js';
-import { isEventLine, isStepLine } from '../cycle/impl.js';
 import { ddmin } from './minimize.js';
 import { invariantBreak, type CycleOutcome } from '../cycle/outcome.js';
 
@@ -24,15 +23,15 @@ export interface EventStream {
 export function readEventStream(path: string): EventStream {
   const lines: string[] = [];
   let seed = 0n;
-  for (const line of readFileSync(path, 'utf8').split('\n')) {
-    if (isEventLine(Buffer.from(line))) {
-      lines.push(line.trim());
-      continue;
-    }
-    if (line.trim() === '') continue;
-    const value = parseJson(line);
-    if (isJsonObject(value) && (typeof value.seed === 'number' || typeof value.seed === 'bigint')) seed = BigInt(value.seed);
-  }
+  readFileSync(path, 'utf8')
+    .split('\n')
+    .forEach((line, i) => {
+      const kind = traceLineKind(Buffer.from(line), i + 1);
+      if (kind === 'event') lines.push(line.trim());
+      if (kind !== 'summary') return;
+      const value = parseJson(line);
+      if (isJsonObject(value) && (typeof value.seed === 'number' || typeof value.seed === 'bigint')) seed = BigInt(value.seed);
+    });
   return { lines, seed };
 }
 
@@ -52,7 +51,9 @@ export interface ImplRunners {
 
 function countSteps(trace: string): number {
   let n = 0;
-  for (const line of trace.split('\n')) if (isStepLine(Buffer.from(line))) n++;
+  trace.split('\n').forEach((line, i) => {
+    if (traceLineKind(Buffer.from(line), i + 1) === 'step') n++;
+  });
   return n;
 }
 

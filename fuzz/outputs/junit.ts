@@ -2,7 +2,9 @@
  * `--junit FILE`: the campaign as JUnit XML, the format CI systems read
  * (GitLab, Jenkins, Azure, test-report actions). One <testsuite> per run,
  * one <testcase> per cycle that ran; a failing cycle carries a <failure>
- * whose type is its cause and whose text has the reproduce command. The
+ * whose type is its cause (the grouping of catalogue/causes.ts: a known or
+ * unknown divergence's cause, or the failure's kind) and whose text has
+ * the signature and the reproduce command. The
  * layout follows the Ant JUnit schema (see docs/reports.md).
  */
 import { hostname } from 'node:os';
@@ -10,6 +12,7 @@ import { failureCause } from '../catalogue/causes.js';
 import type { CycleConfig } from '../plan/campaign.js';
 import type { CampaignReport } from './report.js';
 import type { FailureRecord } from '../store/store.js';
+import { xmlAttr, xmlText } from './escape.js';
 
 /** One cycle as it ran. */
 export interface CycleResult {
@@ -18,25 +21,14 @@ export interface CycleResult {
   readonly seconds: number;
 }
 
-/** XML 1.0 forbids most control characters even when escaped. */
-function xmlText(text: string): string {
-  return text
-    .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]/g, '\ufffd')
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;');
-}
-
-function xmlAttr(text: string): string {
-  return xmlText(text).replace(/"/g, '&quot;').replace(/\n/g, '&#10;').replace(/\r/g, '&#13;').replace(/\t/g, '&#9;');
-}
-
 /** Ant's timestamps: local-free ISO 8601 without zone or fraction. */
 const antTimestamp = (iso: string): string => iso.replace(/\.\d+Z$|Z$/, '');
 const seconds = (s: number): string => (Number.isFinite(s) && s > 0 ? s.toFixed(3) : '0');
 
 function failureBody(f: FailureRecord): string {
-  const lines = [`reproduce: ${f.reproduce}`];
+  const lines = [`seed: ${f.config.seed}, events: ${f.config.event}`, `reproduce: ${f.reproduce}`];
+  if (f.divergence !== undefined) lines.unshift(`cause: ${f.divergence.cause} (${f.divergence.known ? 'known divergence' : 'not a known divergence'})`, `signature: ${f.divergence.signature}`);
+  if (f.minimized !== undefined && !('error' in f.minimized) && f.minimized.reproduce !== undefined) lines.push(`reproduce minimized: ${f.minimized.reproduce}`);
   if (f.trace_path !== null) lines.push(`trace: ${f.trace_path}`);
   if (f.failure_reason !== null) lines.push(`reason: ${f.failure_reason}`);
   if (f.replayer_stderr.trim() !== '') lines.push('replayer stderr:', f.replayer_stderr.trimEnd());
@@ -68,14 +60,15 @@ export function junitXml(report: CampaignReport, cycles: readonly CycleResult[],
     '<?xml version="1.0" encoding="UTF-8"?>',
     // The Ant schema gives <testsuites> no attributes; the counts live on <testsuite>.
     '<testsuites>',
-    `  <testsuite name="${xmlAttr(suiteName)}" package="peering-crossval" id="0" timestamp="${antTimestamp(report.started_at)}" hostname="${xmlAttr(host || 'localhost')}" tests="${cycles.length}" failures="${failed}" errors="0" time="${seconds(report.duration_s)}">`,
+    `  <testsuite name="${xmlAttr(suiteName)}" package="peering-crossval" id="0" timestamp="${xmlAttr(antTimestamp(report.started_at))}" hostname="${xmlAttr(host || 'localhost')}" tests="${cycles.length}" failures="${failed}" errors="0" time="${seconds(report.duration_s)}">`,
     '    <properties>',
     ...properties.map(([name, value]) => `      <property name="${xmlAttr(name)}" value="${xmlAttr(value)}"/>`),
     '    </properties>',
   ];
   const sorted = [...cycles].sort((a, b) => a.config.cycle - b.config.cycle);
   for (const r of sorted) {
-    const name = `cycle ${r.config.cycle} seed=${r.config.seed} events=${r.config.events}`;
+    // A name that stays the same from run to run, so a CI test view can follow a cycle's history; the seed is in the failure.
+    const name = `cycle ${r.config.cycle}`;
     const head = `    <testcase name="${xmlAttr(name)}" classname="replay-fuzz.${xmlAttr(r.config.profile)}" time="${seconds(r.seconds)}"`;
     const record = byCycle.get(r.config.cycle);
     if (r.ok) {

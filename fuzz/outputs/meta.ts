@@ -25,6 +25,14 @@ function gitCommit(root: string | undefined): string | null {
   }
 }
 
+/** The toolkit's repository (package.json), for links to its documentation. */
+const REPOSITORY = 'https://github.com/peering-crossval/peering-crossval';
+
+/** A registry docs reference (`docs/divergences.md#id`) as a link into the toolkit's repository; http(s) URLs stay as they are, nothing else becomes a scheme. */
+export function docsUrl(docs: string): string {
+  return /^https?:\/\//i.test(docs) ? docs : `${REPOSITORY}/blob/main/${docs.replace(/^[/\\]+/, '').replace(/^[a-z][a-z0-9+.-]*:/i, '')}`;
+}
+
 export function runMeta(): RunMeta {
   return { tool_version: packageVersion(), node_version: process.version, git_commit: gitCommit(packageRoot()) };
 }

@@ -4,8 +4,8 @@
  * upstream takes it), and arguments come from a repeatable `--NAME-arg`
  * option. Run without a shell.
  */
-import { accessSync, constants, statSync } from 'node:fs';
-import { delimiter, isAbsolute, join, resolve } from 'node:path';
+import { accessSync, constants, realpathSync, statSync } from 'node:fs';
+import { delimiter, isAbsolute, join, relative, resolve, sep } from 'node:path';
 
 export interface Command {
   readonly file: string;
@@ -45,7 +45,45 @@ export function resolveCommand(path: string, args: readonly string[], label: str
   return { file: path, args };
 }
 
-/** Shell-quoted rendering, for reproduce commands in reports. */
-export function showCommand(c: Command, extra: readonly string[] = []): string {
-  return [c.file, ...c.args, ...extra].map((w) => (/^[\w./=:@%+-]+$/.test(w) ? w : `'${w.replace(/'/g, `'\\''`)}'`)).join(' ');
+/**
+ * How a word of a command reads from `cwd`: a path under it relative to it
+ * (`./` first when it would otherwise be looked up on PATH), and this
+ * process's own node as `node` when that is the node on PATH. Anything else
+ * stays as it is.
+ */
+export function displayWord(word: string, cwd: string): string {
+  if (word === process.execPath && nodeOnPath() === process.execPath) return 'node';
+  if (!isAbsolute(word)) return word;
+  const rel = relative(cwd, word);
+  if (rel === '' || rel.startsWith('..') || isAbsolute(rel)) return word;
+  return rel.includes(sep) ? rel : `.${sep}${rel}`;
+}
+
+let pathNode: string | null | undefined;
+/** The first `node` on PATH, resolved through links, or null (looked up once). */
+function nodeOnPath(): string | null {
+  if (pathNode !== undefined) return pathNode;
+  pathNode = null;
+  for (const dir of (process.env.PATH ?? '').split(delimiter)) {
+    if (dir === '' || !isExecutableFile(join(dir, 'node'))) continue;
+    try {
+      pathNode = realpathSync(join(dir, 'node')) === realpathSync(process.execPath) ? process.execPath : null;
+    } catch {
+      pathNode = null;
+    }
+    break;
+  }
+  return pathNode;
+}
+
+/**
+ * Shell-quoted rendering, for reproduce commands in reports: paths under
+ * `cwd` (the directory the campaign runs in) relative to it, so a command
+ * reads the same on any machine that has the same checkout layout.
+ */
+export function showCommand(c: Command, extra: readonly string[] = [], cwd: string = process.cwd()): string {
+  return [c.file, ...c.args, ...extra]
+    .map((w) => displayWord(w, cwd))
+    .map((w) => (/^[\w./=:@%+-]+$/.test(w) ? w : `'${w.replace(/'/g, `'\\''`)}'`))
+    .join(' ');
 }

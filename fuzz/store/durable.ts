@@ -6,7 +6,7 @@
  * results; a write that fails (a full disk) removes its temporary.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { closeSync, fsyncSync, lstatSync, openSync, readdirSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, fstatSync, fsyncSync, ftruncateSync, lstatSync, openSync, readdirSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 
 export const TEMP_PREFIX = '.tmp-';
@@ -27,8 +27,12 @@ export const REAL_IO: FileIo = {
   renameSync,
 };
 
-/** Our temporary names: `.tmp-` + 12 hex digits + `-` + the final name. */
-const OWN_TEMP = /^\.tmp-[0-9a-f]{12}-(failures\.json|failure-cycle-\d+-seed-\d+(-\d+)?(\.min\.jsonl|\.jsonl|\.(replayer|cross-validate)-stderr\.txt))$/;
+/**
+ * Our temporary names: `.tmp-` + 12 hex digits + `-` + the final name: the
+ * index, or a failure's trace, event stream (`--impl`), minimized trace and
+ * stream, or a tool's stderr.
+ */
+const OWN_TEMP = /^\.tmp-[0-9a-f]{12}-(failures\.json|failure-cycle-\d+-seed-\d+(-\d+)?((\.min)?(\.events)?\.jsonl|\.(replayer|cross-validate|implementation)-stderr\.txt))$/;
 
 export function isOwnTemp(name: string): boolean {
   return OWN_TEMP.test(name);
@@ -87,6 +91,36 @@ export function writeFileDurably(path: string, data: string | Uint8Array, io: Fi
     throw err;
   }
   fsyncDir(dirname(path), io);
+}
+
+/**
+ * Appends `data` to a file another program owns (a CI step summary), so it
+ * cannot be written to a temporary and renamed: written and fsynced in
+ * place, and on failure (a full disk) cut back to its old length, so a
+ * reader never sees half a section.
+ */
+export function appendFileDurably(path: string, data: string, io: FileIo = REAL_IO): void {
+  const fd = openSync(path, 'a');
+  try {
+    const before = fstatSync(fd).size;
+    try {
+      writeAll(fd, Buffer.from(data), io);
+      io.fsyncSync(fd);
+    } catch (err) {
+      cutBack(fd, before);
+      throw err;
+    }
+  } finally {
+    closeSync(fd);
+  }
+}
+
+function cutBack(fd: number, size: number): void {
+  try {
+    ftruncateSync(fd, size);
+  } catch {
+    /* not a regular file (a device, a pipe): there is nothing to cut */
+  }
 }
 
 /**

@@ -15,7 +15,7 @@ import { randomBytes } from 'node:crypto';
 import { linkSync, lstatSync, readdirSync, readFileSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { hostname } from 'node:os';
-import { parseJsonWithFractions } from '../../replay/index.js';
+import { parseJsonWithFractions } from '../../replay/input/json-lossless.js';
 
 /** Who holds a lock. `start` and `boot` are absent where /proc is not available. */
 export interface LockOwner {
@@ -59,7 +59,7 @@ export function processStartTicks(pid: number): string | undefined {
   return fields[19];
 }
 
-function bootId(): string | undefined {
+export function bootId(): string | undefined {
   return readOptional('/proc/sys/kernel/random/boot_id')?.trim();
 }
 
@@ -125,6 +125,19 @@ export const ownerAlive: OwnerCheck = (owner, seen) => {
   const cmdline = readOptional(`/proc/${owner.pid}/cmdline`);
   return cmdline === undefined || cmdline.includes('replay-fuzz');
 };
+
+/**
+ * Is `owner` provably a process running now, the very one recorded: same
+ * host and boot, a start time on record and the same start time now? The
+ * strict form of `ownerAlive`, for deciding to kill, where a doubt must
+ * mean no.
+ */
+export function sameProcess(owner: LockOwner | undefined): boolean {
+  if (owner?.start === undefined || owner.host !== hostname()) return false;
+  const boot = bootId();
+  if (owner.boot !== boot) return false;
+  return pidExists(owner.pid) && processStartTicks(owner.pid) === owner.start;
+}
 
 export function describeOwner(owner: LockOwner | undefined): string {
   if (owner === undefined) return 'unknown owner';

@@ -22,6 +22,42 @@ export interface MinimizedRecord {
   readonly original_events: number;
   readonly checker_runs: number;
   readonly complete: boolean;
+  /** Checks the minimized case with the campaign's checker (and implementation). */
+  readonly reproduce?: string;
+}
+
+/** A command as it ran: the program and its arguments. */
+export interface CommandRecord {
+  readonly file: string;
+  readonly args: readonly string[];
+}
+
+/**
+ * What produced a failure and what judged it, so `replay-fuzz rerun` can
+ * run exactly that again. A null command is ours (the generator or checker
+ * of this toolkit, in-process or as our own bin).
+ */
+export interface RecordedTools {
+  /** `in-process`: worker threads; `processes`: every tool its own process. */
+  readonly engine: 'in-process' | 'processes';
+  readonly profile: string;
+  /** Our checker's model(s), when ours judged (in-process or our bin). */
+  readonly model: string;
+  readonly compare: 'lean' | 'strict';
+  readonly require_image_invariant: boolean;
+  readonly generator: CommandRecord | null;
+  readonly replayer: CommandRecord | null;
+  readonly implementation: CommandRecord | null;
+}
+
+/** What the catalogue made of a failure whose failing step both models were asked about. */
+export interface DivergenceRecord {
+  /** A registry id, or `unknown`. */
+  readonly cause: string;
+  readonly known: boolean;
+  readonly signature: string;
+  readonly class: string;
+  readonly step: number;
 }
 
 /** Upstream's record fields, plus what makes a failure reproducible and checkable. */
@@ -48,6 +84,10 @@ export interface FailureRecord {
   readonly implementation_stderr_path?: string;
   readonly events_path?: string;
   readonly minimized?: MinimizedRecord | { readonly error: string };
+  /** The finding's cause, when the two models could be asked about its failing step. */
+  readonly divergence?: DivergenceRecord;
+  /** What produced and judged it (absent in records written before rerun was faithful). */
+  readonly tools?: RecordedTools;
 }
 
 export const INDEX_NAME = 'failures.json';

@@ -19,11 +19,18 @@ function verdictOf(model: string, failure: ReplayFailure | undefined): ModelVerd
   return { model, ok: false, kind: r.kind, stage: r.stage, message: r.message, diff: r.diff };
 }
 
+/** Both failed: the producer; one reader refused the line: a reading difference; else the model that failed disagrees. */
+function classOf(lean: ReplayFailure | undefined, cpp: ReplayFailure | undefined): ComparisonClass {
+  if (lean !== undefined && cpp !== undefined) return 'producer-bug';
+  if ((lean ?? cpp)!.report.kind === 'malformed') return 'reader-difference';
+  return lean !== undefined ? 'cpp-lean-divergence' : 'lean-cpp-divergence';
+}
+
 /** Classifies the first failure from the verdicts of lean and cpp. */
 export function comparisonOf(failures: ReadonlyMap<ModelName, ReplayFailure | undefined>): ModelComparison {
   const lean = failures.get('lean');
   const cpp = failures.get('cpp');
-  const cls: ComparisonClass = lean !== undefined && cpp !== undefined ? 'producer-bug' : lean !== undefined ? 'cpp-lean-divergence' : 'lean-cpp-divergence';
+  const cls = classOf(lean, cpp);
   const first = (lean ?? cpp)!.report;
   const verdicts: Record<string, ModelVerdict> = {};
   const paths = new Set<string>();
@@ -50,6 +57,7 @@ const CLASS_TEXT: Record<ComparisonClass, string> = {
   'producer-bug': 'the trace differs from both models (producer bug)',
   'cpp-lean-divergence': 'the trace follows the C++ model and the Lean model disagrees (C++/Lean divergence)',
   'lean-cpp-divergence': 'the trace follows the Lean model and the C++ model disagrees (C++/Lean divergence)',
+  'reader-difference': 'one model reads the line and the other rejects it as malformed (a difference in reading, not between the models)',
 };
 
 export class BothChecker implements LineChecker {

@@ -15,7 +15,7 @@ import { Worker } from 'node:worker_threads';
 import { triage } from './both-checker.js';
 import { newChunkRing, RingWriter, type ChunkRing } from '../input/chunk-ring.js';
 import type { ReplayStats } from '../check/checker.js';
-import { malformed, ReplayFailure, type FailureReport, type ReplayProgress } from '../verdict/failure.js';
+import { CheckerCrash, malformed, ReplayFailure, type FailureReport, type ReplayProgress } from '../verdict/failure.js';
 import { DEFAULT_MAX_LINE_BYTES } from '../input/line-reader.js';
 import type { ModelName } from './model.js';
 import { ModelRun, type ModelEnd } from './model-run.js';
@@ -92,6 +92,13 @@ const WORKER_URL = new URL('./both-worker.js', import.meta.url);
 export interface ParallelBothOptions {
   readonly mode?: CompareMode;
   readonly maxLineBytes?: number;
+  /** A heap limit for the Lean thread, in MB (V8's default, or --max-old-space-size, when absent). */
+  readonly leanHeapMb?: number;
+}
+
+/** Why the Lean thread ended without a verdict. */
+function threadDied(why: string): CheckerCrash {
+  return new CheckerCrash(`the Lean checker thread died: ${why}`);
 }
 
 /** Replays `stream` under `both` on two threads; resolves and rejects as replayStream does. */
@@ -99,7 +106,7 @@ export async function replayBothParallel(stream: Readable, options: ParallelBoth
   const maxLineBytes = options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES;
   const ring = newChunkRing(RING_SLOTS, SLOT_BYTES);
   const workerData: BothWorkerData = { model: 'lean', mode: options.mode, maxLineBytes, ring };
-  const worker = new Worker(WORKER_URL, { workerData });
+  const worker = new Worker(WORKER_URL, { workerData, ...(options.leanHeapMb === undefined ? {} : { resourceLimits: { maxOldGenerationSizeMb: options.leanHeapMb } }) });
   const toLean = new RingWriter(ring);
   let leanEnd: ModelEnd | undefined;
   let cppEnd: ModelEnd | undefined;
@@ -113,11 +120,11 @@ export async function replayBothParallel(stream: Readable, options: ParallelBoth
       stop();
     });
     worker.on('error', (err) => {
-      crash = err;
+      crash = threadDied(err.message);
       stop();
     });
     worker.on('exit', (code) => {
-      if (leanEnd === undefined) crash ??= new Error(`the Lean checker thread exited with ${code}`);
+      if (leanEnd === undefined) crash ??= threadDied(`it exited with status ${code}`);
       stop();
     });
   });

@@ -33,9 +33,15 @@ export interface FailureReport {
 /**
  * `producer-bug`: the trace differs from both models. `cpp-lean-divergence`:
  * the trace follows the C++ model and Lean disagrees. `lean-cpp-divergence`:
- * the trace follows the Lean model and C++ disagrees.
+ * the trace follows the Lean model and C++ disagrees. `reader-difference`:
+ * one model's reader rejects the line as malformed (a number or a nesting
+ * the C++ types cannot hold, say) and the other model accepts it: the models
+ * never got to disagree, so it is no divergence.
  */
-export type ComparisonClass = 'producer-bug' | 'cpp-lean-divergence' | 'lean-cpp-divergence';
+export type ComparisonClass = 'producer-bug' | 'cpp-lean-divergence' | 'lean-cpp-divergence' | 'reader-difference';
+
+/** The classes that are findings about the models (a divergence catalogue files these, and only these). */
+export const DIVERGENCE_CLASSES: readonly ComparisonClass[] = ['producer-bug', 'cpp-lean-divergence', 'lean-cpp-divergence'];
 
 /** One model's answer for the line where the first failure happened. */
 export interface ModelVerdict {
@@ -85,6 +91,12 @@ export class ReplayFailure extends Error {
     super(`line ${report.line}: ${report.message}`);
   }
 }
+
+/**
+ * The checker itself failed (a checker thread died, out of memory say): no
+ * verdict about the trace, and no fault of the input either.
+ */
+export class CheckerCrash extends Error {}
 
 export function malformed(line: number, message: string, extra: Partial<FailureReport> = {}): ReplayFailure {
   return new ReplayFailure({

@@ -9,6 +9,8 @@ export const REPLAY_EXIT = {
   usage: 2,
   malformed: 3,
   io: 4,
+  /** The checker failed (`CheckerCrash`): no verdict. */
+  internal: 5,
 } as const;
 
 export function okLine(stats: { steps: number; summaries: number }): string {

@@ -24,7 +24,7 @@ for i in $(seq "$runs"); do
     mv "$out"/ours.* "$out"/upstream.* "$keep/"
     printf '%s\n' "${args[*]}" > "$keep/argv"
     ci_error "cross-validate ${args[*]}: differs from upstream (exit $ours_rc vs $theirs_rc; outputs kept in run$i)"
-    peering-trace-diff "$keep/upstream.out" "$keep/ours.out" | head -20 || true
+    peering-trace-diff --model cpp --strict "$keep/upstream.out" "$keep/ours.out" | head -20 || true
   fi
 done
 rm -f "$out"/ours.* "$out"/upstream.*

@@ -1,5 +1,16 @@
 # Shared helpers for the scripts in scripts/ci (sourced, not run).
 
+# The checkout these scripts belong to, and our built tools in it (run with
+# the node on PATH, so the scripts work from any directory). REPLAY_FUZZ
+# names another replay-fuzz to run (the tests of these scripts use a fake).
+CI_REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+replay_fuzz() {
+  if [[ -n "${REPLAY_FUZZ:-}" ]]; then "$REPLAY_FUZZ" "$@"; else node "$CI_REPO/dist/bin/replay-fuzz.js" "$@"; fi
+}
+our_cross_validate() {
+  node "$CI_REPO/dist/bin/cross-validate.js" "$@"
+}
+
 # A random uint64 seed, as decimal.
 random_u64() {
   od -An -N8 -tu8 /dev/urandom | tr -d ' '

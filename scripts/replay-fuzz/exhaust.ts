@@ -12,6 +12,7 @@ import { parseShard, WHOLE, type Shard } from '../../fuzz/plan/campaign.js';
 import { writeFileDurably } from '../../fuzz/store/durable.js';
 import { prettyJson } from '../../fuzz/store/json-out.js';
 import { checkOutputPath } from '../../fuzz/store/output-path.js';
+import { createJudge, type Judge } from '../../fuzz/exhaust/judge.js';
 import { createRunner } from '../../fuzz/exhaust/pool.js';
 import { buildReport, summaryText, verdictLine, writeWitness, type ExhaustReport } from '../../fuzz/exhaust/report.js';
 import { loadScope, PRESETS, scopeJson, withIllFormed, type Scope } from '../../fuzz/exhaust/scope.js';
@@ -36,9 +37,14 @@ shortest one; it is written to --witnesses DIR (replayable with
 Scopes: ${Object.keys(PRESETS).join(', ')}, or a JSON file (docs/exhaust.md); --ill-formed adds
 zero-length, unsorted and duplicate image entries to it.
 
-Exit status: 0 complete or stopped by a budget, no divergence; 1 divergences
-found; 2 usage or setup error; 130 interrupted (witnesses and report are
-still written).
+Each divergence is attributed as campaigns attribute theirs (by repair,
+named from the registry of known divergences): the first divergence of
+each finding (who disagrees, event, from-state, stage, fields) is, and the
+others with that finding are filed under its cause.
+
+Exit status: 0 complete or stopped by a budget, no divergence (with
+--allow-known: none but known ones); 1 divergences found; 2 usage or setup
+error; 130 interrupted (witnesses and report are still written).
 
 Examples:
   replay-fuzz exhaust --scope small --depth 4 --jobs 2 --report r.json
@@ -56,6 +62,8 @@ interface ExhaustOptions {
   report?: string;
   html?: string;
   witnesses: string;
+  allowKnown?: boolean;
+  knownDivergences?: string;
   showScope?: boolean;
   progress: boolean;
 }
@@ -73,6 +81,8 @@ function program(): Cli {
     .option('--report <file>', 'write the JSON report here (schema/report.schema.json, with an exhaust section)')
     .option('--html <file>', 'write the report as self-contained HTML here')
     .option('--witnesses <dir>', 'write each cause\'s witness trace here', 'exhaust-witnesses')
+    .option('--allow-known', 'exit 0 when every cause found is a known divergence (a new one still exits 1)')
+    .option('--known-divergences <file>', 'the registry of known causes (default: divergences/known.json)')
     .option('--show-scope', 'print the scope as JSON and exit')
     .option('--no-progress', 'never draw the progress bar')
     .version(versionLine('replay-fuzz'), '-V, --version', 'print the version and exit')
@@ -83,6 +93,7 @@ function program(): Cli {
 
 interface Plan {
   readonly scope: Scope;
+  readonly judge: Judge;
   readonly shard: Shard;
   readonly reportPath?: string;
   readonly htmlPath?: string;
@@ -96,6 +107,7 @@ function plan(o: ExhaustOptions): Plan {
   const loaded = asUsage(() => loadScope(o.scope));
   return asUsage(() => ({
     scope: o.illFormed ? withIllFormed(loaded) : loaded,
+    judge: createJudge(o.knownDivergences),
     shard,
     ...(o.report === undefined ? {} : { reportPath: checkOutputPath(o.report, '--report') }),
     ...(o.html === undefined ? {} : { htmlPath: checkOutputPath(o.html, '--html') }),
@@ -167,7 +179,9 @@ async function explore(o: ExhaustOptions, p: Plan, witnesses: Map<string, string
     witnesses.set(c.cause, path);
     progress.cause();
     if (o.progress && process.stderr.isTTY) process.stderr.write('\r\x1b[K');
-    process.stdout.write(`new cause after ${c.events} event${c.events === 1 ? '' : 's'}: ${c.cause}\n  witness: ${path}\n`);
+    const events = c.first.events;
+    const what = c.known ? `known cause ${c.cause}` : `NEW cause (${c.first.judgement.signature})`;
+    process.stdout.write(`${what}, after ${events} event${events === 1 ? '' : 's'}\n  witness: ${path}\n`);
   };
   try {
     return await search({
@@ -177,6 +191,7 @@ async function explore(o: ExhaustOptions, p: Plan, witnesses: Map<string, string
       ...(o.timeBudget === undefined ? {} : { timeBudgetMs: o.timeBudget * 1000 }),
       signal,
       keepFingerprints: p.shard.count > 1,
+      judge: p.judge,
       onCause,
       onProgress: (x) => progress.update(x),
     });
@@ -207,17 +222,18 @@ export async function runExhaust(argv: string[]): Promise<number> {
     const used = process.cpuUsage(cpu);
     const context = { scope: p.scope, jobs: o.jobs, shard: `${p.shard.index}/${p.shard.count}`, argv, meta: runMeta(), startedAt, witnesses, cpuSeconds: (used.user + used.system) / 1e6 };
     const report = buildReport(result, context);
-    return finish(report, p);
+    return finish(report, p, o.allowKnown ?? false);
   } finally {
     unwatch();
   }
 }
 
-function finish(report: ExhaustReport, p: Plan): number {
+function finish(report: ExhaustReport, p: Plan, allowKnown: boolean): number {
   if (p.reportPath !== undefined) writeFileDurably(p.reportPath, prettyJson(report));
   if (p.htmlPath !== undefined) writeFileDurably(p.htmlPath, renderHtmlReport(report));
   process.stdout.write(`\n${summaryText(report)}\n${verdictLine(report)}\n`);
   if (p.reportPath !== undefined) process.stdout.write(`report: ${p.reportPath}\n`);
   if (report.exhaust.stopped_by === 'interrupted') return EXIT.interrupted;
-  return report.exhaust.causes.some((c) => !c.known) ? EXIT.failures : EXIT.ok;
+  const failing = allowKnown ? report.exhaust.causes.filter((c) => !c.known) : report.exhaust.causes;
+  return failing.length > 0 ? EXIT.failures : EXIT.ok;
 }

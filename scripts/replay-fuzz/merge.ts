@@ -1,15 +1,31 @@
 /** `replay-fuzz merge REPORT...`: one report from the shard reports of a campaign. */
 import { Command as Cli } from 'commander';
-import { renderHtmlReport } from '../../fuzz/outputs/html.js';
-import { mergeReports, readReport } from '../../fuzz/outputs/report.js';
-import { writeFileDurably } from '../../fuzz/store/durable.js';
+import { escapeCommandData, neutralizeCommands, oneLine } from '../../fuzz/outputs/escape.js';
+import { mergeReports, type ShardReport } from '../../fuzz/outputs/merge.js';
+import { readReport, type CampaignReport } from '../../fuzz/outputs/report.js';
+import { writeOutputFile, writeRunOutputs } from '../../fuzz/outputs/run-outputs.js';
 import { prettyJson } from '../../fuzz/store/json-out.js';
 import { checkOutputPath } from '../../fuzz/store/output-path.js';
 import { isExhaustReport, mergeExhaustReports } from '../../fuzz/exhaust/merge.js';
 import { verdictLine, type ExhaustReport } from '../../fuzz/exhaust/report.js';
-import type { CampaignReport } from '../../fuzz/outputs/report.js';
 import { asUsage, UsageError } from '../shared/args.js';
 import { EXIT } from './exit.js';
+
+const warn = (text: string): void => void process.stderr.write(neutralizeCommands(text));
+
+/** Every report read and checked against the schema; why each that cannot be, one line naming its file. */
+function readAll(files: readonly string[]): { parts: ShardReport[]; unreadable: string[] } {
+  const parts: ShardReport[] = [];
+  const unreadable: string[] = [];
+  for (const file of files) {
+    try {
+      parts.push({ file, report: readReport(file) });
+    } catch (err) {
+      unreadable.push(oneLine((err as Error).message));
+    }
+  }
+  return { parts, unreadable };
+}
 
 export async function runMerge(argv: string[]): Promise<number> {
   const program = new Cli('replay-fuzz merge')
@@ -17,6 +33,7 @@ export async function runMerge(argv: string[]): Promise<number> {
     .argument('<reports...>', 'shard reports written with --report')
     .option('--output <file>', 'write the merged report here (default: stdout)')
     .option('--html <file>', 'also write the merged report as self-contained HTML')
+    .addHelpText('after', '\nExit status: 0 complete and all passed, 1 complete with failed cycles, 2 a problem (a report unreadable or invalid, shards missing, doubled or inconsistent, an output not written)')
     .exitOverride()
     .configureOutput({ writeErr: () => undefined, writeOut: (t) => process.stdout.write(t) });
   program.parse(argv, { from: 'user' });
@@ -25,18 +42,26 @@ export async function runMerge(argv: string[]): Promise<number> {
     if (output !== undefined) checkOutputPath(output, '--output');
     if (html !== undefined) checkOutputPath(html, '--html');
   });
-  const reports = program.args.map((p) => asUsage(() => readReport(p)));
-  if (reports.some(isExhaustReport)) return mergeExhaust(reports, output, html);
-  const { report, problems } = mergeReports(reports);
+  const { parts, unreadable } = readAll(program.args);
+  // Nothing is merged from a set with an unreadable report: its values cannot be trusted anywhere.
+  for (const u of unreadable) warn(`replay-fuzz: ${u}\n`);
+  if (unreadable.length > 0) return EXIT.usage;
+  if (parts.some((p) => isExhaustReport(p.report))) return mergeExhaust(parts.map((p) => p.report), output, html);
+  const { report, problems } = mergeReports(parts);
   if (output === undefined) process.stdout.write(prettyJson(report));
-  else writeFileDurably(output, prettyJson(report));
-  if (html !== undefined) writeFileDurably(html, renderHtmlReport(report));
-  for (const p of problems) process.stderr.write(`replay-fuzz merge: ${p}\n`);
-  process.stderr.write(
-    `replay-fuzz merge: ${report.cycles.run} cycles from ${reports.length} report(s), ${report.cycles.failed} failed, ${Math.round(report.events_per_second)} events/s\n`,
-  );
+  // Under GitHub Actions the merged campaign gets the job summary and annotations a campaign gets, and so does each
+  // problem; annotations go to stderr when stdout carries the report.
+  const say = (t: string): void => void (output === undefined ? process.stderr : process.stdout).write(t);
+  const lost = [
+    output === undefined ? undefined : writeOutputFile('the merged report', output, () => prettyJson(report)),
+    ...writeRunOutputs({ report, cycles: [], ...(html === undefined ? {} : { htmlPath: html }), env: process.env, out: say }),
+  ].filter((p): p is string => p !== undefined);
+  for (const p of [...problems, ...lost]) warn(`replay-fuzz merge: ${p}\n`);
+  if (process.env.GITHUB_ACTIONS === 'true') for (const p of problems) say(`::error title=replay-fuzz merge::${escapeCommandData(p)}\n`);
+  warn(`replay-fuzz merge: ${report.cycles.run} cycles from ${parts.length} report(s), ${report.cycles.failed} failed, ${Math.round(report.events_per_second)} events/s\n`);
   if (problems.length > 0) return EXIT.usage;
-  return report.cycles.failed > 0 ? EXIT.failures : EXIT.ok;
+  if (report.cycles.failed > 0) return EXIT.failures;
+  return lost.length > 0 ? EXIT.usage : EXIT.ok;
 }
 
 /** Shard reports of `replay-fuzz exhaust`: one exploration, and whether the union is complete. */
@@ -44,10 +69,13 @@ function mergeExhaust(reports: readonly CampaignReport[], output: string | undef
   if (!reports.every(isExhaustReport)) throw new UsageError('cannot merge exhaust reports with campaign reports');
   const { report, problems, gaps } = mergeExhaustReports(reports as readonly ExhaustReport[]);
   if (output === undefined) process.stdout.write(prettyJson(report));
-  else writeFileDurably(output, prettyJson(report));
-  if (html !== undefined) writeFileDurably(html, renderHtmlReport(report));
-  for (const p of [...problems, ...gaps]) process.stderr.write(`replay-fuzz merge: ${p}\n`);
-  process.stderr.write(`replay-fuzz merge: ${report.exhaust.complete ? 'the union is complete' : 'the union is NOT complete'}: ${verdictLine(report)}\n`);
-  if (problems.length > 0) return EXIT.usage;
-  return report.exhaust.causes.some((c) => !c.known) ? EXIT.failures : EXIT.ok;
+  const say = (t: string): void => void (output === undefined ? process.stderr : process.stdout).write(t);
+  const lost = [
+    output === undefined ? undefined : writeOutputFile('the merged report', output, () => prettyJson(report)),
+    ...writeRunOutputs({ report, cycles: [], ...(html === undefined ? {} : { htmlPath: html }), env: process.env, out: say }),
+  ].filter((p): p is string => p !== undefined);
+  for (const p of [...problems, ...gaps, ...lost]) warn(`replay-fuzz merge: ${p}\n`);
+  warn(`replay-fuzz merge: ${report.exhaust.complete ? 'the union is complete' : 'the union is NOT complete'}: ${verdictLine(report)}\n`);
+  if (problems.length > 0 || lost.length > 0) return EXIT.usage;
+  return report.exhaust.causes.length > 0 ? EXIT.failures : EXIT.ok;
 }

@@ -6,6 +6,9 @@
 import { CommanderError } from 'commander';
 import { parseU64Decimal } from '../../reducer/index.js';
 import { clip } from '../../fuzz/store/store.js';
+import { oneLineError } from './one-line.js';
+
+export { oneLineError } from './one-line.js';
 
 export class UsageError extends Error {}
 
@@ -42,5 +45,5 @@ export function asUsage<T>(fn: () => T): T {
 /** Help and --version end with 0; any other commander error is a usage error, given in one line. */
 export function commanderExit(err: CommanderError): { readonly code: 'ok' | 'usage'; readonly message?: string } {
   if (err.code === 'commander.helpDisplayed' || err.code === 'commander.help' || err.code === 'commander.version') return { code: 'ok' };
-  return { code: 'usage', message: err.message.replace(/^error: /, '').split('\n')[0]! };
+  return { code: 'usage', message: oneLineError(err.message) };
 }

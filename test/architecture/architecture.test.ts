@@ -82,6 +82,7 @@ describe('architecture', () => {
   });
 
   it('test/ mirrors the rooms: every test file sits under a folder named like a source room or layer', () => {
+    // long/: the campaigns only `npm run test:long` runs (test/run.ts --long).
     const top = new Set([...LAYERS.flat().filter((l) => !l.endsWith('.ts')), 'adapters', 'bench', 'architecture', 'long']);
     const stray: string[] = [];
     const walk = (dir: string): void => {

@@ -118,6 +118,31 @@ export const CASES: readonly DivergenceCase[] = [
     events: [init(0, [0, 1], { committedLength: 7, image: { entries: [[1, 5], [0, 7]] } })],
   },
   {
+    name: 'support-order',
+    summary: "sorted one-object images, peer 1 naming object 1 and peer 2 object 0: Lean's authority lists objects as it first meets them across peers (1, then 0), so its local recovery plan is [1, 0]; C++'s is [0, 1]",
+    events: [
+      { ...(init(0, [0, 1, 2], { committedLength: 0 }) as Extract<PeeringEvent, { type: 'Initialize' }>), poolSize: 3 },
+      reply(1, 3, 0, [[1, 5]]),
+      reply(2, 3, 0, [[0, 3]]),
+    ],
+  },
+  {
+    name: 'blob-meta-in-image-invariant',
+    summary: "a replica activated with authoritative blob metadata its known peers do not back: C++'s image invariant compares auth_blob_meta and fails, Lean's does not compare it",
+    events: [
+      init(1, [0, 1], { committedLength: 0 }),
+      {
+        type: 'ReplicaActivate',
+        sender: 0,
+        authInfo: peerInfo({ osd: 0, committedSeq: 3, committedLength: 0 }),
+        authSources: { entries: [] },
+        authBlobMeta: { entries: [[0, { sealed: true, finalLen: 9 }]] },
+        authoritativeSeq: 3,
+        activationEpoch: 5,
+      },
+    ],
+  },
+  {
     name: 'auth-blob-meta-on-refresh',
     summary: "a peer's sealed blob metadata at the authority length: Lean recomputes auth_blob_meta on every refresh, C++ does not",
     events: [init(0, [0, 1]), reply(1, 3, 20, [[0, 20]], { entries: [[0, { sealed: true, finalLen: 20 }]] })],

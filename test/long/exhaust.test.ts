@@ -1,12 +1,9 @@
 /**
  * Long: the exhaustive runs docs/exhaust.md reports, each complete, and
- * every documented class (test/fixtures/divergences/*) whose fixture is
- * short enough for a preset's depth found there with a witness no longer
- * than its fixture. A class's cause is what the judge says of its fixture,
- * written as explore writes events (with `ill_formed` naming a defective
- * image), so the check follows whatever attributes causes
- * (fuzz/exhaust/judge.ts). While causes are catalogue signatures it is
- * coarse: one signature can stand for two classes (docs/exhaust.md).
+ * every documented class (test/fixtures/divergences/*, a cause of
+ * divergences/known.json) whose fixture is short enough for a run's depth
+ * found there, attributed to its cause, with a witness no longer than its
+ * fixture.
  *
  * Run with `npm run test:long` (several minutes: `small` to depth 4 alone
  * checks about three million transitions).
@@ -16,17 +13,14 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { createJudge } from '../../fuzz/exhaust/judge.js';
-import { witnessEvents } from '../../fuzz/exhaust/report.js';
-import { ReplayFailure, replayText } from '../../replay/index.js';
-import { illFormedTags, type ImageEntry } from '../../tracegen/explore/grammar/images.js';
+import { loadCauseRegistry } from '../../fuzz/catalogue/registry.js';
 import { fixture, ROOT, runBin } from '../helpers.js';
 
 const BIN = join(ROOT, 'dist', 'bin', 'replay-fuzz.js');
 const WORK = mkdtempSync(join(tmpdir(), 'exhaust-long-'));
 after(() => rmSync(WORK, { recursive: true, force: true }));
 
-/** Where each documented class must turn up, or why no preset reaches it (docs/exhaust.md has the table). */
+/** Where each documented class must turn up, or why no run here reaches it (docs/exhaust.md has the table). */
 const WHERE: Readonly<Record<string, { readonly run: string } | { readonly unreachable: string }>> = {
   'whoami-minus-one-empty-acting': { run: 'small-4' },
   'peer-info-outside-peering': { run: 'small-4' },
@@ -34,11 +28,12 @@ const WHERE: Readonly<Record<string, { readonly run: string } | { readonly unrea
   'zero-length-image-entry': { run: 'small-3-ill-formed' },
   'image-not-in-object-order': { run: 'small-3-ill-formed' },
   'duplicate-object-in-image': { run: 'tiny-2-ill-formed' },
-  'osd-ids-printed-order': { run: 'osd-order-3' },
   'object-ids-printed-order': { run: 'medium-2' },
   'object-ids-printed-order-in-effects': { run: 'medium-2' },
   'initialize-self-blob-meta': { run: 'blob-meta-2' },
   'auth-blob-meta-on-refresh': { run: 'blob-meta-2' },
+  'blob-meta-in-image-invariant': { run: 'blob-meta-2' },
+  'osd-ids-printed-order': { run: 'osd-order-3' },
   'recovered-kept-through-down': { unreachable: 'needs eight events' },
 };
 
@@ -58,7 +53,7 @@ interface Exhaust {
   depth: number;
   states: number;
   transitions_per_depth: number[];
-  causes: { cause: string; events: number; witness: string }[];
+  causes: { cause: string; known: boolean; events: number; witness: string }[];
   /** The report's duration, copied here. */
   seconds: number;
 }
@@ -79,30 +74,12 @@ function runOnce(name: string): Promise<Exhaust> {
   return r;
 }
 
-/** The event as explore would write it: an ill-formed image list named in `ill_formed`. */
-function asExploreWrites(text: string): string {
-  const event = JSON.parse(text) as Record<string, { image?: { obj: number; len: number }[] } | { obj: number; len: number }[]>;
-  const lists = [event.local_info, event.info, event.auth_info].map((i) => (i as { image?: { obj: number; len: number }[] } | undefined)?.image);
-  lists.push(event.recovered_image as { obj: number; len: number }[] | undefined);
-  const tags = new Set(lists.flatMap((l) => (l === undefined ? [] : illFormedTags(l.map((e): ImageEntry => [e.obj, e.len])))));
-  return tags.size === 0 ? text : `${text.slice(0, -1)},"ill_formed":${JSON.stringify([...tags])}}`;
-}
-
-/** The fixture's cause as the judge sees it, and its length in events. */
+/** The registry's cause for a fixture folder, and the fixture's length in events. */
 function fixtureCause(name: string): { cause: string; events: number } {
+  const cause = loadCauseRegistry().causes.find((c) => c.fixture?.endsWith(`/divergences/${name}`));
+  assert.ok(cause !== undefined, `no registry cause has the fixture ${name}`);
   const text = readFileSync(join(fixture('divergences'), name, 'cpp-consistent.jsonl'), 'utf8');
-  const lines = text.split('\n').filter((l) => l.startsWith('{"kind":"step"'));
-  const texts = lines.map((l) => {
-    const start = l.indexOf('"event":') + '"event":'.length;
-    return l.slice(start, l.indexOf(',"before":', start));
-  });
-  try {
-    replayText(text, { model: 'both' });
-  } catch (err) {
-    if (!(err instanceof ReplayFailure)) throw err;
-    return { cause: createJudge()(witnessEvents(texts.map(asExploreWrites)), err).cause, events: texts.length };
-  }
-  throw new Error(`${name}: the fixture does not diverge`);
+  return { cause: cause.id, events: text.split('\n').filter((l) => l.startsWith('{"kind":"step"')).length };
 }
 
 describe('replay-fuzz exhaust, long runs', () => {

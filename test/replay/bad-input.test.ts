@@ -1,56 +1,26 @@
 /**
  * The `peering-replay-ts` bin on malformed and lenient input: every case of
  * the checked-in corpus (test/fixtures/bad-input, described by cases.json)
- * through the real process, plus usage errors, unreadable files, stdin and
- * an over-long line generated at test time.
+ * through the bin's verdict code in-process and a spread of them through the
+ * real process (every case through the process: npm run test:long), plus
+ * usage errors, unreadable files, stdin and an over-long line generated at
+ * test time.
  */
 import assert from 'node:assert/strict';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { fixture, readJson, ROOT, runBin, type BinRun } from '../helpers.js';
+import { runBin, type BinRun } from '../helpers.js';
+import { assertCaseAnswer, assertOneErrorLine, caseLabel, cases, CLI, CORPUS, inProcess, namedLine, stderrLines, throughBin } from './bad-input-cases.js';
 
-const CLI = join(ROOT, 'dist', 'scripts', 'peering-replay-ts.js');
-const CORPUS = fixture('bad-input');
 const NOT_CASES = new Set(['cases.json', 'make-corpus.ts', '.gitattributes']);
-
-interface CorpusCase {
-  readonly file: string;
-  readonly class: string;
-  readonly description: string;
-  readonly args?: readonly string[];
-  readonly exit: number;
-  readonly line?: number;
-  readonly match?: string;
-  readonly stdout?: string;
-  readonly notes?: readonly string[];
-}
-
 
 /** Runs the bin with `args`, feeding `input` on stdin. */
 const replay = (args: readonly string[], input?: string | Buffer): Promise<BinRun> => runBin(CLI, args, input);
 
-const stderrLines = (r: BinRun): string[] => r.stderr.split('\n').filter((l) => l !== '');
-
-/** The line number an error message names (0 when it names none). */
-function namedLine(message: string): number {
-  const m = /^peering-replay-ts: line (\d+): /.exec(message);
-  return m ? Number(m[1]) : 0;
-}
-
-/** Checks an exit-3/4/2 style failure: nothing on stdout, one error line, no stack. */
-function assertOneErrorLine(r: BinRun, code: number): string {
-  assert.equal(r.code, code, `exit status (stderr: ${r.stderr.slice(0, 300)})`);
-  assert.equal(r.stdout, '', 'nothing on stdout');
-  assert.doesNotMatch(r.stderr, /^ {4}at /m, 'no stack trace');
-  const errors = stderrLines(r).filter((l) => !l.startsWith('note: '));
-  assert.equal(errors.length, 1, `exactly one error line, got ${JSON.stringify(r.stderr)}`);
-  assert.ok(r.stderr.endsWith('\n'), 'the error line ends with a newline');
-  return errors[0]!;
-}
-
-const cases = readJson<CorpusCase[]>(join(CORPUS, 'cases.json'));
+/** Cases run through the process here: every one with arguments, and every sixth. */
+const binSample = cases.filter((c, i) => c.args !== undefined || i % 6 === 0);
 
 describe('bad-input corpus', () => {
   const files = readdirSync(CORPUS).filter((f) => !NOT_CASES.has(f));
@@ -122,23 +92,12 @@ describe('bad-input corpus', () => {
     }
   });
 
-  describe('each case through the bin', { concurrency: 4 }, () => {
-    for (const c of cases) {
-      const label = `${c.file}${c.args ? ` ${c.args.join(' ')}` : ''}: ${c.description}`;
-      it(label, async () => {
-        // The corpus records the cpp model's answers (exit codes and messages).
-        const r = await replay(['--model', 'cpp', ...(c.args ?? []), join(CORPUS, c.file)]);
-        if (c.exit === 0) {
-          assert.equal(r.code, 0, `exit status (stderr: ${r.stderr.slice(0, 300)})`);
-          assert.equal(r.stdout, `${c.stdout}\n`);
-          assert.deepEqual(stderrLines(r), c.notes, 'exactly the expected notes');
-          return;
-        }
-        const error = assertOneErrorLine(r, c.exit);
-        assert.equal(namedLine(error), c.line, `line number in ${JSON.stringify(error)}`);
-        assert.match(error, new RegExp(c.match!));
-      });
-    }
+  describe('each case, in-process through the bin\'s verdict code', () => {
+    for (const c of cases) it(caseLabel(c), async () => assertCaseAnswer(c, await inProcess(c)));
+  });
+
+  describe(`${binSample.length} cases through the bin`, { concurrency: 4 }, () => {
+    for (const c of binSample) it(caseLabel(c), async () => assertCaseAnswer(c, await throughBin(c)));
   });
 });
 

@@ -11,7 +11,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it, type TestContext } from 'node:test';
 import { parseJson, parseJsonWithFractions, replayText } from '../../replay/index.js';
-import { CROSS_VALIDATE, fixture, ROOT, runBin } from '../helpers.js';
+import { bySize, CROSS_VALIDATE, fixture, ROOT, runBin } from '../helpers.js';
+import { checkOddLine, oddLines, PAIRS } from './odd-lines.js';
 
 // These cases record the cpp model's answers and messages (the bin's default model is lean).
 const REPLAY = join(ROOT, 'dist', 'scripts', 'peering-replay-ts.js');
@@ -59,16 +60,16 @@ describe('a closed stdout never changes the verdict', () => {
     const good = trace(3, 20);
     const files = { good, bad: mismatching(good), torn: good.slice(0, -20) };
     for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, `${name}.jsonl`), text);
-    for (const json of [[], ['--json']]) {
-      for (const closeStderr of [false, true]) {
-        for (const [name, code] of [['bad', 1], ['torn', 3], ['good', 0]] as const) {
-          const r = await runClosed([REPLAY, '--model', 'cpp', ...json, join(dir, `${name}.jsonl`)], undefined, closeStderr);
-          assert.equal(r.code, code, `${name} ${json.join('')} stderr closed: ${closeStderr}: ${r.stderr}`);
-          assert.doesNotMatch(r.stderr, /Error:|    at /);
-        }
-        const viaStdin = await runClosed([REPLAY, '--model', 'cpp', ...json, '-'], files.bad, closeStderr);
-        assert.equal(viaStdin.code, 1);
+    // Text with stderr open and JSON with it closed here; all four at full size (test/long/full-size.test.ts).
+    const all: [string[], boolean][] = [[[], false], [['--json'], true], [[], true], [['--json'], false]];
+    for (const [json, closeStderr] of all.slice(0, bySize(2, 4))) {
+      for (const [name, code] of [['bad', 1], ['torn', 3], ['good', 0]] as const) {
+        const r = await runClosed([REPLAY, '--model', 'cpp', ...json, join(dir, `${name}.jsonl`)], undefined, closeStderr);
+        assert.equal(r.code, code, `${name} ${json.join('')} stderr closed: ${closeStderr}: ${r.stderr}`);
+        assert.doesNotMatch(r.stderr, /Error:|    at /);
       }
+      const viaStdin = await runClosed([REPLAY, '--model', 'cpp', ...json, '-'], files.bad, closeStderr);
+      assert.equal(viaStdin.code, 1);
     }
   });
 
@@ -215,43 +216,11 @@ describe('a zero-filled tail is a torn write', () => {
 // ---------------------------------------------------------------------------
 
 describe('peering-trace-diff validates lines as the checker does', () => {
-  const good = trace(7, 8);
-  const lines = good.split('\n');
-  const step1 = lines[1]!;
-  const odd: [string, string][] = [
-    ['effect type constructor', lines.find((l) => l.includes('"effects":[{'))!.replace(/"effects":\[\{"type":"\w+"/, '"effects":[{"type":"constructor"')],
-    ['event type toString', step1.replace(/"event":\{"type":"\w+"/, '"event":{"type":"toString"')],
-    ['"before":{}', step1.replace(/"before":\{.*?\},"before_checks"/, '"before":{},"before_checks"')],
-    ['peers_queried: 5', step1.replace(/"after":\{/, '"after":{"peers_queried":5,').replace(/"peers_queried":\[[^\]]*\],/, '')],
-    ['effects is a string', step1.replace(/"effects":\[.*\]\}$/, '"effects":"x"}')],
-    ['step is a string', step1.replace('"step":1', '"step":"1"')],
-    ['kind constructor', step1.replace('"kind":"step"', '"kind":"constructor"')],
-    ['a __proto__ event', step1.replace(/"event":\{/, '"event":{"__proto__":{"type":"AdvanceMap"},')],
-  ];
-  for (const [name, line] of odd) {
+  const { good, lines, step1, odd } = oddLines(trace(7, 8));
+  // Each line against one pairing per mode, the pairings in turn (all of them: test/long/odd-lines.test.ts).
+  for (const [i, [name, line]] of odd.entries()) {
     it(`${name}: exit 3 on either side or both exactly when the checker rejects the line, never a TypeError`, async (t) => {
-      assert.notEqual(line, step1, 'the line was changed');
-      const dir = tempDir(t);
-      const bad = [...lines.slice(0, 1), line, ...lines.slice(2)].join('\n');
-      writeFileSync(join(dir, 'good.jsonl'), good);
-      writeFileSync(join(dir, 'bad.jsonl'), bad);
-      let rejected = 0;
-      for (const strict of [[], ['--strict']]) {
-        const checker = await runBin(REPLAY, ['--model', 'cpp', ...strict, '-'], bad);
-        const malformedLine = checker.code === 3 && /line 2: (schema|invalid)/.test(checker.stderr);
-        if (malformedLine) rejected++;
-        for (const [a, b] of [['good', 'bad'], ['bad', 'good'], ['bad', 'bad']]) {
-          const r = await runBin(DIFF, [...strict, join(dir, `${a}.jsonl`), join(dir, `${b}.jsonl`)]);
-          assert.doesNotMatch(r.stderr, /TypeError|Cannot read|undefined/);
-          if (malformedLine) {
-            assert.equal(r.code, 3, `${a} vs ${b} ${strict.join('')}: ${r.stdout}${r.stderr}`);
-            assert.match(r.stderr, /^peering-trace-diff: line 2: trace [AB]: schema: /);
-          } else {
-            assert.equal(r.code, a === b ? 0 : 1, `${a} vs ${b} ${strict.join('')}: ${r.stdout}${r.stderr}`);
-          }
-        }
-      }
-      assert.ok(rejected >= 1, 'the strict checker rejects the line');
+      await checkOddLine(tempDir(t), good, line, (mode) => [PAIRS[(i + mode) % PAIRS.length]!]);
     });
   }
 

@@ -18,9 +18,10 @@ const MICRO = { name: 'micro', osds: [0], objects: [0], lengths: [10], epochs: [
 const T2 = { name: 't2', osds: [0, 1], objects: [0], lengths: [10], epochs: [10], pool_sizes: [2], min_sizes: [1], features: ['late-peer-info', 'whoami-none', 'empty-sets'] };
 
 interface Report {
+  new_causes: number;
   exhaust: { complete: boolean; stopped_by: string | null; states_per_depth: number[]; causes: { cause: string; events: number; witness: string }[]; depth_completed: number };
   failures: { trace_path: string; reproduce: string }[];
-  divergences: { signature: string; example: { trace_path: string; events: number } }[];
+  divergences: { cause: string; signatures: { signature: string }[]; example: { trace_path: string; events: number } }[];
 }
 
 function workDir(t: TestContext): string {
@@ -56,11 +57,12 @@ describe('replay-fuzz exhaust (the bin)', () => {
     const dir = workDir(t);
     const r = await runBin(BIN, ['exhaust', '--scope', join(dir, 't2.json'), '--depth', '2', '--report', join(dir, 'r.json'), '--witnesses', join(dir, 'w'), '--no-progress']);
     assert.equal(r.code, 1, r.stderr);
-    assert.match(r.stdout, /3 causes, none known; no other C\+\+\/Lean divergence within this scope/);
+    assert.match(r.stdout, /2 causes, every one known; no other C\+\+\/Lean divergence within this scope/);
     const report = read(join(dir, 'r.json'));
     schemaCheck(report);
-    assert.equal(report.exhaust.causes.length, 3);
-    assert.equal(report.failures.length, 3);
+    assert.deepEqual(report.exhaust.causes.map((c) => c.cause).sort(), ['peer-info-outside-peering', 'whoami-minus-one-empty-acting']);
+    assert.equal(report.failures.length, 2);
+    assert.equal(report.new_causes, 0);
     for (const c of report.exhaust.causes) {
       assert.ok(r.stdout.indexOf(`witness: ${c.witness}`) < r.stdout.indexOf('causes (first witness'), 'announced as found');
       const replay = await runBin(REPLAY, ['--model', 'both', '--json', c.witness]);
@@ -70,6 +72,13 @@ describe('replay-fuzz exhaust (the bin)', () => {
       assert.equal(failure.comparison.class, 'cpp-lean-divergence');
       assert.ok(report.failures.some((f) => f.trace_path === c.witness && f.reproduce.includes(c.witness)));
     }
+  });
+
+  it('--allow-known: known causes alone exit 0', async (t) => {
+    const dir = workDir(t);
+    const r = await runBin(BIN, ['exhaust', '--scope', join(dir, 't2.json'), '--depth', '2', '--allow-known', '--witnesses', join(dir, 'w'), '--no-progress']);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /known cause peer-info-outside-peering, after 2 events/);
   });
 
   it('shards merged: the union is complete and counts what one run counts; one shard alone is not complete', async (t) => {

@@ -1,85 +1,40 @@
 /**
  * Conformance against upstream `cross_validate` output (test/fixtures/golden):
- * every manifest row through the real `cross-validate` bin (stdout sha256,
- * exit code, stderr), and every stored trace line by line in-process so a
- * failure names the first differing step.
+ * every manifest row rendered in-process through the bin's own parse and
+ * render calls (stdout sha256, size, lines, the stderr banner), a spread of
+ * rows through the real `cross-validate` bin (every row: npm run test:long),
+ * and every stored trace line by line in-process so a failure names the
+ * first differing step.
  */
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
-import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { promisify } from 'node:util';
 import { gunzipSync } from 'node:zlib';
 import { traceText, type Profile } from '../../tracegen/index.js';
-import { CROSS_VALIDATE, readJson, requireGolden } from '../helpers.js';
-
-const run = promisify(execFile);
-
-interface ManifestRow {
-  readonly profile: Profile;
-  readonly seed: string;
-  readonly events: number;
-  readonly args: string[];
-  readonly exit: number;
-  readonly sha256: string;
-  readonly lines: number;
-  readonly bytes: number;
-  readonly stderr: string;
-}
+import { requireGolden } from '../helpers.js';
+import { binMismatch, inProcessMismatch, manifest as readManifest, MANIFEST_ROWS, pool } from './golden-rows.js';
 
 const golden = requireGolden();
-const manifest = readJson<ManifestRow[]>(join(golden, 'manifest.json'));
+const manifest = readManifest();
 
-async function runCli(args: readonly string[]): Promise<{ stdout: Buffer; stderr: string; code: number }> {
-  try {
-    const { stdout, stderr } = await run(process.execPath, [CROSS_VALIDATE, ...args], {
-      encoding: 'buffer',
-      maxBuffer: 1 << 30,
-    });
-    return { stdout, stderr: stderr.toString(), code: 0 };
-  } catch (err) {
-    const e = err as { stdout: Buffer; stderr: Buffer; code: number };
-    return { stdout: e.stdout, stderr: e.stderr.toString(), code: e.code };
-  }
-}
+/** Rows run through the bin here: both profiles, both event counts, the default seed and the no-argument row. */
+const binSample = manifest.filter((row, i) => i % 16 === 0 || i % 16 === 7 || row.events === 30);
 
-/** Runs `jobs` at a time, preserving result order. */
-async function pool<T, R>(items: readonly T[], width: number, work: (item: T) => Promise<R>): Promise<R[]> {
-  const results: R[] = new Array(items.length);
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: width }, async () => {
-      while (next < items.length) {
-        const index = next++;
-        results[index] = await work(items[index]!);
-      }
-    }),
-  );
-  return results;
-}
-
-describe('golden manifest (cross-validate bin)', () => {
+describe('golden manifest', () => {
   it(`has the expected public rows`, () => {
-    assert.equal(manifest.length, 165);
+    assert.equal(manifest.length, MANIFEST_ROWS);
   });
 
-  it('matches every row: stdout sha256, line count, exit code and stderr', async () => {
-    const mismatches = await pool(manifest, 2, async (row) => {
-      const got = await runCli(row.args);
-      const sha = createHash('sha256').update(got.stdout).digest('hex');
-      const lines = got.stdout.reduce((n, byte) => n + (byte === 10 ? 1 : 0), 0);
-      const problems: string[] = [];
-      if (sha !== row.sha256) problems.push(`stdout sha256 ${sha} != ${row.sha256}`);
-      if (got.stdout.length !== row.bytes) problems.push(`bytes ${got.stdout.length} != ${row.bytes}`);
-      if (lines !== row.lines) problems.push(`lines ${lines} != ${row.lines}`);
-      if (got.code !== row.exit) problems.push(`exit ${got.code} != ${row.exit}`);
-      if (got.stderr !== row.stderr) problems.push(`stderr ${JSON.stringify(got.stderr)}`);
-      return problems.length === 0 ? undefined : `[${row.args.join(' ')}] ${problems.join('; ')}`;
-    });
-    const failed = mismatches.filter((m) => m !== undefined);
+  it('matches every row in-process: stdout sha256, size, line count and the stderr banner', () => {
+    const failed = manifest.map(inProcessMismatch).filter((m) => m !== undefined);
     assert.deepEqual(failed, [], `${failed.length}/${manifest.length} rows differ`);
+  });
+
+  it(`matches ${binSample.length} rows through the cross-validate bin: stdout sha256, line count, exit code and stderr`, async () => {
+    assert.ok(new Set(binSample.map((r) => `${r.profile} ${r.events}`)).size >= 4, 'both profiles, both event counts');
+    const failed = (await pool(binSample, 2, binMismatch)).filter((m) => m !== undefined);
+    assert.deepEqual(failed, [], `${failed.length}/${binSample.length} rows differ`);
   });
 });
 

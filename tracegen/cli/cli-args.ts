@@ -106,6 +106,9 @@ function scanArgs(argv: readonly string[]): ScannedArgs | CliParse {
     } else if (arg.startsWith('--') && validFirst(arg[2])) {
       const problem = scanLongOption(arg, args, scanned);
       if (problem !== undefined) return problem;
+    } else if (arg === '-V') {
+      // Ours, as every bin of the toolkit takes it (upstream has no version option).
+      scanned.version = true;
     } else if (arg.startsWith('-') && validFirst(arg[1]) && !/[0-9]/.test(arg[1] as string)) {
       // A dash followed by a digit is a (negative) number, not a short option.
       if (arg[1] === 'h') scanned.help = true;
@@ -117,9 +120,13 @@ function scanArgs(argv: readonly string[]): ScannedArgs | CliParse {
   return scanned;
 }
 
+/** Ours: `--event`, as replay-fuzz spells it, is `--events` (upstream knows neither alias). */
+const ALIASES: Readonly<Record<string, string>> = { '--event': '--events' };
+const canonicalName = (name: string): string => ALIASES[name] ?? name;
+
 function scanLongOption(arg: string, rest: string[], scanned: { values: Map<string, string[]>; extras: string[]; help: boolean; version: boolean }): CliParse | undefined {
   const eq = arg.indexOf('=');
-  const name = eq < 0 ? arg : arg.slice(0, eq);
+  const name = canonicalName(eq < 0 ? arg : arg.slice(0, eq));
   const inline = eq < 0 ? undefined : arg.slice(eq + 1);
   if (name === '--help') {
     scanned.help = true;
@@ -186,6 +193,16 @@ function withValue(options: CliOptions, name: string, value: string): CliOptions
   }
 }
 
+/** Upstream's first stderr line: the settings in effect. */
+export function startBanner(o: CliOptions): string {
+  return `Cross-validation driver: seed=${o.seed} events=${o.events} format=${o.format} profile=${o.profile}\n`;
+}
+
+/** Upstream's last stderr line: the steps written, Initialize included. */
+export function doneBanner(total: number): string {
+  return `Done. Total events: ${total}\n`;
+}
+
 export const HELP_TEXT = `Cross-validation driver for the peering state machine (TypeScript port)
 
 Generates one seeded random event trace, runs it through the reducer and
@@ -195,16 +212,17 @@ Usage: cross-validate [OPTIONS]
 
 Options:
   -h, --help              Print this help message and exit
-  --version               Print the version and exit (not in upstream)
+  -V, --version           Print the version and exit (not in upstream)
   --seed UINT [42]        Random seed, any uint64 (0..18446744073709551615);
                           the engine uses it modulo 2^32, output prints it whole
   --events INT [30]       Max events per trace after Initialize; the count is
                           drawn uniformly from [min(50, N), N]; N <= 0 gives
-                          just the Initialize step
+                          just the Initialize step (alias --event, as
+                          replay-fuzz spells it; not in upstream)
   --format TEXT:{jsonl,legacy} [jsonl]
                           Output format: JSON Lines with a summary line, or the
                           legacy line-oriented text
-  --profile TEXT:{full,lean-core} [full]
+  --profile TEXT:{full,lean-core,explore} [full]
                           Event profile: lean-core is the proof-aligned subset,
                           full adds deletes and sparse activation payloads;
                           explore (this toolkit's own, not upstream's) draws

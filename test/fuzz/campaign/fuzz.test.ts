@@ -7,7 +7,6 @@
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -17,9 +16,10 @@ import { ownIdentity } from '../../../fuzz/store/lock.js';
 import { extractEvents, minimizeEvents, type ExtractedTrace } from '../../../fuzz/minimize/minimize.js';
 import type { FailureRecord, MinimizedRecord } from '../../../fuzz/store/store.js';
 import type { PeeringEvent } from '../../../reducer/index.js';
-import { parseJson, replayText } from '../../../replay/index.js';
+import { replayText } from '../../../replay/index.js';
 import { eventsTraceText, runTrace, traceText } from '../../../tracegen/index.js';
-import { CROSS_VALIDATE, fixture, ROOT } from '../../helpers.js';
+import { bySize, CROSS_VALIDATE, fixture, ROOT } from '../../helpers.js';
+import { assertRecordedTrace, assertWholeTrace, readRecords, sha256 } from '../trace-records.js';
 import { BIN, fuzz, killGroup, launch, type Run } from '../fuzz-driver.js';
 
 const REPLAY = join(ROOT, 'dist', 'scripts', 'peering-replay-ts.js');
@@ -73,12 +73,6 @@ function announced(stdout: string): Announced[] {
   return out;
 }
 
-function readRecords(dir: string): FailureRecord[] {
-  const value = parseJson(readFileSync(join(dir, 'failures.json'), 'utf8'));
-  assert.ok(Array.isArray(value), 'failures.json is a list');
-  return value as unknown as FailureRecord[];
-}
-
 /**
  * A report. Reports hold fractional numbers (durations, rates), which the
  * lossless trace parser rejects, so this reads them with JSON.parse; check
@@ -95,30 +89,10 @@ interface ReportView {
 const readReportView = (path: string): ReportView => JSON.parse(readFileSync(path, 'utf8')) as ReportView;
 
 const seedKey = (c: { cycle: number; seed: bigint | number; event: number }): string => `${c.cycle}:${BigInt(c.seed)}:${c.event}`;
-const sha256 = (bytes: Uint8Array): string => createHash('sha256').update(bytes).digest('hex');
 const asMinimized = (m: FailureRecord['minimized']): MinimizedRecord => {
   assert.ok(m !== undefined && !('error' in m), `minimized record: ${JSON.stringify(m)}`);
   return m;
 };
-
-/** The trace file a record names exists and matches the record's digest and size. */
-function assertRecordedTrace(r: FailureRecord): Buffer {
-  assert.ok(r.trace_path !== null, 'trace_path is set');
-  assert.ok(existsSync(r.trace_path), `${r.trace_path} exists`);
-  const bytes = readFileSync(r.trace_path);
-  assert.equal(r.trace_sha256, sha256(bytes), `sha256 of ${r.trace_path}`);
-  assert.equal(r.trace_bytes, bytes.length, `size of ${r.trace_path}`);
-  return bytes;
-}
-
-/** A complete trace: newline-terminated, every line JSON, ending with the summary. */
-function assertWholeTrace(path: string): void {
-  const text = readFileSync(path, 'utf8');
-  assert.ok(text.endsWith('\n'), `${path} ends with a newline`);
-  const lines = text.slice(0, -1).split('\n');
-  for (const [i, line] of lines.entries()) assert.doesNotThrow(() => JSON.parse(line), `${path} line ${i + 1} parses`);
-  assert.equal((JSON.parse(lines.at(-1)!) as { kind: string }).kind, 'summary', `${path} ends with its summary line`);
-}
 
 /** What our generator prints for a cycle. */
 function generated(config: { profile: string; seed: bigint | number; event: number }): Buffer {
@@ -310,25 +284,6 @@ describe('replay-fuzz in-process', () => {
     assert.equal(r.code, 0, show(r));
     assert.match(readFileSync(join(dir, 'r.json'), 'utf8'), /"require_image_invariant": true/);
   });
-
-  it('--timeout stops a long in-process cycle, and a trace it keeps is whole, not cut where the worker was stopped', async (t) => {
-    const dir = tempDir(t);
-    // Seed 7 with at most 80000 events: a 78261-step, 220 MB trace; checking
-    // it takes several seconds, and so does writing it out again, so the
-    // one-second limit stops both.
-    const r = await fuzz(['--seed', '7', '--event', '80000', '--cycles', '1', '--timeout', '1', '--save-failure-traces', 'out'], dir);
-    assert.equal(r.code, 1, show(r));
-    const [record, ...more] = readRecords(join(dir, 'out'));
-    assert.ok(record !== undefined && more.length === 0);
-    assert.match(record.failure_reason ?? '', /in-process cycle timed out after 1 s/);
-    if (record.trace_path !== null) {
-      assertRecordedTrace(record);
-      assertWholeTrace(record.trace_path);
-    }
-    for (const name of readdirSync(join(dir, 'out'))) {
-      if (name.endsWith('.jsonl') && !name.startsWith('.tmp-')) assertWholeTrace(join(dir, 'out', name));
-    }
-  });
 });
 
 // ---------------------------------------------------------------------------
@@ -445,7 +400,7 @@ describe('replay-fuzz with external tools', () => {
       assert.match(f.replayer_stderr, /^peering-replay-ts: line \d+: /);
       const bytes = assertRecordedTrace(f);
       assert.equal(bytes.toString('utf8'), 'this is not a trace\nnor { is this\n');
-      assert.match(f.reproduce, /garbage-generator\.js --profile lean-core --seed \d+ --events 5 \| .*scripts\/peering-replay-ts\.js --model lean -$/);
+      assert.match(f.reproduce, /garbage-generator\.js --profile lean-core --seed \d+ --events 5 \| .*scripts\/peering-replay-ts\.js --model both -$/);
     }
   });
 
@@ -466,8 +421,10 @@ describe('replay-fuzz with external tools', () => {
     const dir = tempDir(t);
     // With at most 50 events a trace has exactly events + 1 steps, so the
     // failing cycles (more than 30 steps) follow from the plan.
-    const args = [...stepLimit(30), '--campaign-seed', '2024', '--cycles', '10', '--event-range', '10', '50'];
-    const plan = planCycles({ campaignSeed: 2024n, cycles: 10, profile: 'lean-core', events: { min: 10, max: 50 }, shard: WHOLE });
+    // Six cycles here (three fail), ten at full size (test/long/full-size.test.ts).
+    const cycles = bySize(6, 10);
+    const args = [...stepLimit(30), '--campaign-seed', '2024', '--cycles', String(cycles), '--event-range', '10', '50'];
+    const plan = planCycles({ campaignSeed: 2024n, cycles, profile: 'lean-core', events: { min: 10, max: 50 }, shard: WHOLE });
     const expected = plan.filter((c) => c.events + 1 > 30).map((c) => seedKey({ cycle: c.cycle, seed: c.seed, event: c.events }));
     assert.ok(expected.length > 0 && expected.length < plan.length, 'the campaign mixes passing and failing cycles');
     const found: string[][] = [];
@@ -480,7 +437,7 @@ describe('replay-fuzz with external tools', () => {
           .sort(),
       );
       const report = readReportView(join(dir, `r${jobs}.json`));
-      assert.deepEqual(report.cycles, { planned: 10, run: 10, passed: 10 - expected.length, failed: expected.length });
+      assert.deepEqual(report.cycles, { planned: cycles, run: cycles, passed: cycles - expected.length, failed: expected.length });
     }
     assert.deepEqual(found[0], [...expected].sort());
     assert.deepEqual(found[1], found[0]);

@@ -62,8 +62,8 @@ function tempDir(t: TestContext): string {
 
 const show = (r: Run): string => `exit ${r.code}\n--- stdout\n${r.stdout}\n--- stderr\n${r.stderr}`;
 const fake = (...args: string[]): string[] => ['--impl', FAKE, ...args.flatMap((a) => ['--impl-arg', a])];
-/** A small campaign: 2 cycles of at most 20 events (so step 5 exists: at least 21 steps). */
-const SMALL = ['--profile', 'full', '--cycles', '2', '--event', '20', '--campaign-seed', '11', '--no-progress'];
+/** A small campaign: 2 cycles of at most 20 events (so step 5 exists: at least 21 steps), judged as the C++ reducer the fakes answer for. */
+const SMALL = ['--profile', 'full', '--cycles', '2', '--event', '20', '--campaign-seed', '11', '--model', 'cpp', '--no-progress'];
 
 function failures(dir: string): FailureRecord[] {
   return parseJsonWithFractions(readFileSync(join(dir, 'failures.json'), 'utf8')) as unknown as FailureRecord[];
@@ -113,7 +113,8 @@ describe('replay-fuzz --impl', () => {
 
   it('--minimize shrinks the event stream against the implementation', async (t) => {
     const dir = tempDir(t);
-    const r = await fuzz([...SMALL, '--cycles', '1', ...fake('corrupt', '2'), '--save-failure-traces', 'f', '--minimize'], dir);
+    // Eight events: enough to shrink, few enough that ddmin needs few runs of the implementation.
+    const r = await fuzz([...SMALL, '--cycles', '1', '--event', '8', ...fake('corrupt', '2'), '--save-failure-traces', 'f', '--minimize'], dir);
     assert.equal(r.code, 1, show(r));
     const [rec] = failures(join(dir, 'f'));
     const min = rec!.minimized as MinimizedRecord;

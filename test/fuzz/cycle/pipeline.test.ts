@@ -4,39 +4,19 @@
  * triage, divergences, coverage and saved traces are those of `--jobs 1`.
  */
 import assert from 'node:assert/strict';
-import { createHash } from 'node:crypto';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it, type TestContext } from 'node:test';
 import { PIPELINE_MODELS } from '../../../fuzz/cycle/pipeline.js';
 import { createSlots, Pipeline, PIPELINE_LANES, WorkerSlot } from '../../../fuzz/cycle/pool.js';
 import { fuzz } from '../fuzz-driver.js';
+import { sameAcrossJobs, sameExploreFindings } from './findings.js';
 
 function tempDir(t: TestContext): string {
   const dir = mkdtempSync(join(tmpdir(), 'pipeline-'));
   t.after(() => rmSync(dir, { recursive: true, force: true }));
   return dir;
-}
-
-/**
- * The report without what differs by design between two runs: timing, argv,
- * jobs, paths and the order cycles finished in.
- */
-function findings(dir: string, name: string, saveDir: string): unknown {
-  const r = JSON.parse(readFileSync(join(dir, name), 'utf8')) as Record<string, unknown>;
-  for (const k of ['started_at', 'finished_at', 'duration_s', 'events_per_second', 'cycles_per_second', 'argv', 'config', 'meta']) delete r[k];
-  const failures = r.failures as { config: { cycle: number } }[] | undefined;
-  failures?.sort((a, b) => a.config.cycle - b.config.cycle);
-  return JSON.parse(JSON.stringify(r).split(join(dir, saveDir)).join('<saved>'));
-}
-
-function traceDigests(dir: string): Map<string, string> {
-  return new Map(
-    readdirSync(dir)
-      .filter((n) => n.endsWith('.jsonl'))
-      .map((n) => [n, createHash('sha256').update(readFileSync(join(dir, n))).digest('hex')]),
-  );
 }
 
 describe('pipelined cycles', () => {
@@ -55,34 +35,14 @@ describe('pipelined cycles', () => {
     assert.equal(new Pipeline().lanes().length, PIPELINE_LANES);
   });
 
-  it('explore: --jobs 2 and 3 find, triage and save exactly what --jobs 1 does', async (t) => {
-    const dir = tempDir(t);
-    const common = ['--profile', 'explore', '--campaign-seed', '11', '--cycles', '24', '--event', '200', '--no-progress'];
-    const runs = [];
-    for (const jobs of [1, 2, 3]) {
-      const r = await fuzz([...common, '--jobs', String(jobs), '--report', `r${jobs}.json`, '--save-failure-traces', `f${jobs}`], dir);
-      assert.equal(r.code, 1, `jobs ${jobs}: ${r.stderr}`);
-      runs.push(r);
-    }
-    const one = findings(dir, 'r1.json', 'f1') as { failures: unknown[]; divergences: unknown[] };
-    assert.ok(one.failures.length > 0 && one.divergences.length > 0, 'the campaign should find divergences');
-    assert.deepEqual(findings(dir, 'r2.json', 'f2'), one);
-    assert.deepEqual(findings(dir, 'r3.json', 'f3'), one);
-    assert.deepEqual(traceDigests(join(dir, 'f2')), traceDigests(join(dir, 'f1')));
-    assert.deepEqual(traceDigests(join(dir, 'f3')), traceDigests(join(dir, 'f1')));
+  // 12 cycles and --jobs 1 and 2 here; 24 cycles and --jobs 3 too in test/long/pipeline.test.ts.
+  it('explore: --jobs 2 finds, triages and saves exactly what --jobs 1 does', async (t) => {
+    await sameExploreFindings(tempDir(t), 12, [2]);
   });
 
+  // 12 cycles here; the 30 of test/long/pipeline.test.ts.
   it('lean-core with the invariant required: the same passes, events and coverage, traces past the 2 MiB window included', async (t) => {
-    const dir = tempDir(t);
-    // Up to 3000 events: several traces of 3-8 MB, so the producer waits on the window.
-    const common = ['--profile', 'lean-core', '--campaign-seed', '5', '--cycles', '30', '--event-range', '16', '3000', '--require-cpp-image-invariant', '--no-progress'];
-    for (const jobs of [1, 2]) {
-      const r = await fuzz([...common, '--jobs', String(jobs), '--report', `r${jobs}.json`], dir);
-      assert.equal(r.code, 0, r.stderr);
-    }
-    const one = findings(dir, 'r1.json', 'none') as { cycles: { passed: number }; events: number };
-    assert.equal(one.cycles.passed, 30);
-    assert.deepEqual(findings(dir, 'r2.json', 'none'), one);
+    await sameAcrossJobs(tempDir(t), 12);
   });
 
   it('--timeout stops a pipelined cycle, and the other lane still gets its own verdict', async (t) => {

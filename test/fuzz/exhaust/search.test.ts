@@ -1,20 +1,19 @@
 /**
  * The breadth-first search: hand-counted tiny scopes, deduplication that
- * loses nothing (the same states and causes as enumerating every sequence),
+ * loses nothing (the same states and findings as enumerating every sequence),
  * shards whose union is the unsharded run, and worker threads that change
  * nothing but the speed.
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { Alphabet } from '../../../fuzz/exhaust/alphabet.js';
-import { createJudge } from '../../../fuzz/exhaust/judge.js';
+import { createJudge, findingKey, findingOfFailure } from '../../../fuzz/exhaust/judge.js';
 import { mergeExhaustReports } from '../../../fuzz/exhaust/merge.js';
 import { createRunner } from '../../../fuzz/exhaust/pool.js';
 import { buildReport, type ExhaustReport } from '../../../fuzz/exhaust/report.js';
 import { parseScope, type Scope } from '../../../fuzz/exhaust/scope.js';
 import { search, type SearchResult } from '../../../fuzz/exhaust/search.js';
 import { PairChecker, ROOT, type PairState } from '../../../fuzz/exhaust/transition.js';
-import type { WireEvent } from '../../../tracegen/index.js';
 
 /** One OSD, one object, one length: a lone primary of a pool of one. */
 const MICRO = parseScope({ name: 'micro', osds: [0], objects: [0], lengths: [10], epochs: [10], pool_sizes: [1], min_sizes: [1] }, 'test');
@@ -28,7 +27,7 @@ async function run(scope: Scope, depth: number, options: { jobs?: number; shard?
   const shard = options.shard ?? { index: 1, count: 1 };
   const runner = createRunner(options.jobs ?? 1, { scope, shard });
   try {
-    return await search({ depth, runner, keepFingerprints: shard.count > 1 });
+    return await search({ depth, runner, judge: createJudge(), keepFingerprints: shard.count > 1 });
   } finally {
     await runner.close();
   }
@@ -44,33 +43,32 @@ const wholeT2 = (): Promise<SearchResult> => (t2Whole ??= run(T2, 2));
 
 const perDepth = (r: SearchResult, key: 'states' | 'transitions' | 'divergent') => r.levels.map((l) => l[key]);
 
-/** Every sequence, no deduplication: distinct states per depth of first reach, and each cause's shortest witness length. */
-function enumerateAll(scope: Scope, depth: number): { states: number[]; transitions: number[]; causes: Map<string, number> } {
+/** Every sequence, no deduplication: distinct states per depth of first reach, and each finding key's shortest witness length. */
+function enumerateAll(scope: Scope, depth: number): { states: number[]; transitions: number[]; keys: Map<string, number> } {
   const alphabet = new Alphabet(scope);
   const checker = new PairChecker();
-  const judge = createJudge();
   const firstDepth = new Map<string, number>();
   const transitions = [0];
-  const causes = new Map<string, number>();
-  const walk = (state: PairState, path: WireEvent[]): void => {
+  const keys = new Map<string, number>();
+  const walk = (state: PairState): void => {
     if (state.depth === depth) return;
     for (const letter of state.depth === 0 ? alphabet.first() : alphabet.of(state.cpp)) {
       transitions[state.depth + 1] = (transitions[state.depth + 1] ?? 0) + 1;
       const o = checker.check(state, letter);
       if (o.kind === 'divergent') {
-        const cause = judge([...path, letter], o.failure).cause;
-        causes.set(cause, Math.min(causes.get(cause) ?? Infinity, state.depth + 1));
+        const key = findingKey(findingOfFailure(letter, o.failure, o.step.from));
+        keys.set(key, Math.min(keys.get(key) ?? Infinity, state.depth + 1));
         continue;
       }
       const key = `${o.hi >>> 0}:${o.lo >>> 0}`;
       firstDepth.set(key, Math.min(firstDepth.get(key) ?? Infinity, state.depth + 1));
-      walk(o.next, [...path, letter]);
+      walk(o.next);
     }
   };
-  walk(ROOT, []);
+  walk(ROOT);
   const states = Array.from({ length: depth + 1 }, (_, d) => (d === 0 ? 1 : 0));
   for (const d of firstDepth.values()) states[d]!++;
-  return { states, transitions, causes };
+  return { states, transitions, keys };
 }
 
 describe('replay-fuzz exhaust: the search', () => {
@@ -93,31 +91,41 @@ describe('replay-fuzz exhaust: the search', () => {
     assert.deepEqual(r.causes, []);
   });
 
-  it('deduplication loses nothing: the same states per depth and causes as every sequence enumerated (depth 2)', async () => {
+  it('deduplication loses nothing: the same states per depth and findings as every sequence enumerated (depth 2)', async () => {
     for (const scope of [MICRO, T2]) {
       const all = enumerateAll(scope, 2);
       const r = scope === T2 ? await wholeT2() : await run(scope, 2);
       assert.deepEqual(perDepth(r, 'states'), all.states, scope.name);
-      assert.deepEqual(new Map(r.causes.map((c) => [c.cause, c.events])), all.causes, scope.name);
+      assert.deepEqual(new Map(r.keys.map((k) => [k.key, k.events])), all.keys, scope.name);
       // Deduplication saves transitions only below depth 1.
       assert.equal(r.levels[1]!.transitions, all.transitions[1], scope.name);
       assert.ok(r.levels[2]!.transitions <= all.transitions[2]!, scope.name);
     }
   });
 
-  it('finds the three documented classes T2 can reach, each at its shortest', async () => {
+  it('finds the two documented classes T2 can reach, each at its shortest, attributed by the registry', async () => {
     const r = await wholeT2();
     const byCause = new Map(r.causes.map((c) => [c.cause, c]));
-    // whoami-minus-one-empty-acting, in 1 event; peer-info-outside-peering and its AdvanceMap form, in 2.
-    assert.equal(byCause.get('lean-disagrees | Initialize | after | state')?.events, 1);
-    assert.equal(byCause.get('lean-disagrees | PeerInfoReceived | after | peer_info')?.events, 2);
-    assert.equal(byCause.get('lean-disagrees | AdvanceMap | after | state')?.events, 2);
-    assert.equal(r.causes.length, 3);
+    // whoami -1 with an empty acting set, at Initialize and again when a map takes the acting set away.
+    assert.deepEqual(byCause.get('whoami-minus-one-empty-acting')?.keys.map((k) => [k.key, k.events]), [
+      ['lean-disagrees | Initialize in Initial | after | state', 1],
+      ['lean-disagrees | AdvanceMap in Stray | after | state', 2],
+    ]);
+    // A reply outside peering, to a replica (Stray) and to a lone primary (Clean).
+    assert.deepEqual(byCause.get('peer-info-outside-peering')?.keys.map((k) => [k.key, k.events]), [
+      ['lean-disagrees | PeerInfoReceived in Stray | after | peer_info', 2],
+      ['lean-disagrees | PeerInfoReceived in Clean | after | peer_info', 2],
+    ]);
+    assert.equal(r.causes.length, 2);
     for (const c of r.causes) {
-      assert.equal(c.texts.length, c.events);
-      assert.match(c.texts[0]!, /^\{"type":"Initialize"/);
-      assert.equal(c.failure.line, c.events, 'the witness diverges at its last step');
+      assert.equal(c.known, true);
+      for (const k of c.keys) {
+        assert.equal(k.texts.length, k.events);
+        assert.match(k.texts[0]!, /^\{"type":"Initialize"/);
+        assert.equal(k.failure.line, k.events, 'the witness diverges at its last step');
+      }
     }
+    assert.equal(r.keys.reduce((n, k) => n + k.count, 0), r.levels.reduce((n, l) => n + l.divergent, 0), 'every divergence counted under one key');
   });
 
   it('--jobs 2 gives exactly what --jobs 1 gives: counts, causes and witnesses', async () => {
@@ -125,8 +133,8 @@ describe('replay-fuzz exhaust: the search', () => {
     const two = await run(T2, 2, { jobs: 2 });
     assert.deepEqual(two.levels.map(({ ms: _ms, ...l }) => l), one.levels.map(({ ms: _ms, ...l }) => l));
     assert.deepEqual(
-      two.causes.map((c) => [c.cause, c.count, c.ordinal, c.texts]),
-      one.causes.map((c) => [c.cause, c.count, c.ordinal, c.texts]),
+      two.keys.map((k) => [k.key, k.judgement.cause, k.count, k.ordinal, k.texts]),
+      one.keys.map((k) => [k.key, k.judgement.cause, k.count, k.ordinal, k.texts]),
     );
     assert.deepEqual(two.coverage, one.coverage);
   });
@@ -143,7 +151,7 @@ describe('replay-fuzz exhaust: the search', () => {
     assert.deepEqual(merged.exhaust.transitions_per_depth, perDepth(whole, 'transitions'));
     assert.deepEqual(
       new Map(merged.exhaust.causes.map((c) => [c.cause, c.events])),
-      new Map(whole.causes.map((c) => [c.cause, c.events])),
+      new Map(whole.causes.map((c) => [c.cause, c.first.events])),
     );
     if (merged.exhaust.overlap_states === 0) assert.deepEqual(merged.exhaust.divergent_per_depth, perDepth(whole, 'divergent'));
   });
@@ -159,7 +167,7 @@ describe('replay-fuzz exhaust: the search', () => {
 
   it('a budget stops cleanly: incomplete, with the depth it completed', async () => {
     const runner = createRunner(1, { scope: T2, shard: { index: 1, count: 1 } });
-    const r = await search({ depth: 3, runner, maxStates: 100 });
+    const r = await search({ depth: 3, runner, judge: createJudge(), maxStates: 100 });
     await runner.close();
     assert.equal(r.complete, false);
     assert.equal(r.stoppedBy, 'max-states');

@@ -56,7 +56,7 @@ describe('report JSON', () => {
     const r = fuzz([...FAILS_PAST_5, '--cycles', '2', '--event', '5', '--campaign-seed', U64_MAX, '--save-failure-traces', 'out', '--report', 'r.json'], dir);
     assert.equal(r.status, 1, r.stderr);
     const report = JSON.parse(readFileSync(join(dir, 'r.json'), 'utf8')) as Parsed;
-    assert.equal(report.format, 2);
+    assert.equal(report.format, 3);
     assert.equal(report.config.campaign_seed, U64_MAX);
     assert.equal(report.config.seed, null);
     assert.equal(report.failures.length, 2);
@@ -109,7 +109,7 @@ describe('report JSON', () => {
     const m = spawnSync(process.execPath, [BIN, 'merge', 'a.json', 'b.json'], { cwd: dir, encoding: 'utf8' });
     assert.equal(m.status, 1, m.stderr); // the shards hold one failure each
     const merged = JSON.parse(m.stdout) as Parsed;
-    assert.equal(merged.format, 2);
+    assert.equal(merged.format, 3);
     assert.equal(merged.config.campaign_seed, '5377004963750517765');
     assert.deepEqual(
       merged.failures.map((f) => [f.config.seed, f.campaign_seed]),

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it, type TestContext } from 'node:test';
 import { junitSchemaProblems, parseXml } from './junit-schema.js';
-import { fixture, ROOT } from '../../helpers.js';
+import { bySize, fixture, ROOT } from '../../helpers.js';
 
 const BIN = join(ROOT, 'dist', 'bin', 'replay-fuzz.js');
 const stepLimit = (n: number): string[] => ['--replayer', join(fixture('fuzz'), 'step-limit-checker.js'), '--replayer-arg', String(n)];
@@ -80,11 +80,12 @@ describe('replay-fuzz reports', () => {
     assert.ok(report.cycles.failed > 0 && report.cycles.failed < 8, 'some cycles pass, some fail');
     assert.equal(failing.length, report.cycles.failed);
     for (const f of report.failures) {
-      const tc = cases.find((c) => c.attrs.get('name')!.startsWith(`cycle ${f.config.cycle} seed=${f.config.seed} `))!;
+      const tc = cases.find((c) => c.attrs.get('name') === `cycle ${f.config.cycle}`)!;
       const failure = tc.children[0]!;
       assert.equal(failure.name, 'failure');
       assert.equal(failure.attrs.get('type'), 'checker exited 1: step-limit-checker: N steps, more than N');
       assert.match(failure.text, /^reproduce: .*cross-validate\.js --profile lean-core --seed \d+ --events \d+ \| .*step-limit-checker\.js 7 -$/m);
+      assert.match(failure.text, new RegExp(`^seed: ${f.config.seed}, events: \\d+$`, 'm'));
     }
     assert.equal(suite.children[0]!.children.find((p) => p.attrs.get('name') === 'campaign_seed')?.attrs.get('value'), '21');
   });
@@ -114,13 +115,15 @@ describe('replay-fuzz reports', () => {
 
   it('groups identical failures on the terminal: a count and one example with its reproduce command', (t) => {
     const dir = tempDir(t);
-    const r = fuzz([...stepLimit(5), '--cycles', '28', '--event', '5', '--jobs', '2', '--campaign-seed', '4', '--save-failure-traces', 'out'], dir);
+    // Eight failures here, 28 at full size (test/long/full-size.test.ts): one example, five more listed, the rest counted.
+    const n = bySize(8, 28);
+    const r = fuzz([...stepLimit(5), '--cycles', String(n), '--event', '5', '--jobs', '2', '--campaign-seed', '4', '--save-failure-traces', 'out'], dir);
     assert.equal(r.status, 1, r.stderr);
     const listing = r.stdout.slice(r.stdout.indexOf('\nFailures: '), r.stdout.indexOf('failure summary: '));
-    assert.match(listing, /^\nFailures: 28 cycle\(s\), 1 cause\(s\)\n\[1\] 28 x checker exited 1: step-limit-checker: N steps, more than N\n {4}example: cycle=1 seed=\d+ event=5 /);
+    assert.match(listing, new RegExp(`^\\nFailures: ${n} cycle\\(s\\), 1 cause\\(s\\)\\n\\[1\\] ${n} x checker exited 1: step-limit-checker: N steps, more than N\\n {4}example: cycle=1 seed=\\d+ event=5 `));
     assert.equal((listing.match(/reproduce: /g) ?? []).length, 1);
     assert.equal((listing.match(/ also: cycle=/g) ?? []).length, 5);
-    assert.match(listing, /\.\.\. and 22 more with this cause \(see failures\.json\)/);
+    assert.match(listing, new RegExp(`\\.\\.\\. and ${n - 6} more with this cause \\(see failures\\.json\\)`));
     assert.ok(listing.split('\n').length < 30, listing);
   });
 });
@@ -145,8 +148,12 @@ describe('replay-fuzz rerun', () => {
     assert.equal(fixed.status, 0, fixed.stderr);
     assert.match(fixed.stdout, new RegExp(`\\n0 of ${recorded.length} recorded failure\\(s\\) still fail`));
 
+    // Without an override, each record runs with the checker that judged it: the limit of 6 still fails them all.
+    const faithful = fuzz(['rerun', 'out'], dir);
+    assert.equal(faithful.status, 1, faithful.stdout + faithful.stderr);
+    assert.match(faithful.stdout, new RegExp(`\\n${recorded.length} of ${recorded.length} recorded failure\\(s\\) still fail`));
     // Our own checker, in-process, accepts these traces.
-    const ours = fuzz(['rerun', 'out'], dir);
+    const ours = fuzz(['rerun', 'out', '--model', 'cpp'], dir);
     assert.equal(ours.status, 0, ours.stdout + ours.stderr);
   });
 

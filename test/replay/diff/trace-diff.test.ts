@@ -196,11 +196,14 @@ describe('peering-trace-diff bin', { concurrency: 3 }, () => {
     assert.match(r.stdout, /^traces agree: /);
   });
 
-  it('exits 3 on a malformed line, naming it', async () => {
-    const r = await runDiff([path('t1.jsonl'), path('t1-bad.jsonl')]);
+  it('exits 3 on a malformed line, naming it, as each model reads it (Lean by default)', async () => {
+    const r = await runDiff(['--model', 'cpp', path('t1.jsonl'), path('t1-bad.jsonl')]);
     assert.equal(r.code, 3);
     assert.equal(r.stdout, '');
     assert.match(r.stderr, /^peering-trace-diff: line 3: trace B: invalid JSON: expected a key at column \d+\n$/);
+    const lean = await runDiff([path('t1.jsonl'), path('t1-bad.jsonl')]);
+    assert.equal(lean.code, 3);
+    assert.match(lean.stderr, /^peering-trace-diff: line 3: trace B: rejected by the Lean parser: /);
   });
 
   it('exits 4 on a missing file', async () => {

@@ -6,57 +6,11 @@
  * over-long and empty traces, with the chunk boundaries anywhere.
  */
 import assert from 'node:assert/strict';
-import { Readable } from 'node:stream';
 import { describe, it } from 'node:test';
-import { ReplayFailure, replayText, type FailureReport, type ReplayStats } from '../../../replay/index.js';
-import { replayStream } from '../../../replay/models/run.js';
+import { ReplayFailure, type FailureReport, type ReplayStats } from '../../../replay/index.js';
 import { verdictOf, type ModelEnd } from '../../../replay/models/parallel-both.js';
 import { traceText } from '../../../tracegen/index.js';
-import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { fixture } from '../../helpers.js';
-
-type Verdict = { ok: true; stats: ReplayStats } | { ok: false; report: unknown; progress: unknown; kind: string };
-
-function settle(run: () => ReplayStats): Verdict;
-function settle(run: () => Promise<ReplayStats>): Promise<Verdict>;
-function settle(run: () => ReplayStats | Promise<ReplayStats>): Verdict | Promise<Verdict> {
-  const fail = (err: unknown): Verdict => {
-    if (!(err instanceof ReplayFailure)) throw err;
-    return { ok: false, report: err.report, progress: err.progress, kind: err.report.kind };
-  };
-  try {
-    const r = run();
-    if (r instanceof Promise) return r.then((stats) => ({ ok: true, stats }) as Verdict, fail);
-    return { ok: true, stats: r };
-  } catch (err) {
-    return fail(err);
-  }
-}
-
-/** The text as a stream cut into `size`-byte chunks. */
-function chunked(text: string, size: number): Readable {
-  const bytes = Buffer.from(text);
-  const parts: Buffer[] = [];
-  for (let i = 0; i < bytes.length; i += size) parts.push(bytes.subarray(i, i + size));
-  return Readable.from(parts, { objectMode: false });
-}
-
-async function sameVerdict(text: string, what: string, maxLineBytes?: number): Promise<Verdict> {
-  const options = { model: 'both' as const, ...(maxLineBytes === undefined ? {} : { maxLineBytes }) };
-  const one = settle(() => replayText(text, options));
-  for (const size of [1 << 20, 4096, 97]) {
-    const two = await settle(() => replayStream(chunked(text, size), options));
-    assert.deepEqual(two, one, `${what} (chunks of ${size})`);
-  }
-  return one;
-}
-
-function mutateLine(text: string, index: number, mutate: (line: string) => string): string {
-  const lines = text.split('\n');
-  lines[index] = mutate(lines[index]!);
-  return lines.join('\n');
-}
+import { CHUNK_SIZES, fixtureTraces, MUTATIONS, mutatedTraces, mutateLine, sameVerdict } from './both-threads.js';
 
 describe('both on two threads', () => {
   it('passes what one thread passes, with the Lean stats', async () => {
@@ -66,39 +20,27 @@ describe('both on two threads', () => {
     }
   });
 
-  it('fails where one thread fails, with the same triage, on mutated traces', async () => {
-    const mutations: ((line: string) => string)[] = [
-      (l) => l.replace(/"committed_seq":(\d+)/, (_m, d: string) => `"committed_seq":${Number(d) + 1}`),
-      (l) => l.replace('"image_invariant":true', '"image_invariant":false'),
-      (l) => l.replace(/"peers_queried":\[(\d+),(\d+)\]/, '"peers_queried":[$2,$1]'),
-      (l) => l.replace(/"epoch":(\d+)/, '"epoch":$1.0'),
-      (l) => l.replace('"kind":"step"', '"kind":"stp"'),
-      (l) => l.slice(0, 40),
-      (l) => l.replace(/"acting":\{"osds":\[(\d+),(\d+)/, '"acting":{"osds":[$2,$1'),
-    ];
+  // Every mutation of six traces at every chunk size: test/long/parallel-both.test.ts.
+  it('fails where one thread fails, with the same triage, on mutated traces (each mutation, chunk sizes in turn)', async () => {
+    const traces = mutatedTraces(2);
+    assert.equal(traces.length, 2 * MUTATIONS.length);
     let failed = 0;
-    for (let seed = 1n; seed <= 6n; seed++) {
-      const text = traceText({ seed, events: 40, profile: seed % 2n === 0n ? 'full' : 'lean-core' });
-      const steps = text.split('\n').length - 2;
-      for (const [k, mutate] of mutations.entries()) {
-        const index = Number((seed * 13n + BigInt(k)) % BigInt(steps));
-        const v = await sameVerdict(mutateLine(text, index, mutate), `seed ${seed} mutation ${k} line ${index + 1}`);
-        if (!v.ok) failed++;
-      }
+    for (const [i, m] of traces.entries()) {
+      const v = await sameVerdict(m.text, m.what, undefined, [CHUNK_SIZES[i % CHUNK_SIZES.length]!]);
+      if (!v.ok) failed++;
     }
-    assert.ok(failed > 20, `failures exercised (${failed})`);
+    assert.ok(failed >= 10, `failures exercised (${failed})`);
   });
 
-  it('triages the divergence fixtures as one thread does', async () => {
-    const root = fixture('divergences');
+  it('triages divergence fixtures as one thread does (four of them, chunk sizes in turn)', async () => {
+    const fixtures = fixtureTraces().filter((_f, i) => i % 6 === 0);
+    assert.ok(fixtures.length >= 4);
     let seen = 0;
-    for (const name of readdirSync(root)) {
-      for (const file of readdirSync(join(root, name)).filter((f) => f.endsWith('.jsonl'))) {
-        const v = await sameVerdict(readFileSync(join(root, name, file), 'utf8'), `${name}/${file}`);
-        if (!v.ok) seen++;
-      }
+    for (const [i, f] of fixtures.entries()) {
+      const v = await sameVerdict(f.text, f.what, undefined, [CHUNK_SIZES[i % CHUNK_SIZES.length]!]);
+      if (!v.ok) seen++;
     }
-    assert.ok(seen >= 11, `fixtures failing under both (${seen})`);
+    assert.ok(seen >= 2, `fixtures failing under both (${seen})`);
   });
 
   it('a cut last line, an over-long line, an empty input and garbage end as on one thread', async () => {
