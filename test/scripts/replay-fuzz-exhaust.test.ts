@@ -15,6 +15,7 @@ import { ROOT, runBin } from '../helpers.js';
 const BIN = join(ROOT, 'dist', 'bin', 'replay-fuzz.js');
 const REPLAY = join(ROOT, 'dist', 'scripts', 'peering-replay-ts.js');
 const MICRO = { name: 'micro', osds: [0], objects: [0], lengths: [10], epochs: [10], pool_sizes: [1], min_sizes: [1] };
+const T3 = { name: 't3', osds: [0, 1], objects: [0], lengths: [10], epochs: [10], pool_sizes: [1], min_sizes: [1], features: ['late-peer-info', 'whoami-none'] };
 const T2 = { name: 't2', osds: [0, 1], objects: [0], lengths: [10], epochs: [10], pool_sizes: [2], min_sizes: [1], features: ['late-peer-info', 'whoami-none', 'empty-sets'] };
 
 interface Report {
@@ -29,6 +30,7 @@ function workDir(t: TestContext): string {
   t.after(() => rmSync(dir, { recursive: true, force: true }));
   writeFileSync(join(dir, 'micro.json'), JSON.stringify(MICRO));
   writeFileSync(join(dir, 't2.json'), JSON.stringify(T2));
+  writeFileSync(join(dir, 't3.json'), JSON.stringify(T3));
   return dir;
 }
 
@@ -76,14 +78,14 @@ describe('replay-fuzz exhaust (the bin)', () => {
 
   it('--allow-known: known causes alone exit 0', async (t) => {
     const dir = workDir(t);
-    const r = await runBin(BIN, ['exhaust', '--scope', join(dir, 't2.json'), '--depth', '2', '--allow-known', '--witnesses', join(dir, 'w'), '--no-progress']);
+    const r = await runBin(BIN, ['exhaust', '--scope', join(dir, 't3.json'), '--depth', '2', '--allow-known', '--witnesses', join(dir, 'w'), '--no-progress']);
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, /known cause peer-info-outside-peering, after 2 events/);
   });
 
   it('shards merged: the union is complete and counts what one run counts; one shard alone is not complete', async (t) => {
     const dir = workDir(t);
-    const base = ['exhaust', '--scope', join(dir, 't2.json'), '--depth', '2', '--witnesses', join(dir, 'w'), '--no-progress'];
+    const base = ['exhaust', '--scope', join(dir, 't3.json'), '--depth', '2', '--witnesses', join(dir, 'w'), '--no-progress'];
     for (const [shard, report] of [['1/2', 's1.json'], ['2/2', 's2.json'], ['1/1', 'whole.json']] as const) {
       const r = await runBin(BIN, [...base, '--shard', shard, '--report', join(dir, report)]);
       assert.equal(r.code, 1, r.stderr);
