@@ -8,7 +8,9 @@
  *  - batch: in-process, against the same yardstick in-process;
  *  - replay: MB/s, steps/s and peak RSS on a >= 100 MB trace;
  *  - fuzz: --jobs 2 over --jobs 1 on a short and a long campaign, peak RSS,
- *    and the short campaign's --jobs 1 against warm in-process throughput.
+ *    and the short campaign's --jobs 1 against warm in-process throughput;
+ *  - exhaust: states/s of one search thread against the explore campaign's
+ *    events/s, and --jobs 2 over --jobs 1 (bench/exhaust.ts).
  * Set BENCH_ROUNDS to change the number of interleaved rounds (default 7).
  */
 import { accessSync, constants, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
@@ -16,6 +18,7 @@ import { tmpdir } from 'node:os';
 import { delimiter, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ByteWriter, renderTrace } from '../tracegen/index.js';
+import { exhaustBench } from './exhaust.js';
 import { exploreBench } from './explore.js';
 import { fmt, interleave, summarize, timeCommand } from './measure.js';
 
@@ -252,7 +255,8 @@ async function fuzz(): Promise<void> {
 }
 
 const explore = (): Promise<void> => exploreBench(CROSS_VALIDATE, ROUNDS, line);
-const sections: { [name: string]: () => Promise<void> } = { generator, batch, replay, fuzz, explore };
+const exhaust = (): Promise<void> => exhaustBench(HERE, DIST, work, Math.max(3, Math.ceil(ROUNDS / 2)), line);
+const sections: { [name: string]: () => Promise<void> } = { generator, batch, replay, fuzz, explore, exhaust };
 const chosen = process.argv.slice(2).filter((a) => a in sections);
 process.stdout.write(`node ${process.version}, ${process.platform}/${process.arch}\n`);
 try {

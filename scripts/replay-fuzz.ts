@@ -3,7 +3,8 @@
  * `replay-fuzz`: randomized replay campaigns, compatible with upstream's
  * scripts/replay_fuzz.py flags, plus sharding, reports, timeouts,
  * minimization and crash-safe failure records. Subcommands: `merge`
- * combines shard reports, `rerun` runs recorded failures again.
+ * combines shard reports, `rerun` runs recorded failures again, `exhaust`
+ * explores a scope exhaustively.
  */
 import { CommanderError } from 'commander';
 import { neutralizeCommands } from '../fuzz/outputs/escape.js';
@@ -13,10 +14,11 @@ import { commanderExit, UsageError } from './shared/args.js';
 import { restoreExtraCaCerts } from './build/launcher.js';
 import { runCampaignCommand } from './replay-fuzz/campaign.js';
 import { EXIT } from './replay-fuzz/exit.js';
+import { runExhaust } from './replay-fuzz/exhaust.js';
 import { runMerge } from './replay-fuzz/merge.js';
 import { runRerun } from './replay-fuzz/rerun.js';
 
-const SUBCOMMANDS: Readonly<Record<string, (argv: string[]) => Promise<number>>> = { merge: runMerge, rerun: runRerun };
+const SUBCOMMANDS: Readonly<Record<string, (argv: string[]) => Promise<number>>> = { merge: runMerge, rerun: runRerun, exhaust: runExhaust };
 
 /** An error line; it may quote a tool or a file, so it cannot act as a CI workflow command. */
 const fail = (message: string): void => void process.stderr.write(neutralizeCommands(`replay-fuzz: ${message}\n`));

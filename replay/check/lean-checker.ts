@@ -41,6 +41,8 @@ export class LeanReplayChecker {
   private summaries = 0;
   private slowLines = 0;
   private lastLine = 0;
+  /** False when the caller compared the line's bytes itself and found them different: the slow path decides. */
+  private fastPath = true;
   private readonly notes: LeniencyNotes = {
     trimmedLines: 0,
     firstTrimmedLine: 0,
@@ -53,6 +55,20 @@ export class LeanReplayChecker {
   /** The (normalised) snapshot reached so far. */
   get snapshot(): Snapshot {
     return this.cursor;
+  }
+
+  /**
+   * Continues as if `steps` step lines had been accepted, ending at
+   * `cursor` (a snapshot this checker, or one like it, reached): lets
+   * exhaustive exploration check each next line of many traces that share
+   * a prefix without replaying the prefix. `fastPath` false skips the
+   * byte-compare fast path for lines the caller knows it would not accept.
+   */
+  resume(cursor: Snapshot, steps: number, fastPath = true): void {
+    this.cursor = cursor;
+    this.steps = steps;
+    this.summaries = 0;
+    this.fastPath = fastPath;
   }
 
   feedLine(raw: Uint8Array, lineNo: number, terminated = true): void {
@@ -82,7 +98,7 @@ export class LeanReplayChecker {
     // The line rules shared with the cpp checker and trace-diff (NUL bytes, UTF-8, BOM, trimming, skipping).
     const line = lineToCheck(this.notes, raw, lineNo, terminated);
     if (line === undefined) return;
-    if (this.tryCanonicalStep(line)) return;
+    if (this.fastPath && this.tryCanonicalStep(line)) return;
     this.slowLines++;
     this.generalLine(decoder.decode(line), lineNo, terminated);
   }

@@ -19,7 +19,13 @@ function isPlainObject(v: unknown): v is Record<string, unknown> {
 
 /** Member names as upstream's trace spells them where the model's differ. */
 const TRACE_NAME: Record<string, string> = { authority_osd: 'osd', authority_length: 'len', sender: 'from', from_state: 'from', to_state: 'to' };
-const traceName = (key: string): string => TRACE_NAME[snake(key)] ?? snake(key);
+const traceNames = new Map<string, string>();
+/** Remembered: a diff walks whole snapshots, asking for the same few names again and again. */
+function traceName(key: string): string {
+  let name = traceNames.get(key);
+  if (name === undefined) traceNames.set(key, (name = TRACE_NAME[snake(key)] ?? snake(key)));
+  return name;
+}
 
 /** `[obj, value]` entries of an image, authority or blob-metadata list. */
 function isEntryList(v: readonly unknown[]): boolean {

@@ -38,6 +38,8 @@ export const BUNDLES = [
   { from: 'scripts/replay-fuzz.js', to: 'bin/replay-fuzz.js' },
   // fuzz/cycle/pool.ts starts `./worker.js` beside itself: beside the bundle, this one.
   { from: 'fuzz/cycle/worker.js', to: 'bin/worker.js' },
+  // fuzz/exhaust/pool.ts starts `./exhaust-worker.js` beside itself, likewise.
+  { from: 'fuzz/exhaust/exhaust-worker.js', to: 'bin/exhaust-worker.js' },
   // In place: the published paths of these bins do not change.
   { from: 'scripts/peering-replay-ts.js', to: 'scripts/peering-replay-ts.js' },
   // replay/models/parallel-both.ts starts `./both-worker.js` beside itself.

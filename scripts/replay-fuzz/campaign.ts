@@ -80,6 +80,8 @@ Commands:
       combine the --report files of a campaign's shards into one report
   replay-fuzz rerun DIR
       run every failure saved in DIR/failures.json again; exit 1 if any still fails
+  replay-fuzz exhaust --scope small --depth 4
+      check every event sequence of a scope up to a depth, shortest witnesses
   replay-fuzz help [COMMAND]
       this help, or a command's (each also takes --help)
 

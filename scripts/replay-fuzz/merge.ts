@@ -2,11 +2,13 @@
 import { Command as Cli } from 'commander';
 import { escapeCommandData, neutralizeCommands, oneLine } from '../../fuzz/outputs/escape.js';
 import { mergeReports, type ShardReport } from '../../fuzz/outputs/merge.js';
-import { readReport } from '../../fuzz/outputs/report.js';
+import { readReport, type CampaignReport } from '../../fuzz/outputs/report.js';
 import { writeOutputFile, writeRunOutputs } from '../../fuzz/outputs/run-outputs.js';
 import { prettyJson } from '../../fuzz/store/json-out.js';
 import { checkOutputPath } from '../../fuzz/store/output-path.js';
-import { asUsage } from '../shared/args.js';
+import { isExhaustReport, mergeExhaustReports } from '../../fuzz/exhaust/merge.js';
+import { verdictLine, type ExhaustReport } from '../../fuzz/exhaust/report.js';
+import { asUsage, UsageError } from '../shared/args.js';
 import { EXIT } from './exit.js';
 
 const warn = (text: string): void => void process.stderr.write(neutralizeCommands(text));
@@ -44,6 +46,7 @@ export async function runMerge(argv: string[]): Promise<number> {
   // Nothing is merged from a set with an unreadable report: its values cannot be trusted anywhere.
   for (const u of unreadable) warn(`replay-fuzz: ${u}\n`);
   if (unreadable.length > 0) return EXIT.usage;
+  if (parts.some((p) => isExhaustReport(p.report))) return mergeExhaust(parts.map((p) => p.report), output, html);
   const { report, problems } = mergeReports(parts);
   if (output === undefined) process.stdout.write(prettyJson(report));
   // Under GitHub Actions the merged campaign gets the job summary and annotations a campaign gets, and so does each
@@ -59,4 +62,20 @@ export async function runMerge(argv: string[]): Promise<number> {
   if (problems.length > 0) return EXIT.usage;
   if (report.cycles.failed > 0) return EXIT.failures;
   return lost.length > 0 ? EXIT.usage : EXIT.ok;
+}
+
+/** Shard reports of `replay-fuzz exhaust`: one exploration, and whether the union is complete. */
+function mergeExhaust(reports: readonly CampaignReport[], output: string | undefined, html: string | undefined): number {
+  if (!reports.every(isExhaustReport)) throw new UsageError('cannot merge exhaust reports with campaign reports');
+  const { report, problems, gaps } = mergeExhaustReports(reports as readonly ExhaustReport[]);
+  if (output === undefined) process.stdout.write(prettyJson(report));
+  const say = (t: string): void => void (output === undefined ? process.stderr : process.stdout).write(t);
+  const lost = [
+    output === undefined ? undefined : writeOutputFile('the merged report', output, () => prettyJson(report)),
+    ...writeRunOutputs({ report, cycles: [], ...(html === undefined ? {} : { htmlPath: html }), env: process.env, out: say }),
+  ].filter((p): p is string => p !== undefined);
+  for (const p of [...problems, ...gaps, ...lost]) warn(`replay-fuzz merge: ${p}\n`);
+  warn(`replay-fuzz merge: ${report.exhaust.complete ? 'the union is complete' : 'the union is NOT complete'}: ${verdictLine(report)}\n`);
+  if (problems.length > 0 || lost.length > 0) return EXIT.usage;
+  return report.exhaust.causes.length > 0 ? EXIT.failures : EXIT.ok;
 }

@@ -33,8 +33,7 @@ export class ExploreGenerator {
 
   /** The first event; it names the trace's features on the wire. */
   genInitialize(): ExploreEvent {
-    const first = genInitialize(this.context, undefined);
-    return { event: first.event, wire: { ...first.wire, features: this.features.list() } };
+    return genFirstEvent(this.context);
   }
 
   /** Events after Initialize: uniform in [min(50, n), n], as the other profiles. */
@@ -45,46 +44,52 @@ export class ExploreGenerator {
   genEvent(snap: Snapshot): ExploreEvent {
     const table = this.tables.get(snap.state)!;
     const kind = table.kinds[this.context.dice.weighted(table.weights)]!;
-    return this.genKind(kind, snap);
+    return genEventOfKind(this.context, kind, snap);
   }
+}
 
-  private genKind(kind: EventKind, snap: Snapshot): ExploreEvent {
-    const ctx = this.context;
-    switch (kind) {
-      case 'advance-map':
-        return genAdvanceMap(ctx, snap);
-      case 'peer-info':
-        return genPeerInfoReceived(ctx, snap, 'expected');
-      case 'peer-info-late':
-        return genPeerInfoReceived(ctx, snap, 'late');
-      case 'peer-info-duplicate':
-        return genPeerInfoReceived(ctx, snap, 'duplicate');
-      case 'peer-info-stale':
-        return genPeerInfoReceived(ctx, snap, 'stale');
-      case 'peer-info-unknown':
-        return genPeerInfoReceived(ctx, snap, 'unknown');
-      case 'timeout':
-        return genPeerQueryTimeout(ctx, snap, false);
-      case 'timeout-unknown':
-        return genPeerQueryTimeout(ctx, snap, true);
-      case 'up-thru':
-        return genUpThruUpdated(ctx, snap);
-      case 'activate-committed':
-        return plain({ type: 'ActivateCommitted' });
-      case 'recovery-complete':
-        return genRecoveryComplete(ctx, snap);
-      case 'all-recovered':
-        return genAllReplicasRecovered(ctx, snap);
-      case 'replica-activate':
-        return genReplicaActivate(ctx, snap);
-      case 'replica-recovery':
-        return genReplicaRecoveryComplete(ctx, snap);
-      case 'delete-start':
-        return plain({ type: 'DeleteStart' });
-      case 'delete-complete':
-        return plain({ type: 'DeleteComplete' });
-      case 'initialize':
-        return genInitialize(ctx, snap);
-    }
+/** A trace's first event: an Initialize naming the trace's features on the wire. */
+export function genFirstEvent(ctx: ExploreContext): ExploreEvent {
+  const first = genInitialize(ctx, undefined);
+  return { event: first.event, wire: { ...first.wire, features: ctx.features.list() } };
+}
+
+/** An event of `kind` for the state `snap`, drawn with the context's chooser. */
+export function genEventOfKind(ctx: ExploreContext, kind: EventKind, snap: Snapshot): ExploreEvent {
+  switch (kind) {
+    case 'advance-map':
+      return genAdvanceMap(ctx, snap);
+    case 'peer-info':
+      return genPeerInfoReceived(ctx, snap, 'expected');
+    case 'peer-info-late':
+      return genPeerInfoReceived(ctx, snap, 'late');
+    case 'peer-info-duplicate':
+      return genPeerInfoReceived(ctx, snap, 'duplicate');
+    case 'peer-info-stale':
+      return genPeerInfoReceived(ctx, snap, 'stale');
+    case 'peer-info-unknown':
+      return genPeerInfoReceived(ctx, snap, 'unknown');
+    case 'timeout':
+      return genPeerQueryTimeout(ctx, snap, false);
+    case 'timeout-unknown':
+      return genPeerQueryTimeout(ctx, snap, true);
+    case 'up-thru':
+      return genUpThruUpdated(ctx, snap);
+    case 'activate-committed':
+      return plain({ type: 'ActivateCommitted' });
+    case 'recovery-complete':
+      return genRecoveryComplete(ctx, snap);
+    case 'all-recovered':
+      return genAllReplicasRecovered(ctx, snap);
+    case 'replica-activate':
+      return genReplicaActivate(ctx, snap);
+    case 'replica-recovery':
+      return genReplicaRecoveryComplete(ctx, snap);
+    case 'delete-start':
+      return plain({ type: 'DeleteStart' });
+    case 'delete-complete':
+      return plain({ type: 'DeleteComplete' });
+    case 'initialize':
+      return genInitialize(ctx, snap);
   }
 }

@@ -101,7 +101,14 @@ export class LeanSnapshotRenderer {
 
   private load(snap: Snapshot): Rendered {
     if (this.a.snap === snap) return this.a;
-    if (this.b.snap === snap) return this.b;
+    if (this.b.snap === snap) {
+      // Most recently used first: a snapshot asked for again and again (the
+      // state every step of an exhaustive search starts from) stays cached.
+      const hit = this.b;
+      this.b = this.a;
+      this.a = hit;
+      return hit;
+    }
     const previous = this.a;
     const target = this.b;
     this.b = this.a;

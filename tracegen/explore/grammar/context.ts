@@ -1,11 +1,11 @@
-/** What every explore event drawer needs: the dice, the trace's features and id pools. */
+/** What every explore event drawer needs: the chooser (seeded dice or an enumerator), the trace's features and id pools. */
 import type { OsdId, Snapshot } from '../../../reducer/index.js';
-import type { Dice } from './dice.js';
+import type { Chooser } from './chooser.js';
 import type { FeatureSet } from './features.js';
 import { STRANGER_OSD, type IdPools } from './ids.js';
 
 export interface ExploreContext {
-  readonly dice: Dice;
+  readonly dice: Chooser;
   readonly features: FeatureSet;
   readonly pools: IdPools;
 }

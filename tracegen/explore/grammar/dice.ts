@@ -1,8 +1,9 @@
 /** The explore generator's only source of randomness: the seeded engine, passed explicitly. */
 import { Mt19937 } from '../../rng/mt19937.js';
 import { uniformInt } from '../../rng/uniform-int.js';
+import type { Chooser, ValueDomain } from './chooser.js';
 
-export class Dice {
+export class Dice implements Chooser {
   readonly rng: Mt19937;
 
   constructor(seed: bigint) {
@@ -39,6 +40,16 @@ export class Dice {
       out[j] = t;
     }
     return out;
+  }
+
+  /** A uniform draw in [a, b], mapped; the domain only matters to an enumerator. */
+  value(_domain: ValueDomain, a: number, b: number, map?: (x: number) => number): number {
+    const x = uniformInt(this.rng, a, b);
+    return map === undefined ? x : map(x);
+  }
+
+  sub<C extends { readonly dice: Chooser }, A extends unknown[], T>(draw: (ctx: C, ...args: A) => T, ctx: C, ...args: A): T {
+    return draw(ctx, ...args);
   }
 
   /** Index into `weights` drawn proportionally to the weights (all >= 0, some > 0). */

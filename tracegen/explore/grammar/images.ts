@@ -5,7 +5,8 @@
  * that only a wire format can carry.
  */
 import { mapFromEntries, lookupLength, type BlobMeta, type BlobMetaImage, type Length, type ObjectId, type ObjectImage } from '../../../reducer/index.js';
-import type { Dice } from './dice.js';
+import type { Chooser } from './chooser.js';
+import type { ExploreContext } from './context.js';
 import type { FeatureSet } from './features.js';
 import type { IdPools } from './ids.js';
 
@@ -20,18 +21,20 @@ export interface RawImage {
   readonly tags: readonly IllFormedTag[];
 }
 
+/** Equal to the base (2 in 6), shorter (1), longer (1) or unrelated (2). */
+const RELATION_WEIGHTS: readonly number[] = [2, 1, 1, 2];
+
 /** A length related to `base`: equal, shorter, longer or unrelated. */
-function relatedLength(dice: Dice, base: number): number {
-  switch (dice.int(0, 5)) {
+function relatedLength(dice: Chooser, base: number): number {
+  switch (dice.weighted(RELATION_WEIGHTS)) {
     case 0:
-    case 1:
       return base;
+    case 1:
+      return base > 0 ? dice.value('length', 0, base - 1) : 0;
     case 2:
-      return base > 0 ? dice.int(0, base - 1) : 0;
-    case 3:
-      return base + dice.int(1, 60);
+      return dice.value('length', 1, 60, (d) => base + d);
     default:
-      return dice.int(0, 300);
+      return dice.value('length', 0, 300);
   }
 }
 
@@ -39,7 +42,12 @@ function relatedLength(dice: Dice, base: number): number {
  * A canonical image over the object pool, each object's length related to
  * `reference` (usually the current authority).
  */
-export function drawImage(dice: Dice, pools: IdPools, reference: ObjectImage): ObjectImage {
+export function drawImage(ctx: ExploreContext, reference: ObjectImage): ObjectImage {
+  return ctx.dice.sub(imageRelatedTo, ctx, reference);
+}
+
+function imageRelatedTo(ctx: ExploreContext, reference: ObjectImage): ObjectImage {
+  const { dice, pools } = ctx;
   const entries: ImageEntry[] = [];
   for (const obj of pools.objects) {
     const base = Number(lookupLength(reference, obj));
@@ -50,16 +58,23 @@ export function drawImage(dice: Dice, pools: IdPools, reference: ObjectImage): O
   return mapFromEntries(entries);
 }
 
-function drawBlobMetaEntry(dice: Dice, len: Length): BlobMeta {
+const FINAL_LEN_WEIGHTS: readonly number[] = [6, 2, 2];
+
+function drawBlobMetaEntry(dice: Chooser, len: Length): BlobMeta {
   const sealed = dice.percent(70);
-  const pick = dice.int(0, 9);
-  // Mostly the object's own length, so authority can vouch for it.
-  const finalLen = pick < 6 ? len : pick < 8 ? Number(len) + dice.int(1, 20) : undefined;
+  // Mostly the object's own length (6 in 10), so authority can vouch for it; else longer (2) or unknown (2).
+  const pick = dice.weighted(FINAL_LEN_WEIGHTS);
+  const finalLen = pick === 0 ? len : pick === 1 ? dice.value('length', 1, 20, (d) => Number(len) + d) : undefined;
   return { sealed, finalLen };
 }
 
 /** Blob metadata for some objects of `image` (and, rarely, one it lacks). */
-export function drawBlobMeta(dice: Dice, features: FeatureSet, pools: IdPools, image: ObjectImage): BlobMetaImage {
+export function drawBlobMeta(ctx: ExploreContext, image: ObjectImage): BlobMetaImage {
+  return ctx.dice.sub(blobMetaFor, ctx, image);
+}
+
+function blobMetaFor(ctx: ExploreContext, image: ObjectImage): BlobMetaImage {
+  const { dice, features, pools } = ctx;
   if (!features.has('blob-meta') || dice.percent(30)) return [];
   const entries: (readonly [ObjectId, BlobMeta])[] = [];
   for (const [obj, len] of image) if (dice.percent(60)) entries.push([obj, drawBlobMetaEntry(dice, len)]);
@@ -70,9 +85,9 @@ export function drawBlobMeta(dice: Dice, features: FeatureSet, pools: IdPools, i
   return mapFromEntries(entries);
 }
 
-function otherObject(dice: Dice, pools: IdPools, image: ObjectImage): ObjectId {
+function otherObject(dice: Chooser, pools: IdPools, image: ObjectImage): ObjectId {
   const absent = pools.objects.filter((o) => lookupLength(image, o) === 0);
-  return absent.length > 0 ? dice.pick(absent) : 1000 + dice.int(0, 9);
+  return absent.length > 0 ? dice.pick(absent) : dice.value('object', 0, 9, (d) => 1000 + d);
 }
 
 type Defect = 'zero' | 'duplicate' | 'unsorted';
@@ -97,7 +112,12 @@ function insertSorted(entries: ImageEntry[], entry: ImageEntry): void {
  * enabled features allow. One defect at a time, so the catalogue can tell
  * which one a divergence needs. Returns undefined when the image stays canonical.
  */
-export function drawIllFormed(dice: Dice, features: FeatureSet, pools: IdPools, image: ObjectImage): RawImage | undefined {
+export function drawIllFormed(ctx: ExploreContext, image: ObjectImage): RawImage | undefined {
+  return ctx.dice.sub(illFormedFrom, ctx, image);
+}
+
+function illFormedFrom(ctx: ExploreContext, image: ObjectImage): RawImage | undefined {
+  const { dice, features, pools } = ctx;
   const defects = enabledDefects(features, image);
   if (defects.length === 0 || !dice.percent(30)) return undefined;
   const entries: ImageEntry[] = image.slice();
@@ -112,13 +132,13 @@ export function drawIllFormed(dice: Dice, features: FeatureSet, pools: IdPools, 
     case 'duplicate': {
       const at = dice.int(0, entries.length - 1);
       const [obj, len] = entries[at]!;
-      const other = dice.percent(60) && Number(len) > 1 ? dice.int(1, Number(len) - 1) : Number(len) + dice.int(1, 50);
+      const other = dice.percent(60) && Number(len) > 1 ? dice.value('length', 1, Number(len) - 1) : dice.value('length', 1, 50, (d) => Number(len) + d);
       // Before or after the original: which copy a last-wins decoder keeps differs.
       entries.splice(dice.percent(50) ? at + 1 : at, 0, [obj, other]);
       break;
     }
     case 'unsorted':
-      if (entries.length < 2) insertSorted(entries, [otherObject(dice, pools, image), dice.int(1, 200)]);
+      if (entries.length < 2) insertSorted(entries, [otherObject(dice, pools, image), dice.value('length', 1, 200)]);
       entries.reverse();
       break;
   }

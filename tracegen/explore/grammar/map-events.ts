@@ -19,15 +19,24 @@ function placeAt(list: OsdId[], osd: OsdId, at: number): void {
   list[at] = osd;
 }
 
+/** Where `whoami` goes in a drawn acting list: first (7 in 10), another slot (2), wherever the shuffle put it (1). */
+const ROLE_WEIGHTS: readonly number[] = [7, 2, 1];
+const PRIMARY = 0;
+const REPLICA = 1;
+
 /** An acting (or up) list for `whoami`: primary 70%, replica 20%, else wherever the draw puts it; sometimes with holes, or empty. */
 export function drawActingList(ctx: ExploreContext, whoami: OsdId, poolSize: number): OsdId[] {
+  return ctx.dice.sub(actingList, ctx, whoami, poolSize);
+}
+
+function actingList(ctx: ExploreContext, whoami: OsdId, poolSize: number): OsdId[] {
   const { dice, features, pools } = ctx;
   if (features.has('empty-sets') && dice.percent(12)) return [];
   const size = dice.int(1, Math.max(1, Math.min(pools.osds.length, poolSize)));
   const list = dice.shuffled(pools.osds).slice(0, size);
-  const role = dice.int(0, 9);
-  if (whoami >= 0 && (role < 7 || (role < 9 && list.length === 1))) placeAt(list, whoami, 0);
-  else if (whoami >= 0 && role < 9) placeAt(list, whoami, dice.int(1, list.length - 1));
+  const role = dice.weighted(ROLE_WEIGHTS);
+  if (whoami >= 0 && (role === PRIMARY || (role === REPLICA && list.length === 1))) placeAt(list, whoami, 0);
+  else if (whoami >= 0 && role === REPLICA) placeAt(list, whoami, dice.int(1, list.length - 1));
   if (features.has('acting-holes') && dice.percent(35)) {
     // A hole anywhere, the primary slot included now and then.
     const at = list.length > 1 && dice.percent(80) ? dice.int(1, list.length - 1) : 0;
@@ -38,6 +47,10 @@ export function drawActingList(ctx: ExploreContext, whoami: OsdId, poolSize: num
 }
 
 function drawPriorOsds(ctx: ExploreContext): OsdId[] {
+  return ctx.dice.sub(priorOsds, ctx);
+}
+
+function priorOsds(ctx: ExploreContext): OsdId[] {
   const { dice, features, pools } = ctx;
   const out: OsdId[] = [];
   const n = dice.int(1, 2);
@@ -47,26 +60,34 @@ function drawPriorOsds(ctx: ExploreContext): OsdId[] {
 }
 
 function drawUp(ctx: ExploreContext, acting: readonly OsdId[], whoami: OsdId, poolSize: number): readonly OsdId[] {
+  return ctx.dice.sub(upFor, ctx, acting, whoami, poolSize);
+}
+
+function upFor(ctx: ExploreContext, acting: readonly OsdId[], whoami: OsdId, poolSize: number): readonly OsdId[] {
   if (!ctx.features.has('map-churn') || ctx.dice.percent(70)) return acting;
   return ctx.dice.percent(50) ? ctx.dice.shuffled(acting) : drawActingList(ctx, whoami, poolSize);
 }
 
 function drawLocalInfo(ctx: ExploreContext, pgid: number, epoch: Epoch): { info: PGInfo; wire: WireDetails | undefined } {
-  const { dice, features, pools } = ctx;
-  const drawn = drawImage(dice, pools, []);
-  const raw = drawIllFormed(dice, features, pools, drawn);
+  return ctx.dice.sub(localInfo, ctx, pgid, epoch);
+}
+
+function localInfo(ctx: ExploreContext, pgid: number, epoch: Epoch): { info: PGInfo; wire: WireDetails | undefined } {
+  const { dice } = ctx;
+  const drawn = drawImage(ctx, []);
+  const raw = drawIllFormed(ctx, drawn);
   const image = raw === undefined ? drawn : cppImage(raw);
   const len = primaryLength(image);
-  const seq = dice.percent(70) ? Number(len) : dice.int(0, 300);
-  const les = dice.percent(70) ? epoch : dice.int(0, epoch);
+  const seq = dice.percent(70) ? Number(len) : dice.value('length', 0, 300);
+  const les = dice.percent(70) ? epoch : dice.value('epoch', 0, epoch);
   const info: PGInfo = {
     pgid,
     committedSeq: seq,
     committedLength: len,
     image,
-    blobMeta: drawBlobMeta(dice, features, pools, image),
+    blobMeta: drawBlobMeta(ctx, image),
     lastEpochStarted: les,
-    lastIntervalStarted: dice.percent(70) ? les : dice.int(0, les),
+    lastIntervalStarted: dice.percent(70) ? les : dice.value('epoch', 0, les),
     lastEpochClean: 0,
     epochCreated: 0,
     sameIntervalSince: 0,
@@ -90,10 +111,10 @@ function drawWhoami(ctx: ExploreContext, first: boolean): OsdId {
 
 export function genInitialize(ctx: ExploreContext, previous: Snapshot | undefined): ExploreEvent {
   const { dice, pools } = ctx;
-  const poolSize = dice.int(1, Math.min(pools.osds.length, 3));
-  const poolMinSize = dice.int(1, poolSize);
+  const poolSize = dice.value('pool-size', 1, Math.min(pools.osds.length, 3));
+  const poolMinSize = dice.value('min-size', 1, poolSize);
   const whoami = drawWhoami(ctx, previous === undefined);
-  const epoch = previous === undefined ? INITIAL_EPOCH : previous.epoch + dice.int(0, 2);
+  const epoch = previous === undefined ? INITIAL_EPOCH : dice.value('epoch', 0, 2, (d) => previous.epoch + d);
   // No OSD and no acting set: the C++ reducer reads -1 as the empty set's primary.
   const osds = whoami < 0 && ctx.features.has('empty-sets') && dice.percent(40) ? [] : drawActingList(ctx, whoami, poolSize);
   const acting: ActingSet = { osds, epoch };
@@ -132,14 +153,13 @@ export function genAdvanceMap(ctx: ExploreContext, snap: Snapshot): ExploreEvent
   const churn = features.has('map-churn');
   const newInterval = dice.percent(40);
   let poolSize = snap.poolSize;
-  if (churn && dice.percent(12)) poolSize = dice.int(1, Math.min(pools.osds.length, 3));
+  if (churn && dice.percent(12)) poolSize = dice.value('pool-size', 1, Math.min(pools.osds.length, 3));
   let poolMinSize = snap.poolMinSize;
-  if (dice.oneIn(10) || poolSize !== snap.poolSize) poolMinSize = dice.int(1, Math.max(1, poolSize));
+  if (dice.oneIn(10) || poolSize !== snap.poolSize) poolMinSize = dice.value('min-size', 1, Math.max(1, poolSize));
   else if (churn && !newInterval) poolMinSize = churnMinSize(ctx, snap, poolMinSize);
   // A map that only moves pool parameters may keep the epoch: no up_thru round trip before activating.
   const keepEpoch = poolMinSize !== snap.poolMinSize && !newInterval && dice.percent(70);
-  const step = keepEpoch ? 0 : churn && dice.percent(20) ? dice.int(0, 3) : 1;
-  const newEpoch = (snap.epoch + step) >>> 0;
+  const newEpoch = keepEpoch ? snap.epoch >>> 0 : churn && dice.percent(20) ? dice.value('epoch', 0, 3, (d) => (snap.epoch + d) >>> 0) : (snap.epoch + 1) >>> 0;
   const osds = newInterval ? drawActingList(ctx, snap.whoami, poolSize) : snap.acting.osds;
   const upOsds = newInterval || (churn && dice.percent(15)) ? drawUp(ctx, osds, snap.whoami, poolSize) : snap.up.osds === snap.acting.osds ? osds : snap.up.osds;
   const acting: ActingSet = { osds, epoch: newEpoch };

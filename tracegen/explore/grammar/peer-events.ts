@@ -31,37 +31,43 @@ function sender(ctx: ExploreContext, snap: Snapshot, kind: PeerReplyKind): OsdId
   }
 }
 
+const QUERY_EPOCH_WEIGHTS: readonly number[] = [7, 2, 1];
+
 function queryEpoch(ctx: ExploreContext, snap: Snapshot, kind: PeerReplyKind): Epoch {
   const { dice } = ctx;
   const reset = snap.lastPeeringReset;
-  if (kind === 'stale') return reset > 1 ? Math.max(1, reset - dice.int(1, 3)) : reset;
-  const pick = dice.int(0, 9);
-  if (pick < 7) return reset;
-  if (pick < 9) return 0;
+  if (kind === 'stale') return reset > 1 ? dice.value('epoch', 1, 3, (d) => Math.max(1, reset - d)) : reset;
+  // The interval's reset (7 in 10), 0 (2) or the current epoch (1).
+  const pick = dice.weighted(QUERY_EPOCH_WEIGHTS);
+  if (pick === 0) return reset;
+  if (pick === 1) return 0;
   return snap.epoch;
 }
 
+const SEQ_WEIGHTS: readonly number[] = [4, 3, 3];
+
 function drawPeerInfo(ctx: ExploreContext, snap: Snapshot, from: OsdId, kind: PeerReplyKind): { info: PeerInfo; wire: ExploreEvent['wire'] } {
-  const { dice, features, pools } = ctx;
+  const { dice } = ctx;
   const stored = kind === 'duplicate' ? mapGet(snap.peerInfo, from) : undefined;
   const reference = stored !== undefined && dice.percent(50) ? stored.image : snap.authImage.length > 0 ? snap.authImage : snap.localInfo.image;
   // An acting peer sometimes reports that it caught up with authority meanwhile.
   const caughtUp = snap.authImage.length > 0 && snap.acting.osds.includes(from) && dice.percent(30);
-  const drawn = caughtUp ? snap.authImage : drawImage(dice, pools, reference);
-  const raw = drawIllFormed(dice, features, pools, drawn);
+  const drawn = caughtUp ? snap.authImage : drawImage(ctx, reference);
+  const raw = drawIllFormed(ctx, drawn);
   const image = raw === undefined ? drawn : cppImage(raw);
   const len = primaryLength(image);
-  const seqPick = caughtUp ? 0 : dice.int(0, 9);
-  const seq = seqPick < 4 ? Number(snap.authSeq) : seqPick < 7 ? Number(len) : dice.int(0, 300);
-  const les = dice.int(snap.epoch > 5 ? snap.epoch - 5 : 0, snap.epoch);
+  // Authority's sequence (4 in 10), the image's own length (3) or unrelated (3).
+  const seqPick = caughtUp ? 0 : dice.weighted(SEQ_WEIGHTS);
+  const seq = seqPick === 0 ? Number(snap.authSeq) : seqPick === 1 ? Number(len) : dice.value('length', 0, 300);
+  const les = dice.value('epoch', snap.epoch > 5 ? snap.epoch - 5 : 0, snap.epoch);
   const info: PeerInfo = {
     osd: from,
     committedSeq: seq,
     committedLength: len,
     image,
-    blobMeta: drawBlobMeta(dice, features, pools, image),
+    blobMeta: drawBlobMeta(ctx, image),
     lastEpochStarted: les,
-    lastIntervalStarted: dice.percent(60) ? 0 : dice.int(0, les),
+    lastIntervalStarted: dice.percent(60) ? 0 : dice.value('epoch', 0, les),
   };
   const nullFinalLen = info.blobMeta.length > 0 && dice.percent(40);
   const wire = raw === undefined && !nullFinalLen ? undefined : { ...(raw === undefined ? {} : { image: raw }), ...(nullFinalLen ? { nullFinalLen } : {}) };

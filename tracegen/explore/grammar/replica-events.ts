@@ -24,10 +24,13 @@ function activationSender(ctx: ExploreContext, snap: Snapshot): OsdId {
   return primary;
 }
 
+const ACTIVATION_EPOCH_WEIGHTS: readonly number[] = [3, 1, 16];
+
 function activationEpoch(ctx: ExploreContext, snap: Snapshot): Epoch {
-  const pick = ctx.dice.int(0, 19);
-  if (pick < 3) return epochBefore(snap.epoch, 1);
-  if (pick < 4) return 0;
+  // The epoch before (3 in 20), 0 (1) or the current one (16).
+  const pick = ctx.dice.weighted(ACTIVATION_EPOCH_WEIGHTS);
+  if (pick === 0) return epochBefore(snap.epoch, 1);
+  if (pick === 1) return 0;
   return snap.epoch;
 }
 
@@ -37,17 +40,23 @@ function wireOf(raw: WireDetails['image'], nullFinalLen: boolean): WireDetails |
 }
 
 /** Authority entries for `image`, mostly backed by `from`, sometimes by other OSDs. */
-function drawAuthority(ctx: ExploreContext, snap: Snapshot, from: OsdId, image: readonly (readonly [ObjectId, unknown])[]): AuthorityImage {
+function drawAuthority(ctx: ExploreContext, whoami: OsdId, from: OsdId, image: readonly (readonly [ObjectId, unknown])[]): AuthorityImage {
+  return ctx.dice.sub(authorityOf, ctx, whoami, from, image);
+}
+
+function authorityOf(ctx: ExploreContext, whoami: OsdId, from: OsdId, image: readonly (readonly [ObjectId, unknown])[]): AuthorityImage {
   const out: (readonly [ObjectId, ObjectAuthority])[] = [];
   for (const [obj, len] of image as readonly (readonly [ObjectId, number])[]) {
-    const osd = ctx.dice.percent(75) ? from : ctx.dice.percent(50) ? snap.whoami : randomPeer(ctx, snap.whoami);
+    const osd = ctx.dice.percent(75) ? from : ctx.dice.percent(50) ? whoami : randomPeer(ctx, whoami);
     out.push([obj, { osd, length: len }]);
   }
   return out;
 }
 
+const ACTIVATION_SEQ_WEIGHTS: readonly number[] = [1, 1, 2];
+
 export function genReplicaActivate(ctx: ExploreContext, snap: Snapshot): ExploreEvent {
-  const { dice, features, pools } = ctx;
+  const { dice } = ctx;
   const from = activationSender(ctx, snap);
   const epoch = activationEpoch(ctx, snap);
   const style = dice.int(0, 2);
@@ -66,7 +75,7 @@ export function genReplicaActivate(ctx: ExploreContext, snap: Snapshot): Explore
   }
   if (style === 1) {
     // As full: a sparse payload whose scalar length may disagree with the sources.
-    const len = dice.int(50, 300);
+    const len = dice.value('length', 50, 300);
     const seq = Number(snap.authSeq) > 0 ? snap.authSeq : len;
     const authInfo: PeerInfo = {
       osd: from,
@@ -80,19 +89,20 @@ export function genReplicaActivate(ctx: ExploreContext, snap: Snapshot): Explore
     return plainActivate(from, authInfo, snap.authSources, snap.authBlobMeta, seq, epoch);
   }
   // A payload of its own: authority over the object pool, blob metadata that may or may not vouch for it.
-  const drawn = drawImage(dice, pools, snap.localInfo.image);
-  const raw = drawIllFormed(dice, features, pools, drawn);
+  const drawn = drawImage(ctx, snap.localInfo.image);
+  const raw = drawIllFormed(ctx, drawn);
   const image = raw === undefined ? drawn : cppImage(raw);
-  const sources = dice.percent(20) ? [] : drawAuthority(ctx, snap, from, drawn);
-  const authBlobMeta = drawBlobMeta(dice, features, pools, drawn);
-  const seqPick = dice.int(0, 3);
-  const seq = seqPick === 0 ? 0 : seqPick === 1 ? Number(primaryLength(image)) : dice.int(0, 300);
+  const sources = dice.percent(20) ? [] : drawAuthority(ctx, snap.whoami, from, drawn);
+  const authBlobMeta = drawBlobMeta(ctx, drawn);
+  // 0 (1 in 4), the image's length (1) or unrelated (2).
+  const seqPick = dice.weighted(ACTIVATION_SEQ_WEIGHTS);
+  const seq = seqPick === 0 ? 0 : seqPick === 1 ? Number(primaryLength(image)) : dice.value('length', 0, 300);
   const authInfo: PeerInfo = {
     osd: from,
-    committedSeq: dice.percent(70) ? seq : dice.int(0, 300),
+    committedSeq: dice.percent(70) ? seq : dice.value('length', 0, 300),
     committedLength: primaryLength(image),
     image,
-    blobMeta: dice.percent(60) ? authBlobMeta : drawBlobMeta(dice, features, pools, image),
+    blobMeta: dice.percent(60) ? authBlobMeta : drawBlobMeta(ctx, image),
     lastEpochStarted: epoch,
     lastIntervalStarted: dice.percent(50) ? epoch : 0,
   };
@@ -111,14 +121,14 @@ function plainActivate(from: OsdId, authInfo: PeerInfo, authSources: AuthorityIm
 }
 
 export function genReplicaRecoveryComplete(ctx: ExploreContext, snap: Snapshot): ExploreEvent {
-  const { dice, features, pools } = ctx;
-  const drawn = dice.percent(60) ? snap.authImage : drawImage(dice, pools, snap.authImage);
-  const raw = drawIllFormed(dice, features, pools, drawn);
+  const { dice } = ctx;
+  const drawn = dice.percent(60) ? snap.authImage : drawImage(ctx, snap.authImage);
+  const raw = drawIllFormed(ctx, drawn);
   const image = raw === undefined ? drawn : cppImage(raw);
   let len = primaryLength(image);
-  if (dice.oneIn(5)) len = dice.int(0, 300);
+  if (dice.oneIn(5)) len = dice.value('length', 0, 300);
   let seq = Number(snap.authSeq) > 0 ? snap.authSeq : len;
-  if (dice.oneIn(5)) seq = dice.int(0, 300);
+  if (dice.oneIn(5)) seq = dice.value('length', 0, 300);
   else if (dice.oneIn(6)) seq = 0;
   const epoch = dice.oneIn(5) ? epochBefore(snap.epoch, 1) : snap.epoch;
   return {
