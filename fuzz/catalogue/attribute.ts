@@ -13,6 +13,7 @@
 import { createHash } from 'node:crypto';
 import { DEFAULT_MAX_LINE_BYTES, LineSplitter, ReplayFailure } from '../../replay/index.js';
 import { createChecker } from '../../replay/models/both-checker.js';
+import { LockstepChecker, ROOT, UnfaithfulEvent } from '../../replay/models/lockstep.js';
 import { ByteWriter, renderWireEvents, type WireEvent } from '../../tracegen/index.js';
 import { findingOf, signatureOf, type ComparisonLike } from './catalogue.js';
 import { matchCause, UNKNOWN_CAUSE, type CauseEvidence, type CauseRegistry } from './registry.js';
@@ -44,11 +45,43 @@ export interface FirstDivergence {
 const FROM_STATE = /"from_state":"(\w+)"/;
 
 /**
- * Checks the C++ rendering of `events` with both models, line by line as it
- * is rendered, so rendering stops soon after the first divergence;
- * undefined when the models agree.
+ * The first step at which the two models disagree on `events`, as `--model
+ * both` would report it for their C++ trace; undefined when they agree.
+ * The events are stepped in lockstep, without writing the trace; an event
+ * whose text the C++ decoder reads as another event makes the written
+ * trace the judge instead.
  */
 export function firstDivergence(events: readonly WireEvent[], seed: bigint): FirstDivergence | undefined {
+  try {
+    return firstDivergenceInLockstep(events);
+  } catch (err) {
+    if (!(err instanceof UnfaithfulEvent)) throw err;
+    return firstDivergenceOfTrace(events, seed);
+  }
+}
+
+function firstDivergenceInLockstep(events: readonly WireEvent[]): FirstDivergence | undefined {
+  const checker = new LockstepChecker();
+  let state = ROOT;
+  for (const event of events) {
+    const outcome = checker.check(state, event);
+    if (outcome.kind === 'ok') {
+      state = outcome.next;
+      continue;
+    }
+    const c = outcome.failure.report.comparison;
+    if (c === undefined || c.step === undefined) return undefined;
+    return { comparison: c, step: c.step, fromState: outcome.step.from, fields: findingOf(c, []).fields };
+  }
+  return undefined;
+}
+
+/**
+ * The same, read off the C++ rendering of `events` checked by both models
+ * line by line as it is rendered (rendering stops soon after the first
+ * divergence).
+ */
+export function firstDivergenceOfTrace(events: readonly WireEvent[], seed: bigint): FirstDivergence | undefined {
   const checker = createChecker('both');
   let failingLine = '';
   const splitter = new LineSplitter((bytes, lineNo, terminated) => {
