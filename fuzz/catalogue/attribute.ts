@@ -11,13 +11,14 @@
  * results are cached by content.
  */
 import { createHash } from 'node:crypto';
-import { DEFAULT_MAX_LINE_BYTES, LineSplitter, ReplayFailure } from '../../replay/index.js';
-import { createChecker } from '../../replay/models/both-checker.js';
-import { LockstepChecker, ROOT, UnfaithfulEvent } from '../../replay/models/lockstep.js';
-import { ByteWriter, renderWireEvents, type WireEvent } from '../../tracegen/index.js';
-import { findingOf, signatureOf, type ComparisonLike } from './catalogue.js';
+import { ROOT, type PairState } from '../../replay/models/lockstep.js';
+import type { WireEvent } from '../../tracegen/index.js';
+import { signatureOf } from './catalogue.js';
+import { firstDivergence, firstDivergenceFrom, type FirstDivergence } from './first-divergence.js';
 import { matchCause, UNKNOWN_CAUSE, type CauseEvidence, type CauseRegistry } from './registry.js';
-import { parseEvents, REPAIRS } from './repairs.js';
+import { parseEvents, REPAIRS, type Repaired } from './repairs.js';
+
+export { firstDivergence, firstDivergenceOfTrace, type FirstDivergence } from './first-divergence.js';
 
 export interface Attribution {
   /** A registry id, or `unknown`. */
@@ -32,79 +33,6 @@ export interface Attribution {
   readonly evidence?: CauseEvidence;
   /** The step event's `ill_formed` tags whose repair changes the divergence (the signature's tags). */
   readonly tags?: readonly string[];
-}
-
-/** The first divergence of an event list, as both models see its C++ rendering. */
-export interface FirstDivergence {
-  readonly comparison: ComparisonLike & { readonly step?: number; readonly line: number };
-  readonly step: number;
-  readonly fromState: string;
-  readonly fields: readonly string[];
-}
-
-const FROM_STATE = /"from_state":"(\w+)"/;
-
-/**
- * The first step at which the two models disagree on `events`, as `--model
- * both` would report it for their C++ trace; undefined when they agree.
- * The events are stepped in lockstep, without writing the trace; an event
- * whose text the C++ decoder reads as another event makes the written
- * trace the judge instead.
- */
-export function firstDivergence(events: readonly WireEvent[], seed: bigint): FirstDivergence | undefined {
-  try {
-    return firstDivergenceInLockstep(events);
-  } catch (err) {
-    if (!(err instanceof UnfaithfulEvent)) throw err;
-    return firstDivergenceOfTrace(events, seed);
-  }
-}
-
-function firstDivergenceInLockstep(events: readonly WireEvent[]): FirstDivergence | undefined {
-  const checker = new LockstepChecker();
-  let state = ROOT;
-  for (const event of events) {
-    const outcome = checker.check(state, event);
-    if (outcome.kind === 'ok') {
-      state = outcome.next;
-      continue;
-    }
-    const c = outcome.failure.report.comparison;
-    if (c === undefined || c.step === undefined) return undefined;
-    return { comparison: c, step: c.step, fromState: outcome.step.from, fields: findingOf(c, []).fields };
-  }
-  return undefined;
-}
-
-/**
- * The same, read off the C++ rendering of `events` checked by both models
- * line by line as it is rendered (rendering stops soon after the first
- * divergence).
- */
-export function firstDivergenceOfTrace(events: readonly WireEvent[], seed: bigint): FirstDivergence | undefined {
-  const checker = createChecker('both');
-  let failingLine = '';
-  const splitter = new LineSplitter((bytes, lineNo, terminated) => {
-    try {
-      checker.feedLine(bytes, lineNo, terminated);
-    } catch (err) {
-      failingLine = Buffer.from(bytes.buffer, bytes.byteOffset, Math.min(bytes.byteLength, 200)).toString('latin1');
-      throw err;
-    }
-  }, DEFAULT_MAX_LINE_BYTES);
-  const w = new ByteWriter(1 << 14, (chunk) => splitter.push(Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength)));
-  try {
-    renderWireEvents(events, seed, w);
-    w.flush();
-    splitter.end();
-    checker.finish();
-    return undefined;
-  } catch (err) {
-    if (!(err instanceof ReplayFailure)) throw err;
-    const c = err.report.comparison;
-    if (c === undefined || c.step === undefined) return undefined;
-    return { comparison: c, step: c.step, fromState: FROM_STATE.exec(failingLine)?.[1] ?? '?', fields: findingOf(c, []).fields };
-  }
 }
 
 type RepairVerdict = { kind: 'removed' } | { kind: 'changed'; explains: readonly string[] } | { kind: 'same' };
@@ -122,7 +50,20 @@ function judgeRepair(base: FirstDivergence, after: FirstDivergence | undefined, 
   return explains.length > 0 ? { kind: 'changed', explains } : { kind: 'same' };
 }
 
-function gatherEvidence(prefix: readonly WireEvent[], seed: bigint, base: FirstDivergence): CauseEvidence {
+/** How many leading events a repair left exactly as they were. */
+export function sharedPrefix(original: readonly WireEvent[], repaired: Repaired): number {
+  let j = 0;
+  while (j < repaired.events.length && j < original.length && repaired.kept[j] === j && repaired.events[j] === original[j]) j++;
+  return j;
+}
+
+/**
+ * Each repair's events are checked from the state the unrepaired ones
+ * reached before the first event it changed (`states[j]` is the pair of
+ * states before event j): the events before it are the same, so their
+ * steps would be too.
+ */
+function gatherEvidence(prefix: readonly WireEvent[], states: readonly PairState[], seed: bigint, base: FirstDivergence): CauseEvidence {
   const removedBy: string[] = [];
   const changedBy: string[] = [];
   const explains: Record<string, readonly string[]> = {};
@@ -130,7 +71,9 @@ function gatherEvidence(prefix: readonly WireEvent[], seed: bigint, base: FirstD
   for (const repair of REPAIRS) {
     const repaired = repair.apply(parsed);
     if (repaired === undefined) continue;
-    const verdict = judgeRepair(base, firstDivergence(repaired.events, seed), repaired.kept);
+    // No states when the written trace judged the events: then from the start.
+    const start = states.length === 0 ? 0 : Math.min(sharedPrefix(prefix, repaired), states.length - 1);
+    const verdict = judgeRepair(base, firstDivergenceFrom(repaired.events, seed, start, states[start] ?? ROOT), repaired.kept);
     if (verdict.kind === 'removed') {
       removedBy.push(repair.id);
       explains[repair.id] = base.fields;
@@ -159,10 +102,11 @@ export function attributionSignature(evidence: CauseEvidence, tags: readonly str
 }
 
 function attributeUncached(events: readonly WireEvent[], seed: bigint, registry: CauseRegistry): Attribution {
-  const base = firstDivergence(events, seed);
+  const states: PairState[] = [];
+  const base = firstDivergence(events, seed, states);
   if (base === undefined) return { cause: UNKNOWN_CAUSE, known: false, signature: 'no divergence', diverges: false };
   const prefix = events.slice(0, base.step + 1);
-  const evidence = gatherEvidence(prefix, seed, base);
+  const evidence = gatherEvidence(prefix, states, seed, base);
   const known = matchCause(registry, evidence);
   const tags = causalTags(prefix[base.step], evidence);
   return {

@@ -6,7 +6,9 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { firstDivergence, firstDivergenceOfTrace } from '../../../fuzz/catalogue/attribute.js';
+import { firstDivergence, firstDivergenceFrom, firstDivergenceOfTrace } from '../../../fuzz/catalogue/first-divergence.js';
+import { sharedPrefix } from '../../../fuzz/catalogue/attribute.js';
+import type { PairState } from '../../../replay/models/lockstep.js';
 import { parseEvents, REPAIRS } from '../../../fuzz/catalogue/repairs.js';
 import { extractWireEvents } from '../../../fuzz/minimize/catalogue-minimize.js';
 import type { PeeringEvent } from '../../../reducer/index.js';
@@ -15,30 +17,36 @@ import { traceText, type WireEvent } from '../../../tracegen/index.js';
 
 const plain = (x: unknown): unknown => (x === undefined ? undefined : JSON.parse(JSON.stringify(x, (_k, v: unknown) => (typeof v === 'bigint' ? `${v}n` : v))));
 
-function assertSame(events: readonly WireEvent[], what: string): boolean {
-  const lockstep = firstDivergence(events, 7n);
+function assertSame(events: readonly WireEvent[], what: string, states?: PairState[]): boolean {
+  const lockstep = firstDivergence(events, 7n, states);
   const trace = firstDivergenceOfTrace(events, 7n);
   assert.deepEqual(plain(lockstep), plain(trace), what);
   return lockstep !== undefined;
 }
 
 describe('firstDivergence in lockstep', () => {
-  it('finds what the written trace checked by --model both finds, on explore traces and every repair of them', () => {
+  it('finds what the written trace checked by --model both finds, on explore traces and every repair of them, also started past the events a repair kept', () => {
     let divergent = 0;
     let repaired = 0;
+    let started = 0;
     for (let seed = 1n; seed <= 40n; seed++) {
       const { events } = extractWireEvents(traceText({ seed, events: 40, profile: 'explore' }));
-      if (!assertSame(events, `explore seed ${seed}`)) continue;
+      const states: PairState[] = [];
+      if (!assertSame(events, `explore seed ${seed}`, states)) continue;
       divergent++;
-      const parsed = parseEvents(events);
+      const prefix = events.slice(0, states.length);
+      const parsed = parseEvents(prefix);
       for (const repair of REPAIRS) {
         const r = repair.apply(parsed);
         if (r === undefined) continue;
         repaired++;
         assertSame(r.events, `explore seed ${seed}, ${repair.id}`);
+        const start = Math.min(sharedPrefix(prefix, r), states.length - 1);
+        started += start > 0 ? 1 : 0;
+        assert.deepEqual(plain(firstDivergenceFrom(r.events, 7n, start, states[start]!)), plain(firstDivergenceOfTrace(r.events, 7n)), `explore seed ${seed}, ${repair.id} from event ${start}`);
       }
     }
-    assert.ok(divergent >= 10 && repaired >= 20, `too few cases to compare: ${divergent} divergent, ${repaired} repaired`);
+    assert.ok(divergent >= 10 && repaired >= 20 && started >= 10, `too few cases to compare: ${divergent} divergent, ${repaired} repaired, ${started} started past event 0`);
   });
 
   it('an event whose text decodes to another event is judged by the written trace', () => {
