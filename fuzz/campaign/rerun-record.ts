@@ -4,12 +4,12 @@
  * naming the file and the record (never a stack trace, never a rerun of
  * something else), and every command it would start must still be there.
  */
-import { accessSync, constants, statSync } from 'node:fs';
 import { delimiter, isAbsolute, join } from 'node:path';
 import { MODEL_CHOICES } from '../../replay/models/model.js';
 import { PROFILES } from '../../tracegen/index.js';
 import { clip, type CommandRecord, type FailureRecord } from '../store/store.js';
 import { readU64 } from '../store/u64-fields.js';
+import { isExecutableFile } from '../plan/command.js';
 
 type Raw = { [key: string]: unknown };
 
@@ -77,19 +77,9 @@ export function checkedFailureRecord(raw: unknown, where: string): FailureRecord
   }
 }
 
-function executable(path: string): boolean {
-  try {
-    if (!statSync(path).isFile()) return false;
-    accessSync(path, constants.X_OK);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 /** Why a recorded command cannot be started again (its program is gone or not executable); undefined when it can. */
 export function usableCommand(c: CommandRecord): string | undefined {
-  if (c.file.includes('/')) return executable(c.file) ? undefined : `${c.file} no longer exists or is not executable`;
-  const found = (process.env.PATH ?? '').split(delimiter).some((dir) => dir !== '' && executable(isAbsolute(dir) ? join(dir, c.file) : join(process.cwd(), dir, c.file)));
+  if (c.file.includes('/')) return isExecutableFile(c.file) ? undefined : `${c.file} no longer exists or is not executable`;
+  const found = (process.env.PATH ?? '').split(delimiter).some((dir) => dir !== '' && isExecutableFile(isAbsolute(dir) ? join(dir, c.file) : join(process.cwd(), dir, c.file)));
   return found ? undefined : `${c.file} is not on PATH`;
 }

@@ -16,7 +16,7 @@ import type { WireEvent } from '../../tracegen/index.js';
 import { signatureOf } from './catalogue.js';
 import { firstDivergence, firstDivergenceFrom, type FirstDivergence } from './first-divergence.js';
 import { matchCause, UNKNOWN_CAUSE, type CauseEvidence, type CauseRegistry } from './registry.js';
-import { parseEvents, REPAIRS, type Repaired } from './repairs.js';
+import { parseEvents, REPAIRS, type Repair, type Repaired } from './repairs.js';
 
 export { firstDivergence, firstDivergenceOfTrace, type FirstDivergence } from './first-divergence.js';
 
@@ -57,23 +57,36 @@ export function sharedPrefix(original: readonly WireEvent[], repaired: Repaired)
   return j;
 }
 
+interface Trial {
+  readonly repair: Repair;
+  readonly verdict: RepairVerdict;
+}
+
 /**
- * Each repair's events are checked from the state the unrepaired ones
- * reached before the first event it changed (`states[j]` is the pair of
- * states before event j): the events before it are the same, so their
- * steps would be too.
+ * Each applicable repair of `repairs`, judged against `base`. A repair's
+ * events are checked from the state the unrepaired ones reached before the
+ * first event it changed (`states[j]` is the pair of states before event
+ * j): the events before it are the same, so their steps would be too.
  */
-function gatherEvidence(prefix: readonly WireEvent[], states: readonly PairState[], seed: bigint, base: FirstDivergence): CauseEvidence {
-  const removedBy: string[] = [];
-  const changedBy: string[] = [];
-  const explains: Record<string, readonly string[]> = {};
-  const parsed = parseEvents(prefix);
-  for (const repair of REPAIRS) {
+function tryRepairs(events: readonly WireEvent[], states: readonly PairState[], seed: bigint, base: FirstDivergence, repairs: readonly Repair[]): Trial[] {
+  const parsed = parseEvents(events);
+  const trials: Trial[] = [];
+  for (const repair of repairs) {
     const repaired = repair.apply(parsed);
     if (repaired === undefined) continue;
     // No states when the written trace judged the events: then from the start.
-    const start = states.length === 0 ? 0 : Math.min(sharedPrefix(prefix, repaired), states.length - 1);
-    const verdict = judgeRepair(base, firstDivergenceFrom(repaired.events, seed, start, states[start] ?? ROOT), repaired.kept);
+    const start = states.length === 0 ? 0 : Math.min(sharedPrefix(events, repaired), states.length - 1);
+    trials.push({ repair, verdict: judgeRepair(base, firstDivergenceFrom(repaired.events, seed, start, states[start] ?? ROOT), repaired.kept) });
+  }
+  return trials;
+}
+
+function gatherEvidence(prefix: readonly WireEvent[], states: readonly PairState[], seed: bigint, base: FirstDivergence): CauseEvidence {
+  const trials = tryRepairs(prefix, states, seed, base, REPAIRS);
+  const removedBy: string[] = [];
+  const changedBy: string[] = [];
+  const explains: Record<string, readonly string[]> = {};
+  for (const { repair, verdict } of trials) {
     if (verdict.kind === 'removed') {
       removedBy.push(repair.id);
       explains[repair.id] = base.fields;

@@ -13,7 +13,7 @@ import type { PeeringEvent } from '../../reducer/index.js';
 import { step, EMPTY_SNAPSHOT } from '../../reducer/index.js';
 import { decodeEvent, isJsonObject, parseJson, stringifyJson, type JsonObject, type JsonValue } from '../../replay/index.js';
 import type { WireEvent } from '../../tracegen/index.js';
-import { leanAuthorityOrder } from '../../tracegen/lean-render/wire-lean.js';
+import { leanAuthorityOrder, leanLocalImageOrder } from '../../tracegen/lean-render/wire-lean.js';
 
 /** A repaired event list; `kept[i]` is the index in the original list of repaired event i. */
 export interface Repaired {
@@ -209,19 +209,15 @@ const renumberOsds: Repair = {
 };
 
 /**
- * Renames objects so that the order in which Lean's authority first meets
- * them, at the last event, is object-id order, with ids whose printed order
- * is their numeric order; undefined when they already are. An empty image
- * with a length stands for object 0, so it is written out first: the rename
- * then moves it like any other entry.
+ * Renames objects so that `order` (a list Lean keeps in first-seen order),
+ * then every other object by value, becomes object-id order, with ids
+ * whose printed order is their numeric order; undefined when the ids
+ * already are. An empty image with a length stands for object 0, so it is
+ * written out first: the rename then moves it like any other entry.
+ * `keepOrdered` sorts again every list that was in object order, so the
+ * rename brings in no unsorted image of its own.
  */
-function firstSeenObjects(events: ParsedEvents): Repaired | undefined {
-  let order: bigint[];
-  try {
-    order = leanAuthorityOrder(events.events.map((e) => e.text)).map((o) => BigInt(o));
-  } catch {
-    return undefined; // the Lean parser rejects an event: nothing to order
-  }
+function renameIntoOrder(events: ParsedEvents, order: readonly bigint[], keepOrdered: boolean): Repaired | undefined {
   const all = [...new Set(collectIds(events.json, OBJ_KEYS))];
   const rest = all.filter((o) => !order.includes(o)).sort(byValue);
   const first = all.length <= 10 ? 0n : all.length <= 90 ? 10n : 100n;
@@ -230,8 +226,35 @@ function firstSeenObjects(events: ParsedEvents): Repaired | undefined {
   const movesZero = map.get(0n) !== 0n;
   return perEvent(events, (j) => {
     const spelled = movesZero && spellOutObjectZero(j);
-    return renameIds(j, OBJ_KEYS, map) || spelled;
+    const ordered = keepOrdered ? listsInObjectOrder(j) : [];
+    const renamed = renameIds(j, OBJ_KEYS, map);
+    // A list in object order stays so: the rename must not bring in an unsorted image.
+    for (const list of ordered) list.sort(byObject);
+    return renamed || spelled;
   });
+}
+
+/** Every list of entries keyed by object (images, blob metadata, sources) whose objects are in order, at any depth. */
+function listsInObjectOrder(value: JsonValue, out: JsonObject[][] = []): JsonObject[][] {
+  if (Array.isArray(value)) {
+    const keyed = value.length > 1 && value.every((e) => isJsonObject(e) && 'obj' in e);
+    if (keyed && value.every((e, i) => i === 0 || byObject(value[i - 1] as JsonObject, e as JsonObject) <= 0)) out.push(value as JsonObject[]);
+    for (const item of value) listsInObjectOrder(item, out);
+  } else if (isJsonObject(value)) {
+    for (const key of Object.keys(value)) listsInObjectOrder(value[key]!, out);
+  }
+  return out;
+}
+
+/** The renaming of renameIntoOrder for the order `leanOrder` reads off the events; undefined when Lean rejects an event. */
+function renameIntoLeanOrder(events: ParsedEvents, leanOrder: (texts: readonly string[]) => (number | bigint)[], keepOrdered: boolean): Repaired | undefined {
+  let order: bigint[];
+  try {
+    order = [...new Set(leanOrder(events.events.map((e) => e.text)).map((o) => BigInt(o)))];
+  } catch {
+    return undefined; // the Lean parser rejects an event: nothing to order
+  }
+  return renameIntoOrder(events, order, keepOrdered);
 }
 
 function spellOutObjectZero(json: JsonObject): boolean {
@@ -249,7 +272,16 @@ function spellOutObjectZero(json: JsonObject): boolean {
 const orderObjectsFirstSeen: Repair = {
   id: 'first-seen-objects',
   removes: "object ids out of the order in which Lean's authority first meets them across peers",
-  apply: firstSeenObjects,
+  // Not re-sorted: sorting after the rename would also undo a peer's unsorted image, and the
+  // finding would be filed here rather than under image-not-in-object-order.
+  apply: (events) => renameIntoLeanOrder(events, leanAuthorityOrder, false),
+};
+
+const orderObjectsAsJoined: Repair = {
+  id: 'local-join-order',
+  removes: "object ids out of the order of Lean's local image after the last event (a replica's recovery appends the recovered objects to its own)",
+  // Re-sorted: the objects it renames also stand in the sorted images of the activation.
+  apply: (events) => renameIntoLeanOrder(events, leanLocalImageOrder, true),
 };
 
 /** Drops each reply that reaches the C++ reducer outside its peering states (where it ignores replies). */
@@ -315,6 +347,7 @@ export const REPAIRS: readonly Repair[] = [
   renumberOsds,
   renumberObjects,
   orderObjectsFirstSeen,
+  orderObjectsAsJoined,
   replyInPeering,
   whoamiNone,
 ];

@@ -17,7 +17,8 @@ export function collect(value: string, previous: readonly string[] = []): string
   return [...previous, value];
 }
 
-function isExecutableFile(path: string): boolean {
+/** A regular file this process may execute. */
+export function isExecutableFile(path: string): boolean {
   try {
     if (!statSync(path).isFile()) return false;
     accessSync(path, constants.X_OK);

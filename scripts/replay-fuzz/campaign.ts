@@ -26,6 +26,7 @@ import { parseShard, WHOLE, type CampaignPlan } from '../../fuzz/plan/campaign.j
 import { collect, resolveCommand, type Command } from '../../fuzz/plan/command.js';
 import { checkOutputPath } from '../../fuzz/store/output-path.js';
 import { asUsage, positive, uint64, UsageError } from '../shared/args.js';
+import { watchInterrupts } from '../shared/interrupts.js';
 import { EXIT, MAX_JOBS } from './exit.js';
 
 /** The longest --timeout a timer can hold, in seconds. */
@@ -248,21 +249,8 @@ function outputPaths(o: CampaignOptions): OutputPaths {
 function watchSignals(controller: AbortController, groups: ChildGroups): () => void {
   // However the driver ends, no tool it started outlives it (a SIGTERM-ignoring one included).
   process.on('exit', () => groups.signalAll('SIGKILL'));
-  let interrupts = 0;
-  const onSignal = (): void => {
-    if (++interrupts > 1) {
-      groups.signalAll('SIGKILL');
-      process.exit(EXIT.interrupted);
-    }
-    process.stderr.write('\nreplay-fuzz: interrupted, stopping running cycles and writing the report (Ctrl-C again to quit now)\n');
-    controller.abort();
-  };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
-  return () => {
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
-  };
+  const message = 'replay-fuzz: interrupted, stopping running cycles and writing the report (Ctrl-C again to quit now)';
+  return watchInterrupts(controller, message, EXIT.interrupted, () => groups.signalAll('SIGKILL'));
 }
 
 export async function runCampaignCommand(argv: string[]): Promise<number> {

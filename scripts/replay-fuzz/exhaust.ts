@@ -19,6 +19,7 @@ import { loadScope, PRESETS, scopeJson, withIllFormed, type Scope } from '../../
 import { search, type CauseRecord, type SearchProgress, type SearchResult } from '../../fuzz/exhaust/search.js';
 import { versionLine } from '../../tracegen/version.js';
 import { asUsage, positive, UsageError } from '../shared/args.js';
+import { watchInterrupts } from '../shared/interrupts.js';
 import { EXIT, MAX_JOBS } from './exit.js';
 
 /** Depth is bounded by what a report's state records can hold and by what could ever finish. */
@@ -116,20 +117,8 @@ function plan(o: ExhaustOptions): Plan {
 }
 
 /** Ctrl-C (or SIGTERM) stops the search after the chunks in flight; a second one quits at once. */
-function watchSignals(controller: AbortController): () => void {
-  let interrupts = 0;
-  const onSignal = (): void => {
-    if (++interrupts > 1) process.exit(EXIT.interrupted);
-    process.stderr.write('\nreplay-fuzz exhaust: interrupted, finishing the chunks in flight and writing the report (Ctrl-C again to quit now)\n');
-    controller.abort();
-  };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
-  return () => {
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
-  };
-}
+const watchSignals = (controller: AbortController): (() => void) =>
+  watchInterrupts(controller, 'replay-fuzz exhaust: interrupted, finishing the chunks in flight and writing the report (Ctrl-C again to quit now)', EXIT.interrupted);
 
 const n = (v: number) => Math.round(v).toLocaleString('en-US');
 

@@ -127,6 +127,23 @@ export const CASES: readonly DivergenceCase[] = [
     ],
   },
   {
+    name: 'replica-join-order',
+    summary: "a replica holding object 1 recovers objects 0 and 1: Lean joins images by appending, so its recovered local image lists 1 before 0 in the PersistState and PublishStats effects; C++'s lists 0 first",
+    events: [
+      init(1, [0, 1], { committedSeq: 0, committedLength: 0, image: { entries: [[1, 5]] } }),
+      {
+        type: 'ReplicaActivate',
+        sender: 0,
+        authInfo: peerInfo({ osd: 0, committedSeq: 3, committedLength: 5, image: { entries: [[0, 5], [1, 5]] } }),
+        authSources: { entries: [] },
+        authBlobMeta: { entries: [] },
+        authoritativeSeq: 3,
+        activationEpoch: 5,
+      },
+      { type: 'ReplicaRecoveryComplete', newCommittedSeq: 3, newCommittedLength: 5, recoveredImage: { entries: [[0, 5], [1, 5]] }, activationEpoch: 5 },
+    ],
+  },
+  {
     name: 'blob-meta-in-image-invariant',
     summary: "a replica activated with authoritative blob metadata its known peers do not back: C++'s image invariant compares auth_blob_meta and fails, Lean's does not compare it",
     events: [

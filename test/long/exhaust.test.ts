@@ -25,6 +25,7 @@ const WHERE: Readonly<Record<string, { readonly run: string } | { readonly unrea
   'whoami-minus-one-empty-acting': { run: 'small-4' },
   'peer-info-outside-peering': { run: 'small-4' },
   'support-order': { run: 'small-4' },
+  'replica-join-order': { run: 'small-4' },
   'zero-length-image-entry': { run: 'small-3-ill-formed' },
   'image-not-in-object-order': { run: 'small-3-ill-formed' },
   'duplicate-object-in-image': { run: 'tiny-2-ill-formed' },
@@ -94,6 +95,8 @@ describe('replay-fuzz exhaust, long runs', () => {
       assert.equal(x.complete, true);
       const transitions = x.transitions_per_depth.reduce((a, b) => a + b, 0);
       t.diagnostic(`${x.states} states, ${transitions} transitions, ${x.causes.length} causes, ${x.seconds.toFixed(0)} s`);
+      const unknown = x.causes.filter((c) => !c.known);
+      t.diagnostic(unknown.length === 0 ? 'every cause known' : `not known: ${unknown.map((c) => `${c.cause} (${c.witness})`).join('; ')}`);
     });
   }
 

@@ -25,15 +25,24 @@ export function wireLeanTraceText(texts: readonly string[], seed: bigint): strin
   return w.text();
 }
 
-/**
- * Objects of the mirror's authority right after the last event, in the
- * order Lean keeps them (the step's own result, before the replay
- * normalises the snapshot by printed form).
- */
-export function leanAuthorityOrder(texts: readonly string[]): (number | bigint)[] {
+/** The mirror's snapshot right after the last event, as its step leaves it (before the replay normalises it by printed form). */
+function afterLast(texts: readonly string[]): Snapshot | undefined {
   let cursor: Snapshot = emptySnapshot;
   for (let i = 0; i < texts.length - 1; i++) cursor = leanReplayStep(cursor, leanEvent(texts[i]!)).after;
   const last = texts.at(-1);
-  if (last === undefined) return [];
-  return step(cursor, leanEvent(last)).after.authSources.entries.map(([obj]) => obj);
+  return last === undefined ? undefined : step(cursor, leanEvent(last)).after;
+}
+
+/** Objects of the mirror's authority right after the last event, in the order Lean keeps them. */
+export function leanAuthorityOrder(texts: readonly string[]): (number | bigint)[] {
+  return afterLast(texts)?.authSources.entries.map(([obj]) => obj) ?? [];
+}
+
+/**
+ * Objects of the mirror's local image right after the last event, in the
+ * order Lean lists them: a replica's recovery joins its image with the
+ * recovered one by appending, so its own objects come first.
+ */
+export function leanLocalImageOrder(texts: readonly string[]): (number | bigint)[] {
+  return afterLast(texts)?.localInfo.image.entries.map(([obj]) => obj) ?? [];
 }

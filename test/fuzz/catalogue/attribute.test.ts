@@ -34,7 +34,7 @@ const fixtureEvents = (name: string) => extractWireEvents(traces(CASES.find((c) 
 describe('repairs', () => {
   it('a repair with nothing to do says so, and costs no replay', () => {
     const clean = parseEvents([init(), reply(1, { image: [{ obj: 0, len: 3 }] })]);
-    for (const id of ['sort-images', 'drop-zero-length', 'dedupe-objects', 'drop-blob-meta', 'renumber-objects', 'renumber-osds', 'drop-replies-outside-peering', 'acting-for-whoami-none', 'dedupe-blob-meta', 'sort-blob-meta']) {
+    for (const id of ['sort-images', 'drop-zero-length', 'dedupe-objects', 'drop-blob-meta', 'renumber-objects', 'renumber-osds', 'first-seen-objects', 'local-join-order', 'drop-replies-outside-peering', 'acting-for-whoami-none', 'dedupe-blob-meta', 'sort-blob-meta']) {
       assert.equal(repair(id).apply(clean), undefined, id);
     }
   });
@@ -66,6 +66,15 @@ describe('repairs', () => {
     const { events } = fixtureEvents('support-order');
     const r = repair('first-seen-objects').apply(parseEvents(events))!;
     assert.deepEqual(images(r.events).slice(1), ['[{"obj":0,"len":5}]', '[{"obj":1,"len":3}]']);
+    assert.equal(firstDivergence(r.events, 1n), undefined);
+  });
+
+  it("local join order renames objects into the order of Lean's joined image and keeps sorted images sorted", () => {
+    const { events } = fixtureEvents('replica-join-order');
+    const r = repair('local-join-order').apply(parseEvents(events))!;
+    assert.deepEqual(images(r.events)[0], 'null');
+    assert.equal(JSON.parse(r.events[0]!.text).local_info.image[0].obj, 0, "the replica's own object 1 becomes 0");
+    assert.deepEqual(JSON.parse(r.events[2]!.text).recovered_image, [{ obj: 0, len: 5 }, { obj: 1, len: 5 }]);
     assert.equal(firstDivergence(r.events, 1n), undefined);
   });
 
