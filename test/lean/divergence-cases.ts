@@ -144,6 +144,19 @@ export const CASES: readonly DivergenceCase[] = [
     ],
   },
   {
+    name: 'activation-local-blob-meta',
+    summary: "a primary without blob metadata hears from its only peer, whose sealed metadata covers the authority, and goes straight to Clean: Lean's activation gives the local info the authoritative blob metadata, C++ keeps the local (empty) one",
+    events: [
+      init(0, [0, 1], { image: { entries: [[0, 10]] }, lastEpochStarted: 5, lastIntervalStarted: 5 }),
+      {
+        type: 'PeerInfoReceived',
+        sender: 1,
+        info: peerInfo({ osd: 1, committedSeq: 3, committedLength: 10, image: { entries: [[0, 10]] }, blobMeta: { entries: [[0, { sealed: true, finalLen: 10 }]] }, lastEpochStarted: 5 }),
+        queryEpoch: 5,
+      },
+    ],
+  },
+  {
     name: 'blob-meta-in-image-invariant',
     summary: "a replica activated with authoritative blob metadata its known peers do not back: C++'s image invariant compares auth_blob_meta and fails, Lean's does not compare it",
     events: [

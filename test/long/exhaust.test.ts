@@ -34,6 +34,7 @@ const WHERE: Readonly<Record<string, { readonly run: string } | { readonly unrea
   'initialize-self-blob-meta': { run: 'blob-meta-2' },
   'auth-blob-meta-on-refresh': { run: 'blob-meta-2' },
   'blob-meta-in-image-invariant': { run: 'blob-meta-2' },
+  'activation-local-blob-meta': { run: 'blob-meta-2' },
   'osd-ids-printed-order': { run: 'osd-order-3' },
   'recovered-kept-through-down': { unreachable: 'needs eight events' },
 };
