@@ -43,6 +43,11 @@ const DOCUMENTED_STATUS: ReadonlyMap<string, readonly number[]> = new Map([
   ['npx cross-validate --profile explore --seed 5 --events 200 --emit events | npx peering-render --model lean | npx peering-replay-ts --model both -', [1]],
   // Finds and catalogues divergences (exit 1) when the few cycles run here reach one.
   ['npx replay-fuzz --profile explore --model both --cycles 150 --event-range 32 400 --jobs 2 --report r.json --html r.html', [0, 1]],
+  // Exhaustive runs exit 1 on any divergence without --allow-known: small has whoami-minus-one-empty-acting at depth 1.
+  ['npx replay-fuzz exhaust --scope small --depth 4 --jobs 2 --report r.json', [1]],
+  ['npx replay-fuzz exhaust --scope small --depth 3 --ill-formed', [1]],
+  ['npx replay-fuzz exhaust --scope medium --depth 2 --jobs 2', [1]],
+  ['npx replay-fuzz exhaust --scope my-scope.json --depth 3 --shard 2/4 --report s2.json', [0, 1]],
 ]);
 
 /** Placeholder paths of the docs and what stands in for them here. */
@@ -61,6 +66,8 @@ function localForm(command: string): string {
   c = c.replace(/--cycles (\d+)/g, (_m, n: string) => `--cycles ${Math.min(Number(n), Number(cycles))}`);
   c = c.replace(/--events (\d+)/g, (_m, n: string) => `--events ${Math.min(Number(n), 300)}`);
   c = c.replace(/--event-range (\d+) (\d+)/g, (_m, a: string, b: string) => `--event-range ${Math.min(Number(a), 64)} ${Math.min(Number(b), 200)}`);
+  // One depth shows an exhaustive run works (small to depth 4 takes minutes).
+  c = c.replace(/--depth (\d+)/g, '--depth 1');
   return c;
 }
 
@@ -85,6 +92,8 @@ function scratch(): { dir: string; env: NodeJS.ProcessEnv } {
   symlinkSync(join(ROOT, 'dist'), join(dir, 'dist'));
   // The shard reports docs/fuzzing.md merges from a shared volume.
   mkdirSync(join(dir, 'results'));
+  // The scope file docs/exhaust.md names.
+  writeFileSync(join(dir, 'my-scope.json'), JSON.stringify({ name: 'my-scope', osds: [0, 1], objects: [0], lengths: [10], epochs: [10], pool_sizes: [2], min_sizes: [1] }));
   for (const i of [1, 2]) {
     const r = spawnSync(node, [join(ROOT, pkg.bin['replay-fuzz']!), '--campaign-seed', '5', '--cycles', '2', '--event', '5', '--shard', `${i}/2`, '--report', join(dir, 'results', `shard-${i}.json`)], { encoding: 'utf8' });
     assert.equal(r.status, 0, r.stderr);
@@ -132,7 +141,7 @@ describe('documented commands', () => {
     it(`${block.file}, block ${i + 1}: ${block.commands.length} command(s)`, () => {
       const cwd = join(dir, `block-${i + 1}`);
       mkdirSync(cwd);
-      for (const name of ['dist', 'results', 'my-osd-peering', 'build']) symlinkSync(join(dir, name), join(cwd, name));
+      for (const name of ['dist', 'results', 'my-osd-peering', 'build', 'my-scope.json']) symlinkSync(join(dir, name), join(cwd, name));
       for (const command of block.commands) {
         for (const part of command.split(' && ')) {
           if (/^(?:[A-Z_]+=\S+ )*npm /.test(part)) {
