@@ -15,19 +15,13 @@
 import { decodeEvent, parseJson, type ReplayFailure } from '../../replay/index.js';
 import type { WireEvent } from '../../tracegen/index.js';
 import { attributeDivergence } from '../catalogue/attribute.js';
-import { findingOf, signatureOf } from '../catalogue/catalogue.js';
+import { findingOf, signatureOf, type DivergenceFinding } from '../catalogue/catalogue.js';
 import { loadCauseRegistry, UNKNOWN_CAUSE } from '../catalogue/registry.js';
 import { illFormedTags } from '../cycle/outcome.js';
 
-/** A divergence as both models report it, before any attribution. */
-export interface Finding {
-  readonly class: string;
-  readonly event: string;
+/** A divergence as both models report it, before any attribution: with the state it came in, and every `ill_formed` tag of its event. */
+export interface Finding extends DivergenceFinding {
   readonly fromState: string;
-  readonly stage: string;
-  readonly fields: readonly string[];
-  /** Every `ill_formed` tag of the diverging event. */
-  readonly illFormed: readonly string[];
 }
 
 export interface Judgement {

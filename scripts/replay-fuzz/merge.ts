@@ -48,14 +48,7 @@ export async function runMerge(argv: string[]): Promise<number> {
   if (unreadable.length > 0) return EXIT.usage;
   if (parts.some((p) => isExhaustReport(p.report))) return mergeExhaust(parts.map((p) => p.report), output, html);
   const { report, problems } = mergeReports(parts);
-  if (output === undefined) process.stdout.write(prettyJson(report));
-  // Under GitHub Actions the merged campaign gets the job summary and annotations a campaign gets, and so does each
-  // problem; annotations go to stderr when stdout carries the report.
-  const say = (t: string): void => void (output === undefined ? process.stderr : process.stdout).write(t);
-  const lost = [
-    output === undefined ? undefined : writeOutputFile('the merged report', output, () => prettyJson(report)),
-    ...writeRunOutputs({ report, cycles: [], ...(html === undefined ? {} : { htmlPath: html }), env: process.env, out: say }),
-  ].filter((p): p is string => p !== undefined);
+  const { say, lost } = writeMerged(report, output, html);
   for (const p of [...problems, ...lost]) warn(`replay-fuzz merge: ${p}\n`);
   if (process.env.GITHUB_ACTIONS === 'true') for (const p of problems) say(`::error title=replay-fuzz merge::${escapeCommandData(p)}\n`);
   warn(`replay-fuzz merge: ${report.cycles.run} cycles from ${parts.length} report(s), ${report.cycles.failed} failed, ${Math.round(report.events_per_second)} events/s\n`);
@@ -64,16 +57,27 @@ export async function runMerge(argv: string[]): Promise<number> {
   return lost.length > 0 ? EXIT.usage : EXIT.ok;
 }
 
-/** Shard reports of `replay-fuzz exhaust`: one exploration, and whether the union is complete. */
-function mergeExhaust(reports: readonly CampaignReport[], output: string | undefined, html: string | undefined): number {
-  if (!reports.every(isExhaustReport)) throw new UsageError('cannot merge exhaust reports with campaign reports');
-  const { report, problems, gaps } = mergeExhaustReports(reports as readonly ExhaustReport[]);
+/**
+ * The merged report on stdout or in `output`, and the outputs a campaign
+ * gets (HTML, and under GitHub Actions the job summary and annotations).
+ * `say` writes to stderr when stdout carries the report; `lost` names each
+ * output that could not be written.
+ */
+function writeMerged(report: CampaignReport, output: string | undefined, html: string | undefined): { say: (t: string) => void; lost: string[] } {
   if (output === undefined) process.stdout.write(prettyJson(report));
   const say = (t: string): void => void (output === undefined ? process.stderr : process.stdout).write(t);
   const lost = [
     output === undefined ? undefined : writeOutputFile('the merged report', output, () => prettyJson(report)),
     ...writeRunOutputs({ report, cycles: [], ...(html === undefined ? {} : { htmlPath: html }), env: process.env, out: say }),
   ].filter((p): p is string => p !== undefined);
+  return { say, lost };
+}
+
+/** Shard reports of `replay-fuzz exhaust`: one exploration, and whether the union is complete. */
+function mergeExhaust(reports: readonly CampaignReport[], output: string | undefined, html: string | undefined): number {
+  if (!reports.every(isExhaustReport)) throw new UsageError('cannot merge exhaust reports with campaign reports');
+  const { report, problems, gaps } = mergeExhaustReports(reports as readonly ExhaustReport[]);
+  const { lost } = writeMerged(report, output, html);
   for (const p of [...problems, ...gaps, ...lost]) warn(`replay-fuzz merge: ${p}\n`);
   warn(`replay-fuzz merge: ${report.exhaust.complete ? 'the union is complete' : 'the union is NOT complete'}: ${verdictLine(report)}\n`);
   if (problems.length > 0 || lost.length > 0) return EXIT.usage;
