@@ -10,18 +10,19 @@
 # conditions) the workflow test in npm test checks.
 #
 # Usage: scripts/ci/local.sh [--list] [JOB...]
-#   JOB: test test-long fuzz merge explore upstream cpp-adapter
+#   JOB: test test-long fuzz merge explore exhaust upstream cpp-adapter
 #        (default: every job but test and test-long, which are npm test and
 #        npm run test:long as they stand)
 #   --list  print the jobs and the steps each runs, and exit
 # Env: LOCAL_CI_DIR (scratch directory, default: a new one under /tmp, kept),
-#   LOCAL_CI_CYCLES (fuzz cycles per profile, default 12).
+#   LOCAL_CI_CYCLES (fuzz cycles per profile, default 12),
+#   LOCAL_CI_EXHAUST_DEPTH (depth of the exhaustive shards, default 2; CI: 4).
 # Exit status: 0 when every job passed, 1 otherwise (each job's status is listed).
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 
-ALL_JOBS=(test test-long fuzz merge explore upstream cpp-adapter)
-DEFAULT_JOBS=(fuzz merge explore upstream cpp-adapter)
+ALL_JOBS=(test test-long fuzz merge explore exhaust upstream cpp-adapter)
+DEFAULT_JOBS=(fuzz merge explore exhaust upstream cpp-adapter)
 cycles="${LOCAL_CI_CYCLES:-12}"
 seed="$(random_u64)"
 ci="$CI_REPO/scripts/ci"
@@ -33,6 +34,7 @@ steps_of() {
     fuzz) echo "fuzz-shard.sh, for lean-core and full, shards 1/3 2/3 3/3 (reports laid out as download-artifact does)" ;;
     merge) echo "merge-reports.sh for lean-core and full (after fuzz)" ;;
     explore) echo "explore-gate.sh (replay-fuzz --profile explore --model both --allow-known)" ;;
+    exhaust) echo "exhaust-shard.sh for shards 1/2 and 2/2 of scope small, then merge-reports.sh --allow-known (the union must be complete)" ;;
     upstream) echo "lean-pipe.sh, cpp-vs-ours.sh, mirror-differential.sh (stand-ins: peering-replay, cross_validate; our bins on PATH)" ;;
     cpp-adapter) echo "adapter-vs-upstream.sh, adapters/cpp/compare.sh, adapter-fuzz.sh (stand-ins: cross_validate, peering_adapter)" ;;
     *) return 1 ;;
@@ -90,6 +92,17 @@ job_merge() {
 
 job_explore() {
   "$ci/explore-gate.sh" "$work/explore-out" "$seed" "$cycles" --event-range 32 400 --jobs 2 --minimize
+}
+
+job_exhaust() {
+  local rc=0 shard depth="${LOCAL_CI_EXHAUST_DEPTH:-2}"
+  for shard in 1 2; do
+    "$ci/exhaust-shard.sh" "$work/exhaust-$shard" "$shard/2" small "$depth" --jobs 2 || rc=1
+    mkdir -p "$work/reports-exhaust/exhaust-report-$shard"
+    cp "$work/exhaust-$shard/exhaust-report.json" "$work/reports-exhaust/exhaust-report-$shard/" 2>/dev/null || true
+  done
+  "$ci/merge-reports.sh" "$work/reports-exhaust" "$work/merged-exhaust.json" exhaust-report.json --allow-known || rc=1
+  return "$rc"
 }
 
 job_upstream() {

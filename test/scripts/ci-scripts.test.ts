@@ -145,13 +145,40 @@ describe('merge-reports.sh under GitHub Actions', () => {
   });
 });
 
+describe('exhaust-shard.sh and merging its shards', () => {
+  it('runs one shard with --allow-known, says what a new cause means, and the merged shards of a tiny scope pass', (t) => {
+    const dir = tempDir(t);
+    const fake = fakeReplayFuzz(dir);
+    const summary = join(dir, 'summary.md');
+    const ok = run('exhaust-shard.sh', ['out', '2/2', 'small', '4', '--jobs', '2'], dir, { REPLAY_FUZZ: fake.path, GITHUB_ACTIONS: 'true', GITHUB_STEP_SUMMARY: summary });
+    assert.equal(ok.status, 0, ok.stdout + ok.stderr);
+    assert.equal(readFileSync(fake.log, 'utf8'), 'exhaust --scope small --depth 4 --shard 2/2 --allow-known --no-progress --report out/exhaust-report.json --witnesses out/witnesses --jobs 2\n');
+    assert.match(readFileSync(summary, 'utf8'), /only known divergences/);
+    const fresh = run('exhaust-shard.sh', ['out', '1/2', 'small', '4'], dir, { REPLAY_FUZZ: fake.path, FAKE_RC: '1', GITHUB_ACTIONS: 'true' });
+    assert.equal(fresh.status, 1);
+    assert.match(fresh.stdout, /^::error::exhaust shard 1\/2: a cause the divergence catalogue does not know/m);
+    // The real tools: both shards of a small scope, laid out as download-artifact does, merged with --allow-known.
+    const scope = join(dir, 'tiny.json');
+    writeFileSync(scope, JSON.stringify({ name: 't3', osds: [0, 1], objects: [0], lengths: [10], epochs: [10], pool_sizes: [1], min_sizes: [1], features: ['late-peer-info', 'whoami-none'] }));
+    for (const i of [1, 2]) {
+      const shard = run('exhaust-shard.sh', [join(dir, `s${i}`), `${i}/2`, scope, '2'], dir);
+      assert.equal(shard.status, 0, shard.stdout + shard.stderr);
+      mkdirSync(join(dir, 'reports', `exhaust-report-${i}`), { recursive: true });
+      writeFileSync(join(dir, 'reports', `exhaust-report-${i}`, 'exhaust-report.json'), readFileSync(join(dir, `s${i}`, 'exhaust-report.json')));
+    }
+    const merged = run('merge-reports.sh', [join(dir, 'reports'), join(dir, 'merged.json'), 'exhaust-report.json', '--allow-known'], dir);
+    assert.equal(merged.status, 0, merged.stdout + merged.stderr);
+    assert.match(merged.stderr, /the union is complete/);
+  });
+});
+
 describe('local.sh', () => {
   it('lists the jobs and their steps, and refuses a job it does not know', (t) => {
     const dir = tempDir(t);
     const list = run('local.sh', ['--list'], dir);
     assert.equal(list.status, 0, list.stderr);
     const jobs = list.stdout.trim().split('\n').map((l) => l.split(/\s+/)[0]);
-    assert.deepEqual(jobs, ['test', 'test-long', 'fuzz', 'merge', 'explore', 'upstream', 'cpp-adapter']);
+    assert.deepEqual(jobs, ['test', 'test-long', 'fuzz', 'merge', 'explore', 'exhaust', 'upstream', 'cpp-adapter']);
     const bad = run('local.sh', ['deploy'], dir);
     assert.equal(bad.status, 2);
     assert.match(bad.stderr, /^local\.sh: no job named deploy/);

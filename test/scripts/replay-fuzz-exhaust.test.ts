@@ -98,7 +98,10 @@ describe('replay-fuzz exhaust (the bin)', () => {
     const whole = read(join(dir, 'whole.json'));
     assert.deepEqual(m.exhaust.states_per_depth, whole.exhaust.states_per_depth);
     assert.deepEqual(m.exhaust.causes.map((c) => [c.cause, c.events]).sort(), whole.exhaust.causes.map((c) => [c.cause, c.events]).sort());
-    const alone = await runBin(BIN, ['merge', join(dir, 's1.json'), '--output', join(dir, 'm1.json')]);
+    const gated = await runBin(BIN, ['merge', join(dir, 's1.json'), join(dir, 's2.json'), '--allow-known', '--output', join(dir, 'm2.json')]);
+    assert.equal(gated.code, 0, 'a complete union of known causes passes --allow-known');
+    const alone = await runBin(BIN, ['merge', join(dir, 's1.json'), '--allow-known', '--output', join(dir, 'm1.json')]);
+    assert.equal(alone.code, 2, 'an incomplete union fails, --allow-known or not');
     assert.match(alone.stderr, /missing shard\(s\): 2\/2/);
     assert.match(alone.stderr, /the union is NOT complete/);
     assert.equal(read(join(dir, 'm1.json')).exhaust.complete, false);

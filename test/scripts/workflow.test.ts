@@ -113,6 +113,14 @@ describe('the workflow file', () => {
     assert.doesNotMatch(text, /-le 1|cmp <\(/, 'no step accepts exit 1 or compares two process substitutions');
   });
 
+  it('explores scope small to depth 4 in two shards, and the merge gates on a complete union of known causes', () => {
+    assert.match(job('exhaust'), /shard: \[1, 2\]/);
+    assert.match(job('exhaust'), /run: scripts\/ci\/exhaust-shard\.sh exhaust-out "\$\{\{ matrix\.shard \}\}\/2" small 4 /);
+    assert.match(job('merge-exhaust-reports'), /^ {4}needs: exhaust\n {4}if: \$\{\{ !cancelled\(\) \}\}\n/m);
+    assert.match(job('merge-exhaust-reports'), /run: scripts\/ci\/merge-reports\.sh reports merged-exhaust\.json exhaust-report\.json --allow-known\n/);
+    assert.match(readFileSync(join(SCRIPTS, 'exhaust-shard.sh'), 'utf8'), /replay_fuzz exhaust .*--allow-known /);
+  });
+
   it('every scripts/ci step of the workflow is one scripts/ci/local.sh runs too', () => {
     const local = readFileSync(join(SCRIPTS, 'local.sh'), 'utf8');
     const named = new Set([...text.matchAll(/scripts\/ci\/([\w-]+\.sh)/g)].map((m) => m[1]!).filter((n) => n !== 'local.sh'));

@@ -182,6 +182,8 @@ describe('replay-fuzz --profile explore --model both', () => {
     const merged = report(join(dir, 'm.json'));
     const shape = (list: CampaignReport['divergences']) => (list ?? []).map((d) => [d.cause, Number(d.count), d.signatures.map((s) => [s.signature, Number(s.count), Number(s.example.cycle)])]);
     assert.deepEqual(shape(merged.divergences), shape(divergences));
+    const gated = spawnSync(process.execPath, [BIN, 'merge', 's1.json', 's2.json', '--allow-known', '--output', 'm2.json'], { cwd: dir, encoding: 'utf8' });
+    assert.equal(gated.status, 0, `merge --allow-known passes shards whose failures are all known: ${gated.stderr}`);
   });
 });
 
