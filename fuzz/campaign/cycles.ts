@@ -118,6 +118,7 @@ async function lostCycle(state: CampaignState, config: CycleConfig, slot: CycleS
     generatorStderr: '',
     replayerStderr: reply.kind === 'error' ? reply.message : '',
     reason: state.needTrace && !saved ? `${why}; the trace could not be regenerated in time and was not saved` : why,
+    lost: reply.kind === 'timeout' ? 'timeout' : 'crash',
     ...(saved ? { traceTemp } : {}),
   };
 }

@@ -72,6 +72,8 @@ export interface ShrunkWitness {
 function triageOf(src: FindingSource, mode: 'lean' | 'strict'): Triage | undefined {
   const own = src.outcome.replayFailure?.comparison;
   if (own !== undefined) return { comparison: own, fromState: '?' };
+  // A cycle that ran out of time would run out of it again here, with no deadline on this thread.
+  if (src.outcome.lost !== undefined) return undefined;
   if (src.regenerable) {
     const c = runInProcessCycle(src.outcome.config, { requireInvariant: false, mode, model: 'both' }).replayFailure?.comparison;
     return c === undefined ? undefined : { comparison: c, fromState: '?' };

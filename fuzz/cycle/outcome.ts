@@ -17,6 +17,8 @@ export interface CycleOutcome {
   readonly replayerStderr: string;
   /** Why the cycle failed beyond the exit codes (invariant, timeout, crash). */
   readonly reason?: string;
+  /** Set when an in-process cycle ended without any verdict (timed out, or its worker crashed): nothing to triage. */
+  readonly lost?: 'timeout' | 'crash';
   /** The `ill_formed` tags of the failing step's event (explore traces). */
   readonly illFormed?: readonly string[];
   /** The in-process checker's structured report, when it failed. */

@@ -18,6 +18,7 @@ const FULL_SIZE: readonly { readonly file: string; readonly tests: readonly stri
   { file: 'replay/check/lean-replay.test.js', tests: ['accept the golden traces under lean, cpp and both'] },
   { file: 'scripts/hostile-input.test.js', tests: ['peering-replay-ts keeps 1 / 3 / 0 with stdout (and stderr) closed'] },
   { file: 'fuzz/outputs/reports.test.js', tests: ['groups identical failures on the terminal: a count and one example with its reproduce command'] },
+  { file: 'fuzz/catalogue/catalogue.test.js', tests: ['200 explore traces of --events 300 show at least 8 distinct first divergences under --model both'] },
 ];
 
 const escape = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');

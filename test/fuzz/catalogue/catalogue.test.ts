@@ -15,7 +15,7 @@ import { extractWireEvents } from '../../../fuzz/minimize/catalogue-minimize.js'
 import type { CampaignReport } from '../../../fuzz/outputs/report.js';
 import { parseJsonWithFractions } from '../../../replay/index.js';
 import { traceText } from '../../../tracegen/index.js';
-import { ROOT } from '../../helpers.js';
+import { bySize, ROOT } from '../../helpers.js';
 import { illFormedTags } from '../../../fuzz/cycle/outcome.js';
 import { Catalogue, catalogueTable, findingOf, mergeDivergences, newCauseCount, rootFields, signatureOf, topField, type CataloguedFinding, type DivergenceExample } from '../../../fuzz/catalogue/catalogue.js';
 
@@ -188,9 +188,10 @@ describe('replay-fuzz --profile explore --model both', () => {
 });
 
 describe('explore reaches many divergences', () => {
-  it('200 explore traces of --events 300 show at least 8 distinct first divergences under --model both', () => {
+  const traces = bySize(60, 200);
+  it(`${traces} explore traces of --events 300 show at least 8 distinct first divergences under --model both`, () => {
     const seen = new Map<string, number>();
-    for (let seed = 1; seed <= 200; seed++) {
+    for (let seed = 1; seed <= traces; seed++) {
       const w = extractWireEvents(traceText({ seed: BigInt(seed), events: 300, profile: 'explore' }));
       const first = firstDivergence(w.events, w.seed);
       if (first === undefined) continue;
