@@ -91,7 +91,7 @@ async function main(argv: string[]): Promise<void> {
   }
   const input = path === '-' ? process.stdin : createReadStream(path, { highWaterMark: 1 << 20 });
   try {
-    const verdict = await cliVerdict(input, { mode, model, maxLineBytes: options.maxLineBytes, json: options.json ?? false });
+    const verdict = await cliVerdict(input, { mode, model, maxLineBytes: options.maxLineBytes, json: options.json ?? false, ...leanHeapLimit() });
     process.stderr.write(verdict.stderr);
     process.stdout.write(verdict.stdout);
     process.exitCode = verdict.code;
@@ -100,6 +100,12 @@ async function main(argv: string[]): Promise<void> {
     const e = err as NodeJS.ErrnoException;
     fail(REPLAY_EXIT.io, `cannot read ${path === '-' ? 'stdin' : path}: ${e.code === 'ENOENT' ? 'no such file' : e.code === 'EISDIR' ? 'is a directory' : e.message}`);
   }
+}
+
+/** PEERING_REPLAY_LEAN_HEAP_MB: a heap limit for the Lean thread of `--model both` (docs/replay.md); ignored unless a positive integer. */
+function leanHeapLimit(): { leanHeapMb?: number } {
+  const v = process.env.PEERING_REPLAY_LEAN_HEAP_MB;
+  return v !== undefined && /^[1-9]\d{0,5}$/.test(v) ? { leanHeapMb: Number(v) } : {};
 }
 
 // A reader that stops early (`| head`) loses output, nothing else: the verdict's status stands.

@@ -23,6 +23,8 @@ export interface CliVerdictOptions {
   readonly model: ModelChoice;
   readonly maxLineBytes: number;
   readonly json: boolean;
+  /** Under `both`: a heap limit for the Lean checker thread, in MB. */
+  readonly leanHeapMb?: number;
 }
 
 const lines = (texts: readonly string[]): string => texts.map((t) => `${t}\n`).join('');
@@ -30,7 +32,7 @@ const lines = (texts: readonly string[]): string => texts.map((t) => `${t}\n`).j
 export async function cliVerdict(input: Readable, o: CliVerdictOptions): Promise<CliVerdict> {
   const { mode, model, json } = o;
   try {
-    const stats = await replayStream(input, { mode, model, maxLineBytes: o.maxLineBytes });
+    const stats = await replayStream(input, { mode, model, maxLineBytes: o.maxLineBytes, ...(o.leanHeapMb === undefined ? {} : { leanHeapMb: o.leanHeapMb }) });
     const notes = leniencyLines(stats.notes, stats.summaries, stats.steps);
     if (json) return { code: REPLAY_EXIT.ok, stdout: lines([jsonReport({ ok: true, model, mode, steps: stats.steps, summaries: stats.summaries, notes })]), stderr: '' };
     return { code: REPLAY_EXIT.ok, stdout: lines([okLine(stats)]), stderr: lines(notes) };

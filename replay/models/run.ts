@@ -11,12 +11,17 @@ export interface StreamOptions extends ReplayOptions {
   readonly maxLineBytes?: number;
   /** Which model replays the trace; the library default is `cpp`, the CLI's is `lean`. */
   readonly model?: ModelChoice;
+  /** Under `both`: a heap limit for the Lean checker thread, in MB (default: Node's). */
+  readonly leanHeapMb?: number;
 }
 
 /** Resolves with stats, rejects with `ReplayFailure` (or an I/O error from the stream). */
 export async function replayStream(stream: Readable, options: StreamOptions = {}): Promise<ReplayStats> {
   // Two models, two threads: the same verdict as one BothChecker, in about the time of the slower model.
-  if (options.model === 'both') return replayBothParallel(stream, { ...(options.mode === undefined ? {} : { mode: options.mode }), ...(options.maxLineBytes === undefined ? {} : { maxLineBytes: options.maxLineBytes }) });
+  if (options.model === 'both') {
+    const { mode, maxLineBytes, leanHeapMb } = options;
+    return replayBothParallel(stream, { ...(mode === undefined ? {} : { mode }), ...(maxLineBytes === undefined ? {} : { maxLineBytes }), ...(leanHeapMb === undefined ? {} : { leanHeapMb }) });
+  }
   const checker = createChecker(options.model ?? 'cpp', options.mode === undefined ? {} : { mode: options.mode });
   const splitter = new LineSplitter((bytes, lineNo, terminated) => checker.feedLine(bytes, lineNo, terminated), options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES);
   try {
