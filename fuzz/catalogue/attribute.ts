@@ -63,15 +63,15 @@ interface Trial {
 }
 
 /**
- * Each applicable repair of `repairs`, judged against `base`. A repair's
+ * Each applicable repair, judged against `base`. A repair's
  * events are checked from the state the unrepaired ones reached before the
  * first event it changed (`states[j]` is the pair of states before event
  * j): the events before it are the same, so their steps would be too.
  */
-function tryRepairs(events: readonly WireEvent[], states: readonly PairState[], seed: bigint, base: FirstDivergence, repairs: readonly Repair[]): Trial[] {
+function tryRepairs(events: readonly WireEvent[], states: readonly PairState[], seed: bigint, base: FirstDivergence): Trial[] {
   const parsed = parseEvents(events);
   const trials: Trial[] = [];
-  for (const repair of repairs) {
+  for (const repair of REPAIRS) {
     const repaired = repair.apply(parsed);
     if (repaired === undefined) continue;
     // No states when the written trace judged the events: then from the start.
@@ -82,7 +82,7 @@ function tryRepairs(events: readonly WireEvent[], states: readonly PairState[], 
 }
 
 function gatherEvidence(prefix: readonly WireEvent[], states: readonly PairState[], seed: bigint, base: FirstDivergence): CauseEvidence {
-  const trials = tryRepairs(prefix, states, seed, base, REPAIRS);
+  const trials = tryRepairs(prefix, states, seed, base);
   const removedBy: string[] = [];
   const changedBy: string[] = [];
   const explains: Record<string, readonly string[]> = {};

@@ -50,6 +50,11 @@ export function isKnownDivergence(f: FailureRecord): boolean {
   return f.divergence?.known === true;
 }
 
+/** `--allow-known` for a whole report: every failed cycle has its record, and each is a known divergence. */
+export function onlyKnownFailures(report: { readonly cycles: { readonly failed: number }; readonly unrecorded_failures?: number; readonly failures: readonly FailureRecord[] }): boolean {
+  return (report.unrecorded_failures ?? 0) === 0 && report.failures.length === report.cycles.failed && report.failures.every(isKnownDivergence);
+}
+
 function signatureCounts(members: readonly FailureRecord[]): { signature: string; count: number }[] {
   const counts = new Map<string, number>();
   for (const f of members) if (f.divergence !== undefined) counts.set(f.divergence.signature, (counts.get(f.divergence.signature) ?? 0) + 1);

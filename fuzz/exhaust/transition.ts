@@ -4,7 +4,7 @@
  * to. An event the C++ decoder reads otherwise than the grammar stepped it
  * stops the search as a bug of the grammar.
  */
-import { LockstepChecker, UnfaithfulEvent, type LockstepOutcome, type PairState } from '../../replay/models/lockstep.js';
+import { equalBytes, LockstepChecker, UnfaithfulEvent, type LockstepOutcome, type PairState } from '../../replay/models/lockstep.js';
 import type { Letter } from './alphabet.js';
 import { Fingerprinter } from './fingerprint.js';
 
@@ -17,9 +17,6 @@ export type TransitionOutcome =
 /** Marks a Lean snapshot in a fingerprint, so the two encodings never run together. */
 const LEAN_TAG = 0x4c45414e;
 const KEY_TAG = 0x4b455953;
-
-const equalBytes = (a: Uint8Array, b: Uint8Array): boolean =>
-  a.length === b.length && Buffer.from(a.buffer, a.byteOffset, a.length).equals(Buffer.from(b.buffer, b.byteOffset, b.length));
 
 export class PairChecker {
   private readonly lockstep = new LockstepChecker();

@@ -60,7 +60,8 @@ export type LockstepOutcome =
 /** An event whose wire text the cpp checker would read as another event: no verdict can stand for it. */
 export class UnfaithfulEvent extends Error {}
 
-const equalBytes = (a: Uint8Array, b: Uint8Array): boolean =>
+/** Whether two byte ranges hold the same bytes. */
+export const equalBytes = (a: Uint8Array, b: Uint8Array): boolean =>
   a.length === b.length && Buffer.from(a.buffer, a.byteOffset, a.length).equals(Buffer.from(b.buffer, b.byteOffset, b.length));
 
 /** What the C++ side writes for one state, once for all its transitions, and whether Lean's cursor renders the same. */

@@ -13,7 +13,7 @@ import { packagePath, versionLine } from '../../tracegen/version.js';
 import { runCampaign, type CampaignResult, type FuzzSettings } from '../../fuzz/campaign/runner.js';
 import { MAX_TIMER_MS } from '../../fuzz/campaign/settings.js';
 import { catalogueTable } from '../../fuzz/catalogue/catalogue.js';
-import { isKnownDivergence } from '../../fuzz/catalogue/causes.js';
+import { onlyKnownFailures } from '../../fuzz/catalogue/causes.js';
 import { loadCauseRegistry } from '../../fuzz/catalogue/registry.js';
 import { ChildGroups } from '../../fuzz/cycle/child.js';
 import { coverageSummary } from '../../fuzz/cycle/coverage.js';
@@ -342,12 +342,6 @@ function checkRegistryName(file: string): string {
   return file;
 }
 
-/** `--allow-known`: every failing cycle was recorded, and each is a known divergence. */
-function onlyKnownDivergences(result: CampaignResult): boolean {
-  const r = result.report;
-  return result.unrecorded === 0 && r.failures.length === r.cycles.failed && r.failures.every(isKnownDivergence);
-}
-
 /**
  * The campaign's outputs on the terminal and in files, and its exit status:
  * every output is written whatever happened to the others; one that could
@@ -377,7 +371,7 @@ function verdict(result: CampaignResult, outputLost: boolean, allowKnown: boolea
     return EXIT.interrupted;
   }
   if (r.cycles.failed > 0) {
-    if (allowKnown && onlyKnownDivergences(result)) {
+    if (allowKnown && onlyKnownFailures(result.report)) {
       say(`\n${r.cycles.failed} of ${r.cycles.run} cycles failed, every one a known divergence (--allow-known) (${rate}).\n`);
       return outputLost ? EXIT.usage : EXIT.ok;
     }

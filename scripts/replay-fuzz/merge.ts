@@ -3,7 +3,7 @@ import { Command as Cli } from 'commander';
 import { escapeCommandData, neutralizeCommands, oneLine } from '../../fuzz/outputs/escape.js';
 import { mergeReports, type ShardReport } from '../../fuzz/outputs/merge.js';
 import { readReport, type CampaignReport } from '../../fuzz/outputs/report.js';
-import { isKnownDivergence } from '../../fuzz/catalogue/causes.js';
+import { onlyKnownFailures } from '../../fuzz/catalogue/causes.js';
 import { writeOutputFile, writeRunOutputs } from '../../fuzz/outputs/run-outputs.js';
 import { prettyJson } from '../../fuzz/store/json-out.js';
 import { checkOutputPath } from '../../fuzz/store/output-path.js';
@@ -60,11 +60,6 @@ export async function runMerge(argv: string[]): Promise<number> {
   if (problems.length > 0 || lost.length > 0) return EXIT.usage;
   if (report.cycles.failed === 0) return EXIT.ok;
   return allowKnown === true && onlyKnownFailures(report) ? EXIT.ok : EXIT.failures;
-}
-
-/** Every failed cycle of the union has its record, and each is a known divergence. */
-function onlyKnownFailures(report: CampaignReport): boolean {
-  return (report.unrecorded_failures ?? 0) === 0 && report.failures.length === report.cycles.failed && report.failures.every(isKnownDivergence);
 }
 
 /**
