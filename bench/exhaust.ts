@@ -6,7 +6,8 @@
  *    thread (warm, the fuzz section's child);
  *  - threads: `replay-fuzz exhaust --scope small --depth 3` with --jobs 1
  *    and --jobs 2 as whole commands (a depth that takes >= 30 s on one thread
- *    here); BENCH_EXHAUST_SCOPE and BENCH_EXHAUST_DEPTH override both.
+ *    here), BENCH_EXHAUST_PAIRS pairs (default 3) run in turn;
+ *    BENCH_EXHAUST_SCOPE and BENCH_EXHAUST_DEPTH override both.
  */
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -21,6 +22,7 @@ interface Pass {
 
 const SCOPE = process.env.BENCH_EXHAUST_SCOPE ?? 'small';
 const DEPTH = process.env.BENCH_EXHAUST_DEPTH ?? '3';
+const PAIRS = Math.max(1, Number(process.env.BENCH_EXHAUST_PAIRS ?? 3));
 
 async function childJson<T>(here: string, work: string, script: string, args: readonly string[], tag: string): Promise<T> {
   const out = join(work, `${tag}.json`);
@@ -63,10 +65,10 @@ export async function exhaustBench(here: string, dist: string, work: string, rou
 
   const bin = join(dist, 'bin', 'replay-fuzz.js');
   const args = (jobs: number) => [bin, 'exhaust', '--scope', SCOPE, '--depth', DEPTH, '--jobs', String(jobs), '--no-progress', '--witnesses', join(work, `witnesses-${jobs}`)];
-  process.stdout.write(`  (--jobs 1 against --jobs 2, whole commands, ${Math.max(2, Math.ceil(rounds / 3))} interleaved rounds)\n`);
+  process.stdout.write(`  (--jobs 1 against --jobs 2, whole commands, ${PAIRS} pairs run in turn)\n`);
   const one: { ms: number; cpuMs: number }[] = [];
   const two: { ms: number; cpuMs: number }[] = [];
-  for (let r = 0; r < Math.max(2, Math.ceil(rounds / 3)); r++) {
+  for (let r = 0; r < PAIRS; r++) {
     one.push(await timeExhaust(args(1), join(work, 'exhaust-1.json')));
     two.push(await timeExhaust(args(2), join(work, 'exhaust-2.json')));
   }

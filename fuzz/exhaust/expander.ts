@@ -34,11 +34,10 @@ export interface DivergenceReport {
   readonly letter: number;
   /** Its place among the transitions checked from that state. */
   readonly rank: number;
-  /** The finding and its key (judge.ts). */
+  /** Its finding's key (judge.ts). */
   readonly key: string;
-  readonly finding: Finding;
-  /** The first divergence of its key this expander met carries its witness. */
-  readonly witness?: { readonly texts: readonly string[]; readonly failure: FailureReport };
+  /** The first divergence of its key this expander met carries its finding and witness (the rest travel light: a search meets hundreds of thousands). */
+  readonly witness?: { readonly finding: Finding; readonly texts: readonly string[]; readonly failure: FailureReport };
 }
 
 export interface ChunkResult {
@@ -62,10 +61,14 @@ interface StackEntry {
 export class Expander {
   private readonly alphabet: Alphabet;
   private readonly checker = new PairChecker();
-  /** Fingerprints already reported, so a state goes back once per expander (the first time is the earliest). */
+  /**
+   * Fingerprints already reported, stamped with the chunk that reported
+   * them (chunkStamp), so a state goes back again only from a chunk the
+   * search merges earlier: chunks may come in any order.
+   */
   private readonly reported = new FingerprintSet();
-  /** Finding keys whose witness this expander has sent. */
-  private readonly witnessed = new Set<string>();
+  /** Finding keys whose witness this expander has sent, stamped the same way. */
+  private readonly witnessed = new Map<string, number>();
   private readonly stack: StackEntry[] = [{ index: -1, state: ROOT, letter: undefined, letters: undefined }];
 
   constructor(
@@ -81,6 +84,7 @@ export class Expander {
     const found: number[] = [];
     const divergences: DivergenceReport[] = [];
     const coverage = new CoverageTally();
+    const stamp = chunkStamp(task);
     for (let n = 0; n < task.count; n++) {
       const state = this.reach(task.paths, n * task.depth, task.depth);
       const top = this.stack[task.depth]!;
@@ -93,9 +97,9 @@ export class Expander {
         const outcome = this.checker.check(state, letter);
         coverage.add(outcome, letter);
         if (outcome.kind === 'ok') {
-          if (this.reported.add(outcome.hi, outcome.lo)) found.push(n, i, outcome.hi | 0, outcome.lo | 0);
+          if (this.reported.claim(outcome.hi, outcome.lo, stamp)) found.push(n, i, outcome.hi | 0, outcome.lo | 0);
         } else {
-          divergences.push(this.divergence(n, i, checked - 1, letter, outcome, task.depth));
+          divergences.push(this.divergence(n, i, checked - 1, letter, outcome, task.depth, stamp));
         }
       }
       transitions[n] = checked;
@@ -103,16 +107,16 @@ export class Expander {
     return { chunk: task.chunk, transitions, found: Int32Array.from(found), divergences, coverage: coverage.result(), draws: this.alphabet.draws - draws };
   }
 
-  private divergence(node: number, index: number, rank: number, letter: Letter, outcome: Extract<TransitionOutcome, { kind: 'divergent' }>, depth: number): DivergenceReport {
+  private divergence(node: number, index: number, rank: number, letter: Letter, outcome: Extract<TransitionOutcome, { kind: 'divergent' }>, depth: number, stamp: number): DivergenceReport {
     const finding = findingOfFailure(letter, outcome.failure, outcome.step.from);
     const key = findingKey(finding);
-    const report = { node, letter: index, rank, key, finding };
-    if (this.witnessed.has(key)) return report;
-    this.witnessed.add(key);
+    const report = { node, letter: index, rank, key };
+    if ((this.witnessed.get(key) ?? Infinity) <= stamp) return report;
+    this.witnessed.set(key, stamp);
     const texts: string[] = [];
     for (let k = 1; k <= depth; k++) texts.push(this.stack[k]!.letter!.text);
     texts.push(letter.text);
-    return { ...report, witness: { texts, failure: outcome.failure.report } };
+    return { ...report, witness: { finding, texts, failure: outcome.failure.report } };
   }
 
   /** The state at the end of the path, rebuilding only what the stack does not hold. */
@@ -133,6 +137,12 @@ export class Expander {
   private lettersOf(entry: StackEntry): readonly Letter[] {
     return (entry.letters ??= entry.state.depth === 0 ? this.alphabet.first() : this.alphabet.of(entry.state.cpp));
   }
+}
+
+/** Where a chunk stands in the search's merge order: by depth, then chunk. */
+function chunkStamp(task: ExpandTask): number {
+  if (task.depth > 0xff || task.chunk > 0xffffff) throw new Error(`exhaust: chunk ${task.chunk} of depth ${task.depth} is past what a stamp holds`);
+  return task.depth * 0x1000000 + task.chunk;
 }
 
 /** Coverage of the transitions checked, in the campaign report's shape (divergent ones included, as campaigns count failing steps). */

@@ -78,9 +78,15 @@ export function textFingerprint(text: string): string {
   return f.hi.toString(16).padStart(8, '0') + f.lo.toString(16).padStart(8, '0');
 }
 
-/** A set of 64-bit fingerprints (two uint32 halves), open addressing; (0, 0) stands for (0, 1). */
+/**
+ * A set of 64-bit fingerprints (two uint32 halves), open addressing; (0, 0)
+ * stands for (0, 1). Each fingerprint carries a stamp: `claim` keeps the
+ * smallest stamp a fingerprint was claimed with, so an expander that sees
+ * chunks out of order can still tell which sighting comes first.
+ */
 export class FingerprintSet {
   private keys: Uint32Array;
+  private stamps: Uint32Array;
   private mask: number;
   size = 0;
 
@@ -88,50 +94,56 @@ export class FingerprintSet {
     let n = 16;
     while (n < capacity * 2) n *= 2;
     this.keys = new Uint32Array(n * 2);
+    this.stamps = new Uint32Array(n);
     this.mask = n - 1;
   }
 
   /** Adds the fingerprint; false when it was there already. */
   add(hi: number, lo: number): boolean {
+    return this.claim(hi, lo, 0);
+  }
+
+  /** Adds the fingerprint with `stamp`, or lowers its stamp to `stamp`; false when it was there with a stamp <= `stamp`. */
+  claim(hi: number, lo: number, stamp: number): boolean {
     if ((hi | lo) === 0) lo = 1;
     if ((this.size + 1) * 2 > this.mask + 1) this.grow();
-    return this.insert(hi >>> 0, lo >>> 0);
+    const i = this.slot(hi >>> 0, lo >>> 0);
+    if (this.keys[2 * i] === 0 && this.keys[2 * i + 1] === 0) {
+      this.keys[2 * i] = hi;
+      this.keys[2 * i + 1] = lo;
+      this.stamps[i] = stamp;
+      this.size++;
+      return true;
+    }
+    if (this.stamps[i]! <= stamp) return false;
+    this.stamps[i] = stamp;
+    return true;
   }
 
   has(hi: number, lo: number): boolean {
     if ((hi | lo) === 0) lo = 1;
-    hi >>>= 0;
-    lo >>>= 0;
-    const keys = this.keys;
-    for (let i = (lo ^ Math.imul(hi, 0x9e3779b1)) & this.mask; ; i = (i + 1) & this.mask) {
-      const h = keys[2 * i]!;
-      const l = keys[2 * i + 1]!;
-      if (h === 0 && l === 0) return false;
-      if (h === hi && l === lo) return true;
-    }
+    const i = this.slot(hi >>> 0, lo >>> 0);
+    return this.keys[2 * i] !== 0 || this.keys[2 * i + 1] !== 0;
   }
 
-  private insert(hi: number, lo: number): boolean {
+  /** The slot holding the fingerprint, or the empty slot where it would go. */
+  private slot(hi: number, lo: number): number {
     const keys = this.keys;
     for (let i = (lo ^ Math.imul(hi, 0x9e3779b1)) & this.mask; ; i = (i + 1) & this.mask) {
       const h = keys[2 * i]!;
       const l = keys[2 * i + 1]!;
-      if (h === 0 && l === 0) {
-        keys[2 * i] = hi;
-        keys[2 * i + 1] = lo;
-        this.size++;
-        return true;
-      }
-      if (h === hi && l === lo) return false;
+      if ((h === 0 && l === 0) || (h === hi && l === lo)) return i;
     }
   }
 
   private grow(): void {
-    const old = this.keys;
+    const keys = this.keys;
+    const stamps = this.stamps;
     const n = (this.mask + 1) * 2;
     this.keys = new Uint32Array(n * 2);
+    this.stamps = new Uint32Array(n);
     this.mask = n - 1;
     this.size = 0;
-    for (let i = 0; i < old.length; i += 2) if (old[i] !== 0 || old[i + 1] !== 0) this.insert(old[i]!, old[i + 1]!);
+    for (let i = 0; i < stamps.length; i++) if (keys[2 * i] !== 0 || keys[2 * i + 1] !== 0) this.claim(keys[2 * i]!, keys[2 * i + 1]!, stamps[i]!);
   }
 }

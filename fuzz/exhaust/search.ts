@@ -1,8 +1,8 @@
 /**
  * The breadth-first search: depth by depth, the frontier (states first
  * reached at that depth) is cut into chunks that expanders check (in this
- * thread or in workers, pool.ts), and the results are merged strictly in
- * chunk order. So the first state reached by two paths, the first witness
+ * thread or in workers, pool.ts), in whatever order the pool takes them,
+ * and the results are merged strictly in chunk order. So the first state reached by two paths, the first witness
  * of a cause and every count are those of a plain sequential BFS whatever
  * `--jobs` is. A visited pair is never expanded again; a divergent
  * transition is a leaf.
@@ -15,14 +15,9 @@ import { CoverageSum, type Coverage } from '../cycle/coverage.js';
 import type { ChunkResult, DivergenceReport, ExpandTask } from './expander.js';
 import { FingerprintSet } from './fingerprint.js';
 import type { Finding, Judge, Judgement } from './judge.js';
+import { LanePlan, type ChunkRunner } from './pool.js';
 
-/** Where chunks are expanded: this thread, or a pool of workers. */
-export interface ChunkRunner {
-  /** Chunks it can work on at once. */
-  readonly capacity: number;
-  run(task: ExpandTask): Promise<ChunkResult>;
-  close(): Promise<void>;
-}
+export type { ChunkRunner } from './pool.js';
 
 export interface LevelStats {
   /** States first reached at this depth. */
@@ -158,30 +153,36 @@ class SearchRun {
     const count = this.levels[d]!.parents.length;
     const size = this.chunkSize(count);
     const chunks = Math.ceil(count / size);
+    const plan = new LanePlan(chunks, this.o.runner.capacity);
+    const free = Array.from({ length: this.o.runner.capacity }, (_, slot) => slot);
     const done = new Map<number, ChunkResult>();
     let failure: unknown;
     let wake: () => void = () => undefined;
-    let dispatched = 0;
     let merged = 0;
-    let inFlight = 0;
+    let expanded = 0;
     while (merged < chunks) {
-      while (this.stoppedBy === undefined && failure === undefined && inFlight < this.o.runner.capacity && dispatched < chunks) {
-        const chunk = dispatched++;
-        inFlight++;
-        this.o.runner.run(this.task(d, chunk, size)).then(
-          (r) => (done.set(chunk, r), inFlight--, wake()),
-          (err: unknown) => ((failure ??= err), inFlight--, wake()),
+      while (this.stoppedBy === undefined && failure === undefined && free.length > 0) {
+        const slot = free.pop()!;
+        const chunk = plan.take(slot);
+        if (chunk === undefined) {
+          free.push(slot);
+          break;
+        }
+        this.o.runner.run(this.task(d, chunk, size), slot).then(
+          (r) => (done.set(chunk, r), (expanded += Math.min(size, count - chunk * size)), free.push(slot), wake()),
+          (err: unknown) => ((failure ??= err), free.push(slot), wake()),
         );
       }
+      const inFlight = this.o.runner.capacity - free.length;
       if (inFlight === 0 && !done.has(merged)) break;
       if (!done.has(merged)) await new Promise<void>((resolve) => (wake = resolve));
-      if (failure !== undefined && inFlight === 0) throw failure;
+      if (failure !== undefined && this.o.runner.capacity === free.length) throw failure;
       while (done.has(merged)) {
         this.merge(d, done.get(merged)!, merged * size);
         done.delete(merged++);
-        this.o.onProgress?.({ depth: d + 1, done: Math.min(count, merged * size), total: count, states: this.states, transitions: this.stats[d + 1]!.transitions, levelMs: Date.now() - levelStart, elapsedMs: Date.now() - this.started });
         this.checkBudgets();
       }
+      this.o.onProgress?.({ depth: d + 1, done: expanded, total: count, states: this.states, transitions: this.stats[d + 1]!.transitions, levelMs: Date.now() - levelStart, elapsedMs: Date.now() - this.started });
     }
     if (failure !== undefined) throw failure;
     return merged === chunks;
@@ -244,8 +245,8 @@ class SearchRun {
       return;
     }
     if (v.witness === undefined) throw new Error(`exhaust: the first divergence of ${v.key} came without its witness`);
-    const judgement = this.o.judge(v.witness.texts, v.finding);
-    const key: KeyRecord = { key: v.key, finding: v.finding, judgement, count: 1, events: d + 1, ordinal, texts: v.witness.texts, failure: v.witness.failure };
+    const judgement = this.o.judge(v.witness.texts, v.witness.finding);
+    const key: KeyRecord = { key: v.key, finding: v.witness.finding, judgement, count: 1, events: d + 1, ordinal, texts: v.witness.texts, failure: v.witness.failure };
     this.keys.set(v.key, key);
     const cause = this.causes.get(judgement.cause);
     if (cause !== undefined) {
