@@ -6,7 +6,9 @@
  *    thread (warm, the fuzz section's child);
  *  - threads: `replay-fuzz exhaust --scope small --depth 3` with --jobs 1
  *    and --jobs 2 as whole commands (a depth that takes >= 30 s on one thread
- *    here), BENCH_EXHAUST_PAIRS pairs (default 3) run in turn;
+ *    here), BENCH_EXHAUST_PAIRS rounds (default 3), each also timing two
+ *    --jobs 1 commands at once: the most any --jobs 2 could gain on this
+ *    machine at that moment (two cores are rarely two whole cores);
  *    BENCH_EXHAUST_SCOPE and BENCH_EXHAUST_DEPTH override both.
  */
 import { spawn } from 'node:child_process';
@@ -45,6 +47,13 @@ async function timeExhaust(args: readonly string[], report: string): Promise<{ m
   return { ms, cpuMs: (JSON.parse(readFileSync(report, 'utf8')) as { exhaust: { cpu_seconds: number } }).exhaust.cpu_seconds * 1000 };
 }
 
+/** Wall time of two `--jobs 1` commands started together, until both end. */
+async function timeTwoAtOnce(args: readonly string[], work: string): Promise<number> {
+  const start = process.hrtime.bigint();
+  await Promise.all([0, 1].map((k) => timeExhaust([...args.slice(0, -1), join(work, `witnesses-twice-${k}`)], join(work, `exhaust-twice-${k}.json`))));
+  return Number(process.hrtime.bigint() - start) / 1e6;
+}
+
 export async function exhaustBench(here: string, dist: string, work: string, rounds: number, line: (label: string, value: string) => void): Promise<void> {
   process.stdout.write(`\n# exhaust: --scope ${SCOPE} --depth ${DEPTH} against the explore campaign (${rounds} interleaved rounds)\n`);
   const worker: Pass[] = [];
@@ -65,12 +74,14 @@ export async function exhaustBench(here: string, dist: string, work: string, rou
 
   const bin = join(dist, 'bin', 'replay-fuzz.js');
   const args = (jobs: number) => [bin, 'exhaust', '--scope', SCOPE, '--depth', DEPTH, '--jobs', String(jobs), '--no-progress', '--witnesses', join(work, `witnesses-${jobs}`)];
-  process.stdout.write(`  (--jobs 1 against --jobs 2, whole commands, ${PAIRS} pairs run in turn)\n`);
+  process.stdout.write(`  (--jobs 1, --jobs 2 and two --jobs 1 at once, whole commands, ${PAIRS} rounds run in turn)\n`);
   const one: { ms: number; cpuMs: number }[] = [];
   const two: { ms: number; cpuMs: number }[] = [];
+  const twice: number[] = [];
   for (let r = 0; r < PAIRS; r++) {
     one.push(await timeExhaust(args(1), join(work, 'exhaust-1.json')));
     two.push(await timeExhaust(args(2), join(work, 'exhaust-2.json')));
+    twice.push(await timeTwoAtOnce(args(1), work));
   }
   const s1 = summarize(one.map((x) => x.ms));
   const s2 = summarize(two.map((x) => x.ms));
@@ -79,6 +90,8 @@ export async function exhaustBench(here: string, dist: string, work: string, rou
   line('--jobs 1 (min / median)', `${fmt(s1.min)} / ${fmt(s1.median)} ms wall, ${fmt(c1)} ms CPU (median)`);
   line('--jobs 2 (min / median)', `${fmt(s2.min)} / ${fmt(s2.median)} ms wall, ${fmt(c2)} ms CPU (median)`);
   line('speed-up jobs 2 / jobs 1', `${fmt(summarize(one.map((x, i) => x.ms / two[i]!.ms)).median, 2)} (median of pairs), ${fmt(s1.min / s2.min, 2)} (min)`);
+  // The machine's own ceiling: two independent --jobs 1 runs at once do twice the work in this time.
+  line('  ceiling: two --jobs 1 at once', `${fmt(summarize(one.map((x, i) => (2 * x.ms) / twice[i]!)).median, 2)} times one's throughput (median of rounds): what any --jobs 2 could reach here`);
   // What two idle cores would give: one thread's CPU against half of two threads'.
   line('  with two idle cores (from CPU)', `${fmt((2 * c1) / c2, 2)}; the work --jobs 2 adds: ${fmt((c2 / c1 - 1) * 100, 0)}% CPU`);
 }

@@ -1,8 +1,9 @@
 /** Shared test helpers: project paths and fixture loading. */
 import { spawn } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { processStartTicks } from '../fuzz/store/lock.js';
 
 /** The project root (tests run from dist/test). */
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -69,4 +70,72 @@ export const FULL_SIZE = process.env.PEERING_TEST_FULL_SIZE === '1';
 
 export function bySize<T>(quick: T, full: T): T {
   return FULL_SIZE ? full : quick;
+}
+
+/**
+ * A process a test started, named by pid and start time. Pids come round
+ * within one `npm test` here (pid_max is 32768 and every thread takes one),
+ * so a clean-up that signals a bare pid after its process ended can hit
+ * another test's process: a stray SIGKILL once killed a render process of
+ * an unrelated test file.
+ */
+export interface StartedProcess {
+  readonly pid: number;
+  readonly ticks: string | undefined;
+}
+
+/** Call right after starting it, while the pid surely names it. */
+export function startedProcess(pid: number): StartedProcess {
+  return { pid, ticks: processStartTicks(pid) };
+}
+
+/** Signals the process only while its pid still names it; false when it is gone. */
+export function signalIfSame(p: StartedProcess, signal: NodeJS.Signals): boolean {
+  if (!(p.pid > 0) || p.ticks === undefined || processStartTicks(p.pid) !== p.ticks) return false;
+  try {
+    process.kill(p.pid, signal);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Signals the process group `p` leads, while its pid names `p` or no
+ * process at all: a dead leader's group may keep members, and Linux gives
+ * no new process that id while it does.
+ */
+export function signalGroupIfSame(p: StartedProcess, signal: NodeJS.Signals): void {
+  if (!(p.pid > 0)) return;
+  const now = processStartTicks(p.pid);
+  if (now !== undefined && now !== p.ticks) return;
+  try {
+    process.kill(-p.pid, signal);
+  } catch {
+    /* the group is gone */
+  }
+}
+
+/** Processes whose environment has TMPDIR=`dir`: what a test started there, and everything those started. */
+export function processesOf(dir: string): number[] {
+  const out: number[] = [];
+  for (const pid of readdirSync('/proc').filter((n) => /^\d+$/.test(n))) {
+    try {
+      if (Number(pid) !== process.pid && readFileSync(`/proc/${pid}/environ`, 'latin1').split('\0').includes(`TMPDIR=${dir}`)) out.push(Number(pid));
+    } catch {
+      /* gone, or not ours to read */
+    }
+  }
+  return out;
+}
+
+/** Kills what `processesOf(dir)` finds. */
+export function killProcessesOf(dir: string): void {
+  for (const pid of processesOf(dir)) {
+    try {
+      process.kill(pid, 'SIGKILL');
+    } catch {
+      /* gone */
+    }
+  }
 }

@@ -7,7 +7,8 @@
  *    start-up. The other three bins are bundled where tsc wrote them (their
  *    paths stay), `peering-replay-ts` with the `--model both` worker beside
  *    it; that halves their start-up, which scripts and tests pay per run.
- *    Code that needs a file of the package finds it with packagePath()
+ *    The three workers are bundled in place as well, for the library and
+ *    the tests that start them from there. Code that needs a file of the package finds it with packagePath()
  *    (tracegen/version.ts), which works from a bundle too.
  * 2. Launchers. The bins get a two-line header in place of
  *    `#!/usr/bin/env node` that starts node without NODE_EXTRA_CA_CERTS
@@ -46,7 +47,20 @@ export const BUNDLES = [
   { from: 'replay/models/both-worker.js', to: 'scripts/both-worker.js' },
   { from: 'scripts/peering-trace-diff.js', to: 'scripts/peering-trace-diff.js' },
   { from: 'scripts/peering-render.js', to: 'scripts/peering-render.js' },
+  // The workers again, in place (after the copies above, made from the modules): the
+  // library and the tests start them from there, hundreds of times in `npm test`.
+  { from: 'fuzz/cycle/worker.js', to: 'fuzz/cycle/worker.js' },
+  { from: 'fuzz/exhaust/exhaust-worker.js', to: 'fuzz/exhaust/exhaust-worker.js' },
+  { from: 'replay/models/both-worker.js', to: 'replay/models/both-worker.js' },
 ] as const;
+
+/** First in every bundle: CommonJS dependencies (commander) call require() on Node's modules. */
+const BUNDLE_BANNER = "import { createRequire as peeringCreateRequire } from 'node:module'; const require = peeringCreateRequire(import.meta.url);";
+
+/** Whether `source` is a bundle already (made by an earlier run, tsc did not run since). */
+export function isBundle(source: string): boolean {
+  return source.slice(0, 512).includes(BUNDLE_BANNER);
+}
 
 /** Every file in package.json `bin` (relative to dist/), made executable. */
 const EXECUTABLES = ['bin/cross-validate.js', 'bin/replay-fuzz.js', 'scripts/cross-validate.js', 'scripts/peering-replay-ts.js', 'scripts/peering-trace-diff.js', 'scripts/replay-fuzz.js', 'scripts/peering-render.js'];
@@ -64,8 +78,11 @@ async function main(): Promise<void> {
   const dist = packagePath('dist');
   const { build } = await import('esbuild');
   for (const b of BUNDLES) {
-    // A bundle made in place by an earlier run (tsc did not run since) is already one file.
-    if (b.from === b.to && !readFileSync(join(dist, b.from), 'utf8').startsWith(NODE_SHEBANG)) continue;
+    const source = readFileSync(join(dist, b.from), 'utf8');
+    if (isBundle(source)) {
+      if (b.from !== b.to) writeFileSync(join(dist, b.to), source);
+      continue;
+    }
     await build({
       entryPoints: [join(dist, b.from)],
       outfile: join(dist, b.to),
@@ -77,8 +94,7 @@ async function main(): Promise<void> {
       logLevel: 'warning',
       // Loaded lazily, and only by some runs: ajv to compile a schema, execa for external tools.
       external: ['ajv', 'ajv/*', 'execa'],
-      // CommonJS dependencies (commander) call require() on Node's modules.
-      banner: { js: "import { createRequire as peeringCreateRequire } from 'node:module'; const require = peeringCreateRequire(import.meta.url);" },
+      banner: { js: BUNDLE_BANNER },
     });
   }
   for (const bin of LAUNCHED_BINS) {

@@ -5,7 +5,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
-import { ROOT } from '../helpers.js';
+import { ROOT, signalGroupIfSame, startedProcess, type StartedProcess } from '../helpers.js';
 
 export const BIN = join(ROOT, 'dist', 'bin', 'replay-fuzz.js');
 
@@ -18,6 +18,8 @@ export interface Run {
 
 export interface Launched {
   readonly child: ChildProcess;
+  /** The driver by pid and start time, to signal it (or its group) safely after it ended. */
+  readonly process: StartedProcess;
   readonly done: Promise<Run>;
   /** Output so far. */
   stdout(): string;
@@ -27,13 +29,14 @@ export interface Launched {
 export function launch(args: readonly string[], cwd: string, env: NodeJS.ProcessEnv = {}, limitMs = 90_000): Launched {
   // TMPDIR: the driver's scratch directory goes into the test's directory, which is removed even after a kill -9.
   const child = spawn(process.execPath, [BIN, ...args], { cwd, env: { ...process.env, TMPDIR: cwd, ...env }, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+  const started = startedProcess(child.pid ?? 0);
   const out: Buffer[] = [];
   const err: Buffer[] = [];
   child.stdout!.on('data', (d: Buffer) => out.push(d));
   child.stderr!.on('data', (d: Buffer) => err.push(d));
   const done = new Promise<Run>((resolve, reject) => {
     const timer = setTimeout(() => {
-      killGroup(child);
+      signalGroupIfSame(started, 'SIGKILL');
       reject(new Error(`replay-fuzz ${args.join(' ')} did not finish within ${limitMs / 1000} s`));
     }, limitMs);
     child.on('error', reject);
@@ -42,17 +45,12 @@ export function launch(args: readonly string[], cwd: string, env: NodeJS.Process
       resolve({ code, signal, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8') });
     });
   });
-  return { child, done, stdout: () => Buffer.concat(out).toString('utf8') };
+  return { child, process: started, done, stdout: () => Buffer.concat(out).toString('utf8') };
 }
 
-/** Ends what the driver left behind (its process group, by id). */
-export function killGroup(child: ChildProcess): void {
-  if (child.pid === undefined) return;
-  try {
-    process.kill(-child.pid, 'SIGKILL');
-  } catch {
-    /* already gone */
-  }
+/** Ends what the driver left behind (its process group, while the id is still its). */
+export function killGroup(driver: Launched): void {
+  signalGroupIfSame(driver.process, 'SIGKILL');
 }
 
 /** Runs the driver to the end and cleans up its group. */
@@ -61,6 +59,6 @@ export async function fuzz(args: readonly string[], cwd: string, env: NodeJS.Pro
   try {
     return await l.done;
   } finally {
-    killGroup(l.child);
+    killGroup(l);
   }
 }

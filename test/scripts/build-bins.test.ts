@@ -9,7 +9,7 @@ import { accessSync, constants, mkdtempSync, readFileSync, rmSync, symlinkSync, 
 import { tmpdir } from 'node:os';
 import { delimiter, dirname, join } from 'node:path';
 import { describe, it } from 'node:test';
-import { BUNDLES, LAUNCHED_BINS, LAUNCHER_HEADER, withLauncher } from '../../scripts/build/build-bins.js';
+import { BUNDLES, isBundle, LAUNCHED_BINS, LAUNCHER_HEADER, withLauncher } from '../../scripts/build/build-bins.js';
 import { restoreExtraCaCerts, SAVED_CA_CERTS, SAVING_LAUNCHER_HEADER } from '../../scripts/build/launcher.js';
 import { ROOT, runBin, runCommand, type BinRun } from '../helpers.js';
 
@@ -161,5 +161,13 @@ describe('launched bins', () => {
     assert.equal(viaLauncher.code, 0);
     assert.equal(viaLauncher.stdout, viaNode.stdout);
     assert.equal(viaLauncher.stderr, viaNode.stderr);
+  });
+});
+
+describe('rebuilding', () => {
+  it('knows a bundle from a module tsc wrote, so a second build copies bundles instead of bundling them again', () => {
+    assert.equal(isBundle(readFileSync(join(ROOT, 'dist', 'fuzz', 'cycle', 'worker.js'), 'utf8')), true);
+    assert.equal(isBundle(readFileSync(join(ROOT, 'dist', 'scripts', 'peering-replay-ts.js'), 'utf8')), true, 'behind its launcher too');
+    assert.equal(isBundle(readFileSync(join(ROOT, 'dist', 'scripts', 'replay-fuzz.js'), 'utf8')), false);
   });
 });

@@ -7,9 +7,10 @@ import { describe, it } from 'node:test';
 import { decodeEvent, isJsonObject, parseJson, replayText, type JsonObject, type ReplayFailure } from '../../replay/index.js';
 import type { PeeringEvent } from '../../reducer/index.js';
 import { EXPLORE_FEATURES, ByteWriter, eventStreamText, renderTraceWithLean, runExploreTrace, traceText, writeEvent, writeExploreEvent, type ExploreEvent } from '../../tracegen/index.js';
-import { CROSS_VALIDATE, runBin } from '../helpers.js';
+import { bySize, CROSS_VALIDATE, runBin } from '../helpers.js';
 
-const RUNS = Math.max(20, Math.min(200, Number(process.env.PROPERTY_RUNS ?? 200)));
+/** Explore traces per property: 60 in npm test, 200 at full size (test:long), or PROPERTY_RUNS. */
+const RUNS = Math.max(20, Math.min(200, Number(process.env.PROPERTY_RUNS ?? bySize(60, 200))));
 
 function encodeEvent(e: PeeringEvent): string {
   const w = new ByteWriter(1 << 12);

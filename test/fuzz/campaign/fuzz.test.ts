@@ -18,7 +18,7 @@ import type { FailureRecord, MinimizedRecord } from '../../../fuzz/store/store.j
 import type { PeeringEvent } from '../../../reducer/index.js';
 import { replayText } from '../../../replay/index.js';
 import { eventsTraceText, runTrace, traceText } from '../../../tracegen/index.js';
-import { bySize, CROSS_VALIDATE, fixture, ROOT } from '../../helpers.js';
+import { bySize, CROSS_VALIDATE, fixture, ROOT, signalIfSame } from '../../helpers.js';
 import { assertRecordedTrace, assertWholeTrace, readRecords, sha256 } from '../trace-records.js';
 import { BIN, fuzz, killGroup, launch, type Run } from '../fuzz-driver.js';
 
@@ -554,7 +554,7 @@ describe('replay-fuzz under kill -9 and signals', () => {
       dir,
       { SLOW_LINE_MS: '15' },
     );
-    t.after(() => killGroup(driver.child));
+    t.after(() => killGroup(driver));
     await until('a failure in failures.json', () => {
       try {
         return readRecords(out).length >= 1;
@@ -562,9 +562,9 @@ describe('replay-fuzz under kill -9 and signals', () => {
         return false;
       }
     });
-    process.kill(driver.child.pid!, 'SIGKILL');
+    signalIfSame(driver.process, 'SIGKILL');
     const killed = await driver.done;
-    killGroup(driver.child);
+    killGroup(driver);
     assert.equal(killed.signal, 'SIGKILL');
 
     const check = (): FailureRecord[] => {
@@ -592,9 +592,9 @@ describe('replay-fuzz under kill -9 and signals', () => {
   it('SIGINT stops an in-process campaign: exit 130, report written with interrupted: true', async (t) => {
     const dir = tempDir(t);
     const driver = launch(['--cycles', '1000', '--event', '200', '--jobs', '2', '--report', 'r.json'], dir);
-    t.after(() => killGroup(driver.child));
+    t.after(() => killGroup(driver));
     await until('the first cycle', () => driver.stdout().includes('[1/1000]'));
-    process.kill(driver.child.pid!, 'SIGINT');
+    signalIfSame(driver.process, 'SIGINT');
     const r = await driver.done;
     assert.equal(r.code, 130, show(r));
     assert.match(r.stdout, /Interrupted after \d+ of 1000 cycles/);
@@ -611,9 +611,9 @@ describe('replay-fuzz under kill -9 and signals', () => {
       dir,
       { SLOW_LINE_MS: '20' },
     );
-    t.after(() => killGroup(driver.child));
+    t.after(() => killGroup(driver));
     await until('the first cycles', () => driver.stdout().includes('[2/50]'));
-    process.kill(driver.child.pid!, 'SIGTERM');
+    signalIfSame(driver.process, 'SIGTERM');
     const r = await driver.done;
     assert.equal(r.code, 130, show(r));
     const report = readReportView(join(dir, 'r.json'));

@@ -16,7 +16,7 @@ import { ChildGroups } from '../../../fuzz/cycle/child.js';
 import { runExternalCycle } from '../../../fuzz/cycle/external.js';
 import { runImplCycle } from '../../../fuzz/cycle/impl.js';
 import type { CycleOutcome } from '../../../fuzz/cycle/outcome.js';
-import { fixture, ROOT } from '../../helpers.js';
+import { fixture, killProcessesOf, ROOT, signalGroupIfSame, startedProcess } from '../../helpers.js';
 
 const WRAPPER = fixture('protocol/stranger-wrapper.js');
 const RENDER = join(ROOT, 'dist', 'scripts', 'peering-render.js');
@@ -26,20 +26,23 @@ const BIN = join(ROOT, 'dist', 'bin', 'replay-fuzz.js');
 const node = (script: string, ...args: string[]) => ({ file: process.execPath, args: [script, ...args] });
 const config = { cycle: 1, profile: 'lean-core' as const, seed: 4n, events: 6 };
 
-/** A scratch directory; the strangers named in its pid file are killed afterwards. */
+/** Whether `pid` still names a stranger (`sleep 60`): by the end its pid may name another test's process. */
+function isStranger(pid: number): boolean {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, 'latin1') === 'sleep\u000060\u0000';
+  } catch {
+    return false;
+  }
+}
+
+/** A scratch directory; the strangers named in its pid file, and what ran with it as TMPDIR, are killed afterwards. */
 function scratch(t: TestContext): { dir: string; pids: string } {
   const dir = mkdtempSync(join(tmpdir(), 'stranger-test-'));
   const pids = join(dir, 'strangers.pid');
   t.after(() => {
-    if (existsSync(pids)) {
-      for (const pid of readFileSync(pids, 'utf8').split('\n').filter(Boolean)) {
-        try {
-          process.kill(Number(pid), 'SIGKILL');
-        } catch {
-          /* gone */
-        }
-      }
-    }
+    const strangers = existsSync(pids) ? readFileSync(pids, 'utf8').split('\n').filter(Boolean).map(Number) : [];
+    for (const pid of strangers.filter(isStranger)) process.kill(pid, 'SIGKILL');
+    killProcessesOf(dir);
     rmSync(dir, { recursive: true, force: true });
   });
   return { dir, pids };
@@ -81,13 +84,8 @@ describe('a stranger holding our pipe', () => {
     const { dir, pids } = scratch(t);
     const args = ['--impl', WRAPPER, ...[pids, process.execPath, RENDER, '--model', 'cpp'].flatMap((a) => ['--impl-arg', a]), '--profile', 'lean-core', '--cycles', '1', '--event', '6', '--campaign-seed', '3', '--no-progress', '--report', 'r.json'];
     const driver = spawn(process.execPath, [BIN, ...args], { cwd: dir, env: { ...process.env, TMPDIR: dir }, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
-    t.after(() => {
-      try {
-        process.kill(-driver.pid!, 'SIGKILL');
-      } catch {
-        /* gone */
-      }
-    });
+    const leader = startedProcess(driver.pid!);
+    t.after(() => signalGroupIfSame(leader, 'SIGKILL'));
     let stderr = '';
     driver.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
     const exited = new Promise<number | null>((resolve) => driver.on('close', (code) => resolve(code)));

@@ -1,17 +1,12 @@
 /**
- * Which chunk goes where, and expanders that take chunks out of order:
- * lanes hand out every chunk once, neighbours to the same slot, and a
- * search whose one expander sees its chunks backwards finds exactly what
- * an in-order search finds (the stamps of fingerprint.ts at work).
+ * Which chunk goes where: lanes hand out every chunk once, neighbours to
+ * the same slot; and the stamps that let an expander take chunks out of
+ * order (search.test.ts runs a search fed backwards).
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { Expander, type ChunkResult, type ExpandTask } from '../../../fuzz/exhaust/expander.js';
 import { FingerprintSet } from '../../../fuzz/exhaust/fingerprint.js';
-import { createJudge } from '../../../fuzz/exhaust/judge.js';
-import { LanePlan, createRunner, type ChunkRunner } from '../../../fuzz/exhaust/pool.js';
-import { parseScope } from '../../../fuzz/exhaust/scope.js';
-import { search, type SearchResult } from '../../../fuzz/exhaust/search.js';
+import { LanePlan } from '../../../fuzz/exhaust/pool.js';
 
 /** Takes chunks for `slots` in the order given, until none is left; returns each slot's chunks. */
 function drain(plan: LanePlan, order: readonly number[]): number[][] {
@@ -73,56 +68,5 @@ describe('exhaust: fingerprint stamps', () => {
     assert.equal(set.claim(5, 35, 1004), true);
     assert.equal(set.add(0, 0), true, '(0, 0) is a fingerprint like any other');
     assert.equal(set.has(0, 0), true);
-  });
-});
-
-/** Two OSDs and the features of three documented classes: divergences, and states met on several paths. */
-const T2 = parseScope(
-  { name: 't2', osds: [0, 1], objects: [0], lengths: [10], epochs: [10], pool_sizes: [2], min_sizes: [1], features: ['late-peer-info', 'whoami-none', 'empty-sets'] },
-  'test',
-);
-
-/** Four slots and one expander that expands whatever is waiting last-first: chunks reach it backwards. */
-class BackwardsRunner implements ChunkRunner {
-  readonly capacity = 4;
-  private readonly expander = new Expander(T2, { index: 1, count: 1 });
-  private readonly waiting: { task: ExpandTask; resolve: (r: ChunkResult) => void }[] = [];
-  backwards = 0;
-  private last = -1;
-
-  run(task: ExpandTask): Promise<ChunkResult> {
-    return new Promise((resolve) => {
-      if (this.waiting.push({ task, resolve }) === 1) setImmediate(() => this.flush());
-    });
-  }
-
-  private flush(): void {
-    for (let w = this.waiting.pop(); w !== undefined; w = this.waiting.pop()) {
-      const order = w.task.depth * 1e6 + w.task.chunk;
-      if (order < this.last) this.backwards++;
-      this.last = order;
-      w.resolve(this.expander.expand(w.task));
-    }
-  }
-
-  close(): Promise<void> {
-    return Promise.resolve();
-  }
-}
-
-const summary = (r: SearchResult) => ({
-  levels: r.levels.map(({ ms: _ms, ...l }) => l),
-  keys: r.keys.map((k) => [k.key, k.judgement.cause, k.count, k.ordinal, k.texts]),
-  coverage: r.coverage,
-});
-
-describe('exhaust: chunks out of order', () => {
-  it('one expander fed its chunks backwards finds the same states, counts and witnesses as in order', async () => {
-    const inOrder = createRunner(1, { scope: T2, shard: { index: 1, count: 1 } });
-    const one = await search({ depth: 2, runner: inOrder, judge: createJudge() });
-    const backwards = new BackwardsRunner();
-    const other = await search({ depth: 2, runner: backwards, judge: createJudge() });
-    assert.ok(backwards.backwards > 10, `chunks came backwards ${backwards.backwards} times`);
-    assert.deepEqual(summary(other), summary(one));
   });
 });

@@ -14,7 +14,7 @@ import { describe, it, type TestContext } from 'node:test';
 import { ChildGroups } from '../../../fuzz/cycle/child.js';
 import { processStartTicks } from '../../../fuzz/store/lock.js';
 import { GroupRecords, removeStaleScratch } from '../../../fuzz/store/scratch.js';
-import { fixture, ROOT } from '../../helpers.js';
+import { fixture, killProcessesOf, ROOT, signalGroupIfSame, startedProcess } from '../../helpers.js';
 
 const BIN = join(ROOT, 'dist', 'bin', 'replay-fuzz.js');
 
@@ -37,13 +37,8 @@ function base(t: TestContext): string {
 function groupLeader(t: TestContext): number {
   const child = spawn('sleep', ['300'], { stdio: 'ignore', detached: true });
   child.unref();
-  t.after(() => {
-    try {
-      process.kill(-child.pid!, 'SIGKILL');
-    } catch {
-      /* gone */
-    }
-  });
+  const leader = startedProcess(child.pid!);
+  t.after(() => signalGroupIfSame(leader, 'SIGKILL'));
   return child.pid!;
 }
 
@@ -105,15 +100,8 @@ describe('orphaned process groups', () => {
     const env = { ...process.env, TMPDIR: dir };
     const driver = spawn(process.execPath, [BIN, '--impl', fixture('fuzz/hang-impl.js'), '--impl-arg', pids, '--jobs', '2', '--cycles', '4', '--event', '5', '--campaign-seed', '1', '--no-progress'], { cwd: dir, env, stdio: 'ignore', detached: true });
     const started = (): number[] => (existsSync(pids) ? readFileSync(pids, 'utf8').split('\n').filter(Boolean).map(Number) : []);
-    t.after(() => {
-      for (const pid of [driver.pid!, ...started()]) {
-        try {
-          process.kill(pid, 'SIGKILL');
-        } catch {
-          /* gone */
-        }
-      }
-    });
+    // Found by TMPDIR, not by the pids written down: those may name other processes by the end.
+    t.after(() => killProcessesOf(dir));
     await until('two implementations', () => started().length >= 4);
     process.kill(driver.pid!, 'SIGKILL');
     await until('the driver to die', () => !alive(driver.pid!));

@@ -20,7 +20,7 @@ import { DEFAULT_GENERATOR } from '../../../fuzz/campaign/runner.js';
 import { removeStaleScratch } from '../../../fuzz/store/scratch.js';
 import { FailureStore, type FailureRecord } from '../../../fuzz/store/store.js';
 import { parseJsonWithFractions } from '../../../replay/index.js';
-import { bySize, CROSS_VALIDATE as CROSS_VALIDATE_BIN, fixture, ROOT } from '../../helpers.js';
+import { bySize, CROSS_VALIDATE as CROSS_VALIDATE_BIN, fixture, killProcessesOf, processesOf, ROOT, signalIfSame } from '../../helpers.js';
 import { fuzz, killGroup, launch, type Run } from '../fuzz-driver.js';
 
 const fake = (name: string): string => join(fixture('fuzz'), name);
@@ -29,15 +29,7 @@ const sha256 = (bytes: Uint8Array): string => createHash('sha256').update(bytes)
 
 
 /** Kills processes a killed driver left (its tools run in their own groups), found by the test's TMPDIR. */
-function killLeftovers(dir: string): void {
-  for (const pid of readdirSync('/proc').filter((n) => /^\d+$/.test(n))) {
-    try {
-      if (readFileSync(`/proc/${pid}/environ`, 'latin1').split('\0').includes(`TMPDIR=${dir}`)) process.kill(Number(pid), 'SIGKILL');
-    } catch {
-      /* gone or not ours */
-    }
-  }
-}
+const killLeftovers = killProcessesOf;
 
 
 function tempDir(t: TestContext): string {
@@ -442,9 +434,9 @@ describe('replay-fuzz under kill -9', () => {
       );
       await waitFor(`${after} failures`, () => [...driver.stdout().matchAll(/^ {2}failure /gm)].length >= after, 60_000);
       await new Promise((r) => setTimeout(r, delay));
-      process.kill(driver.child.pid!, 'SIGKILL');
+      signalIfSame(driver.process, 'SIGKILL');
       const killed = await driver.done;
-      killGroup(driver.child);
+      killGroup(driver);
       killLeftovers(dir);
       assert.equal(killed.signal, 'SIGKILL');
       const printed = [...killed.stdout.matchAll(/^ {2}failure \[(\d+)\/40\]$/gm)].map((m) => Number(m[1]));
@@ -472,17 +464,7 @@ describe('replay-fuzz under kill -9', () => {
 // Items 9-12, 15, 19: processes, limits, commands
 
 /** Processes still running with the test's TMPDIR (tools the driver started). */
-function leftovers(dir: string): number[] {
-  const out: number[] = [];
-  for (const pid of readdirSync('/proc').filter((n) => /^\d+$/.test(n))) {
-    try {
-      if (Number(pid) !== process.pid && readFileSync(`/proc/${pid}/environ`, 'latin1').split('\0').includes(`TMPDIR=${dir}`)) out.push(Number(pid));
-    } catch {
-      /* gone */
-    }
-  }
-  return out;
-}
+const leftovers = processesOf;
 
 async function waitFor(what: string, ready: () => boolean, limitMs = 30_000): Promise<void> {
   const start = Date.now();
@@ -509,16 +491,13 @@ describe('processes and limits', () => {
   it('a second Ctrl-C leaves no SIGTERM-ignoring tool running', async (t) => {
     const dir = tempDir(t);
     const driver = launch(['--replayer', fake('stubborn-checker.sh'), '--cycles', '3', '--event', '3'], dir);
-    t.after(() => killGroup(driver.child));
+    t.after(() => killGroup(driver));
     await waitFor('a running checker', () => driver.stdout().includes('[1/3]') && leftovers(dir).length >= 3);
-    process.kill(driver.child.pid!, 'SIGINT');
+    signalIfSame(driver.process, 'SIGINT');
     await new Promise((r) => setTimeout(r, 100));
-    // The first Ctrl-C may already have ended the driver (a loaded machine is slow to deliver the second).
-    try {
-      process.kill(driver.child.pid!, 'SIGINT');
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'ESRCH') throw err;
-    }
+    // The first Ctrl-C may already have ended the driver (a loaded machine is slow to deliver the second),
+    // and its pid may name another process by now.
+    signalIfSame(driver.process, 'SIGINT');
     const r = await driver.done;
     assert.equal(r.code, 130, show(r));
     await waitFor('the tools to be gone', () => leftovers(dir).length === 0, 5000);
@@ -540,9 +519,9 @@ describe('processes and limits', () => {
   it('--cycles 100000000 starts at once and stops on Ctrl-C', async (t) => {
     const dir = tempDir(t);
     const driver = launch(['--cycles', '100000000', '--event', '5', '--report', 'r.json'], dir);
-    t.after(() => killGroup(driver.child));
+    t.after(() => killGroup(driver));
     await waitFor('the first cycle', () => driver.stdout().includes('[1/100000000]'), 15_000);
-    process.kill(driver.child.pid!, 'SIGINT');
+    signalIfSame(driver.process, 'SIGINT');
     const r = await driver.done;
     assert.equal(r.code, 130, show(r));
     const report = JSON.parse(readFileSync(join(dir, 'r.json'), 'utf8')) as { cycles: { planned: number }; interrupted: boolean };

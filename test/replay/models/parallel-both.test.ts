@@ -10,6 +10,7 @@ import { describe, it } from 'node:test';
 import { ReplayFailure, type FailureReport, type ReplayStats } from '../../../replay/index.js';
 import { verdictOf, type ModelEnd } from '../../../replay/models/parallel-both.js';
 import { traceText } from '../../../tracegen/index.js';
+import { bySize } from '../../helpers.js';
 import { CHUNK_SIZES, fixtureTraces, MUTATIONS, mutatedTraces, mutateLine, sameVerdict } from './both-threads.js';
 
 describe('both on two threads', () => {
@@ -43,20 +44,25 @@ describe('both on two threads', () => {
     assert.ok(seen >= 2, `fixtures failing under both (${seen})`);
   });
 
+  // Each case at one chunk size, in turn; at every size in test:long (full size).
   it('a cut last line, an over-long line, an empty input and garbage end as on one thread', async () => {
     const text = traceText({ seed: 9n, events: 30, profile: 'lean-core' });
     const lines = text.split('\n');
-    assert.equal((await sameVerdict(text.slice(0, text.length - 30), 'cut at the end')).ok, false);
-    // A prefix without its summary line is a trace both models accept, unterminated last line included.
-    assert.equal((await sameVerdict(lines.slice(0, 5).join('\n'), 'no summary, unterminated')).ok, true);
     const longest = Math.max(...lines.map((l) => l.length));
-    const v = await sameVerdict(text, 'over-long line', longest - 1);
-    assert.equal(v.ok, false);
-    assert.equal((await sameVerdict('', 'empty')).ok, false);
-    assert.equal((await sameVerdict('not json\n{}\n', 'garbage')).ok, false);
     // A failing line before an over-long one wins, as it does on one thread.
     const early = mutateLine(text, 2, (l) => l.replace('"kind":"step"', '"kind":"stp"'));
-    assert.equal((await sameVerdict(early, 'failure before an over-long line', longest - 1)).ok, false);
+    const cases: [text: string, what: string, ok: boolean, maxLineBytes?: number][] = [
+      [text.slice(0, text.length - 30), 'cut at the end', false],
+      // A prefix without its summary line is a trace both models accept, unterminated last line included.
+      [lines.slice(0, 5).join('\n'), 'no summary, unterminated', true],
+      [text, 'over-long line', false, longest - 1],
+      ['', 'empty', false],
+      ['not json\n{}\n', 'garbage', false],
+      [early, 'failure before an over-long line', false, longest - 1],
+    ];
+    for (const [i, [input, what, ok, maxLineBytes]] of cases.entries()) {
+      assert.equal((await sameVerdict(input, what, maxLineBytes, bySize<readonly number[]>([CHUNK_SIZES[i % CHUNK_SIZES.length]!], CHUNK_SIZES))).ok, ok, what);
+    }
   });
 });
 
