@@ -182,6 +182,8 @@ class SearchRun {
         done.delete(merged++);
         this.checkBudgets();
       }
+      // A lane ahead of the merge still hears Ctrl-C and the time budget.
+      this.checkBudgets();
       this.o.onProgress?.({ depth: d + 1, done: expanded, total: count, states: this.states, transitions: this.stats[d + 1]!.transitions, levelMs: Date.now() - levelStart, elapsedMs: Date.now() - this.started });
     }
     if (failure !== undefined) throw failure;
