@@ -3,7 +3,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { processStartTicks } from '../fuzz/store/lock.js';
+import { processIdentity, processStartTicks, sameProcess, type LockOwner } from '../fuzz/store/lock.js';
 
 /** The project root (tests run from dist/test). */
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -73,25 +73,21 @@ export function bySize<T>(quick: T, full: T): T {
 }
 
 /**
- * A process a test started, named by pid and start time. Pids come round
+ * A process a test started, named by pid and start time (the identity the
+ * failure-directory lock records, fuzz/store/lock.ts). Pids come round
  * within one `npm test` here (pid_max is 32768 and every thread takes one),
  * so a clean-up that signals a bare pid after its process ended can hit
  * another test's process: a stray SIGKILL once killed a render process of
  * an unrelated test file.
  */
-export interface StartedProcess {
-  readonly pid: number;
-  readonly ticks: string | undefined;
-}
+export type StartedProcess = LockOwner;
 
 /** Call right after starting it, while the pid surely names it. */
-export function startedProcess(pid: number): StartedProcess {
-  return { pid, ticks: processStartTicks(pid) };
-}
+export const startedProcess = (pid: number): StartedProcess => processIdentity(pid);
 
-/** Signals the process only while its pid still names it; false when it is gone. */
+/** Signals the process only while its pid still names it (`sameProcess`); false when it is gone. */
 export function signalIfSame(p: StartedProcess, signal: NodeJS.Signals): boolean {
-  if (!(p.pid > 0) || p.ticks === undefined || processStartTicks(p.pid) !== p.ticks) return false;
+  if (!sameProcess(p)) return false;
   try {
     process.kill(p.pid, signal);
     return true;
@@ -106,9 +102,7 @@ export function signalIfSame(p: StartedProcess, signal: NodeJS.Signals): boolean
  * no new process that id while it does.
  */
 export function signalGroupIfSame(p: StartedProcess, signal: NodeJS.Signals): void {
-  if (!(p.pid > 0)) return;
-  const now = processStartTicks(p.pid);
-  if (now !== undefined && now !== p.ticks) return;
+  if (!(p.pid > 0) || (processStartTicks(p.pid) !== undefined && !sameProcess(p))) return;
   try {
     process.kill(-p.pid, signal);
   } catch {

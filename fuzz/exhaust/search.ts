@@ -2,9 +2,9 @@
  * The breadth-first search: depth by depth, the frontier (states first
  * reached at that depth) is cut into chunks that expanders check (in this
  * thread or in workers, pool.ts), in whatever order the pool takes them,
- * and the results are merged strictly in chunk order. So the first state reached by two paths, the first witness
- * of a cause and every count are those of a plain sequential BFS whatever
- * `--jobs` is. A visited pair is never expanded again; a divergent
+ * and the results are merged strictly in chunk order. So the first state
+ * reached by two paths, the first witness of a cause and every count are
+ * those of a plain sequential BFS whatever `--jobs` is. A visited pair is never expanded again; a divergent
  * transition is a leaf.
  *
  * States are not kept here: a frontier state is its parent's index and the
@@ -169,7 +169,7 @@ class SearchRun {
           break;
         }
         this.o.runner.run(this.task(d, chunk, size), slot).then(
-          (r) => (done.set(chunk, r), (expanded += Math.min(size, count - chunk * size)), free.push(slot), wake()),
+          (r) => (done.set(chunk, r), (expanded += r.transitions.length), free.push(slot), wake()),
           (err: unknown) => ((failure ??= err), free.push(slot), wake()),
         );
       }
@@ -180,9 +180,8 @@ class SearchRun {
       while (done.has(merged)) {
         this.merge(d, done.get(merged)!, merged * size);
         done.delete(merged++);
-        this.checkBudgets();
       }
-      // A lane ahead of the merge still hears Ctrl-C and the time budget.
+      // Whenever a chunk ends, merged or not: a lane ahead of the merge still hears Ctrl-C and the time budget.
       this.checkBudgets();
       this.o.onProgress?.({ depth: d + 1, done: expanded, total: count, states: this.states, transitions: this.stats[d + 1]!.transitions, levelMs: Date.now() - levelStart, elapsedMs: Date.now() - this.started });
     }

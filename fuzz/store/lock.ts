@@ -65,10 +65,15 @@ export function bootId(): string | undefined {
 
 const procAvailable = (): boolean => readOptional('/proc/self/stat') !== undefined;
 
-export function ownIdentity(): LockOwner {
-  const start = processStartTicks(process.pid);
+/** Who `pid` names now: its start time and boot where /proc tells, and this host. */
+export function processIdentity(pid: number): LockOwner {
+  const start = processStartTicks(pid);
   const boot = bootId();
-  return { pid: process.pid, ...(start === undefined ? {} : { start }), ...(boot === undefined ? {} : { boot }), host: hostname() };
+  return { pid, ...(start === undefined ? {} : { start }), ...(boot === undefined ? {} : { boot }), host: hostname() };
+}
+
+export function ownIdentity(): LockOwner {
+  return processIdentity(process.pid);
 }
 
 function pidExists(pid: number): boolean {

@@ -8,8 +8,9 @@
  *    paths stay), `peering-replay-ts` with the `--model both` worker beside
  *    it; that halves their start-up, which scripts and tests pay per run.
  *    The three workers are bundled in place as well, for the library and
- *    the tests that start them from there. Code that needs a file of the package finds it with packagePath()
- *    (tracegen/version.ts), which works from a bundle too.
+ *    the tests that start them from there. Code that needs a file of the
+ *    package finds it with packagePath() (tracegen/version.ts), which works
+ *    from a bundle too.
  * 2. Launchers. The bins get a two-line header in place of
  *    `#!/usr/bin/env node` that starts node without NODE_EXTRA_CA_CERTS
  *    (scripts/build/launcher.ts); replay-fuzz puts it back for the tools it starts.

@@ -27,15 +27,11 @@ const fake = (name: string): string => join(fixture('fuzz'), name);
 const stepLimit = (n: number): string[] => ['--replayer', fake('step-limit-checker.js'), '--replayer-arg', String(n)];
 const sha256 = (bytes: Uint8Array): string => createHash('sha256').update(bytes).digest('hex');
 
-
-/** Kills processes a killed driver left (its tools run in their own groups), found by the test's TMPDIR. */
-const killLeftovers = killProcessesOf;
-
-
+/** A scratch directory; what ran with it as TMPDIR (a killed driver's tools too) is killed afterwards. */
 function tempDir(t: TestContext): string {
   const dir = mkdtempSync(join(tmpdir(), 'replay-fuzz-test-'));
   t.after(() => {
-    killLeftovers(dir);
+    killProcessesOf(dir);
     rmSync(dir, { recursive: true, force: true });
   });
   return dir;
@@ -437,7 +433,7 @@ describe('replay-fuzz under kill -9', () => {
       signalIfSame(driver.process, 'SIGKILL');
       const killed = await driver.done;
       killGroup(driver);
-      killLeftovers(dir);
+      killProcessesOf(dir);
       assert.equal(killed.signal, 'SIGKILL');
       const printed = [...killed.stdout.matchAll(/^ {2}failure \[(\d+)\/40\]$/gm)].map((m) => Number(m[1]));
       printedTotal += printed.length;
@@ -463,9 +459,6 @@ describe('replay-fuzz under kill -9', () => {
 // ---------------------------------------------------------------------------
 // Items 9-12, 15, 19: processes, limits, commands
 
-/** Processes still running with the test's TMPDIR (tools the driver started). */
-const leftovers = processesOf;
-
 async function waitFor(what: string, ready: () => boolean, limitMs = 30_000): Promise<void> {
   const start = Date.now();
   while (!ready()) {
@@ -485,14 +478,14 @@ describe('processes and limits', () => {
     const records = readRecords(join(dir, 'out'));
     assert.equal(records.length, 2);
     for (const f of records) assert.match(String(f.failure_reason), /replayer timed out after 1 s and was killed/);
-    assert.deepEqual(leftovers(dir), [], 'no tool outlives the driver');
+    assert.deepEqual(processesOf(dir), [], 'no tool outlives the driver');
   });
 
   it('a second Ctrl-C leaves no SIGTERM-ignoring tool running', async (t) => {
     const dir = tempDir(t);
     const driver = launch(['--replayer', fake('stubborn-checker.sh'), '--cycles', '3', '--event', '3'], dir);
     t.after(() => killGroup(driver));
-    await waitFor('a running checker', () => driver.stdout().includes('[1/3]') && leftovers(dir).length >= 3);
+    await waitFor('a running checker', () => driver.stdout().includes('[1/3]') && processesOf(dir).length >= 3);
     signalIfSame(driver.process, 'SIGINT');
     await new Promise((r) => setTimeout(r, 100));
     // The first Ctrl-C may already have ended the driver (a loaded machine is slow to deliver the second),
@@ -500,7 +493,7 @@ describe('processes and limits', () => {
     signalIfSame(driver.process, 'SIGINT');
     const r = await driver.done;
     assert.equal(r.code, 130, show(r));
-    await waitFor('the tools to be gone', () => leftovers(dir).length === 0, 5000);
+    await waitFor('the tools to be gone', () => processesOf(dir).length === 0, 5000);
   });
 
   it('--timeout beyond what a timer holds is a usage error; the largest value works', async (t) => {
