@@ -11,6 +11,7 @@
  * set, authority and both recovery plans. The signature keeps the fields a
  * cause touches first (see docs/explore.md), so one cause is one line.
  */
+import { compareText } from '../store/text.js';
 
 /** What `--model both` says about the first failing step (replay/verdict/failure.ts ModelComparison). */
 export interface ComparisonLike {
@@ -212,14 +213,14 @@ export class Catalogue {
 }
 
 function causeEntry(head: Pick<CataloguedFinding, 'cause' | 'known' | 'summary' | 'docs'>, signatures: SignatureEntry[]): DivergenceEntry {
-  const sorted = signatures.sort((a, b) => b.count - a.count || a.signature.localeCompare(b.signature));
+  const sorted = signatures.sort((a, b) => b.count - a.count || compareText(a.signature, b.signature));
   const example = sorted.reduce((best, s) => (s.example.cycle < best.cycle ? s.example : best), sorted[0]!.example);
   return { cause: head.cause, known: head.known, summary: head.summary, docs: head.docs, count: sorted.reduce((n, s) => n + s.count, 0), example, signatures: sorted };
 }
 
 function sortEntries(entries: DivergenceEntry[]): DivergenceEntry[] {
   // Unknown causes first: they are what a reader has to act on.
-  return entries.sort((a, b) => Number(a.known) - Number(b.known) || b.count - a.count || a.cause.localeCompare(b.cause));
+  return entries.sort((a, b) => Number(a.known) - Number(b.known) || b.count - a.count || compareText(a.cause, b.cause));
 }
 
 /** Distinct signatures filed under causes the registry does not know. */

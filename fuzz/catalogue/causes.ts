@@ -11,6 +11,7 @@
  * numbers taken out (step numbers, seeds, counts differ per cycle).
  */
 import type { FailureRecord } from '../store/store.js';
+import { compareText } from '../store/text.js';
 
 export interface CauseGroup {
   /** The registry id or `unknown` for a finding; the generalized failure otherwise. */
@@ -58,7 +59,7 @@ export function onlyKnownFailures(report: { readonly cycles: { readonly failed: 
 function signatureCounts(members: readonly FailureRecord[]): { signature: string; count: number }[] {
   const counts = new Map<string, number>();
   for (const f of members) if (f.divergence !== undefined) counts.set(f.divergence.signature, (counts.get(f.divergence.signature) ?? 0) + 1);
-  return [...counts].map(([signature, count]) => ({ signature, count })).sort((a, b) => b.count - a.count || a.signature.localeCompare(b.signature));
+  return [...counts].map(([signature, count]) => ({ signature, count })).sort((a, b) => b.count - a.count || compareText(a.signature, b.signature));
 }
 
 /** Groups: failures that are not known divergences first, then by size (largest first), ties in campaign order. */

@@ -7,6 +7,7 @@
  * JSON parse, so it costs little and works for any generator, ours or not.
  */
 import { STATES } from '../../reducer/index.js';
+import { compareText } from '../store/text.js';
 
 export interface Transition {
   readonly from: string;
@@ -246,11 +247,11 @@ export class CoverageSum {
     const stateRank = (s: string) => (STATES as readonly string[]).indexOf(s);
     return {
       transitions: [...this.transitions.values()].sort(
-        (a, b) => stateRank(a.from) - stateRank(b.from) || a.event.localeCompare(b.event) || stateRank(a.to) - stateRank(b.to),
+        (a, b) => stateRank(a.from) - stateRank(b.from) || compareText(a.event, b.event) || stateRank(a.to) - stateRank(b.to),
       ),
-      effects: [...this.effects].map(([type, count]) => ({ type, count })).sort((a, b) => b.count - a.count || a.type.localeCompare(b.type)),
-      checks: [...this.checks.values()].sort((a, b) => b.count - a.count || checkKey(a).localeCompare(checkKey(b))),
-      features: [...this.features].map(([feature, traces]) => ({ feature, traces })).sort((a, b) => a.feature.localeCompare(b.feature)),
+      effects: [...this.effects].map(([type, count]) => ({ type, count })).sort((a, b) => b.count - a.count || compareText(a.type, b.type)),
+      checks: [...this.checks.values()].sort((a, b) => b.count - a.count || compareText(checkKey(a), checkKey(b))),
+      features: [...this.features].map(([feature, traces]) => ({ feature, traces })).sort((a, b) => compareText(a.feature, b.feature)),
       explore_traces: this.exploreTraces,
     };
   }

@@ -18,6 +18,7 @@ import { parseShard } from '../plan/campaign.js';
 import { clip, type FailureRecord } from '../store/store.js';
 import type { CampaignReport } from '../outputs/report.js';
 import type { ExhaustCause, ExhaustReport, ExhaustSection } from './report.js';
+import { compareText } from '../store/text.js';
 
 export interface ExhaustMerge {
   readonly report: ExhaustReport;
@@ -118,7 +119,7 @@ function mergeCauses(reports: readonly ExhaustReport[]): { causes: ExhaustCause[
       entries.set(d.cause, had === undefined ? d : mergeEntry(had, d));
     }
   }
-  const order = (a: ExhaustCause, b: ExhaustCause) => Number(a.known) - Number(b.known) || a.events - b.events || b.count - a.count || a.cause.localeCompare(b.cause);
+  const order = (a: ExhaustCause, b: ExhaustCause) => Number(a.known) - Number(b.known) || a.events - b.events || b.count - a.count || compareText(a.cause, b.cause);
   const merged = [...causes.values()].sort(order);
   const failures = reports.flatMap((r) => r.failures).filter((f) => merged.some((c) => c.witness !== null && c.witness === f.trace_path));
   return { causes: merged, divergences: merged.flatMap((c) => (entries.has(c.cause) ? [entries.get(c.cause)!] : [])), failures };

@@ -23,6 +23,7 @@ import type { FailureRecord } from '../store/store.js';
 import { findingKey, findingOfFailure, witnessEvents } from './judge.js';
 import type { CauseRecord, KeyRecord, SearchResult, StopReason } from './search.js';
 import { scopeJson, type Scope } from './scope.js';
+import { withThousands } from '../store/text.js';
 
 /** One line per cause in the `exhaust` section. */
 export interface ExhaustCause {
@@ -280,7 +281,7 @@ export function packFingerprints(f: NonNullable<SearchResult['fingerprints']>): 
 /** The plain statement of what the run proved (or did not). */
 export function verdictLine(r: ExhaustReport): string {
   const x = r.exhaust;
-  const states = x.states.toLocaleString('en-US');
+  const states = withThousands(x.states);
   const known = x.causes.filter((c) => c.known).length;
   const found = x.causes.length === 0 ? 'no divergence' : `${x.causes.length} cause${x.causes.length === 1 ? '' : 's'}, ${known === x.causes.length ? 'every one known' : known === 0 ? 'none known' : `${x.causes.length - known} new`}`;
   const where = `scope ${String(x.scope.name)}${x.shard === '1/1' ? '' : x.shard.startsWith('merged') ? `, ${x.shard.replace(/\/\d+$/, '')} shards` : `, shard ${x.shard}`}`;
@@ -296,7 +297,7 @@ export function verdictLine(r: ExhaustReport): string {
 /** The end-of-run table: per depth, then per cause with its witness. */
 export function summaryText(r: ExhaustReport): string {
   const x = r.exhaust;
-  const n = (v: number) => v.toLocaleString('en-US');
+  const n = withThousands;
   const lines = ['depth  states        transitions   divergent     seconds'];
   for (let d = 1; d < x.states_per_depth.length; d++) {
     lines.push(`${String(d).padStart(5)}  ${n(x.states_per_depth[d]!).padStart(12)}  ${n(x.transitions_per_depth[d]!).padStart(12)}  ${n(x.divergent_per_depth[d]!).padStart(10)}  ${x.seconds_per_depth[d]!.toFixed(1).padStart(10)}`);

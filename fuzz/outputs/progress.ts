@@ -1,4 +1,5 @@
 /** A one-line progress bar, redrawn in place; only used on a terminal. */
+import { withThousands } from '../store/text.js';
 
 /** What the bar shows at one moment. */
 export interface ProgressState {
@@ -31,7 +32,7 @@ export function eta(p: ProgressState): string {
 export function progressLine(p: ProgressState): string {
   const filled = p.total === 0 ? BAR_WIDTH : Math.min(BAR_WIDTH, Math.round((p.done / p.total) * BAR_WIDTH));
   const bar = '#'.repeat(filled) + '.'.repeat(BAR_WIDTH - filled);
-  const rate = Math.round(p.eventsPerSecond).toLocaleString('en-US');
+  const rate = withThousands(p.eventsPerSecond);
   // Time before the rate: a narrow terminal cuts the end of the line.
   return `[${bar}] ${p.done}/${p.total} cycles  ${p.failed} failed  ${clockTime(p.elapsedMs)} elapsed, ${eta(p)} left  ${rate} events/s`;
 }

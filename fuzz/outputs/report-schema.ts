@@ -6,7 +6,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import type { ValidateFunction } from 'ajv/dist/2020.js';
+import type { Ajv2020, ValidateFunction } from 'ajv/dist/2020.js';
 import { packagePath } from '../../tracegen/version.js';
 import { clip } from '../store/store.js';
 import { oneLine } from './escape.js';
@@ -14,14 +14,41 @@ import { oneLine } from './escape.js';
 const requireHere = createRequire(import.meta.url);
 let compiled: ValidateFunction | undefined;
 
-/** ajv is loaded and the schema compiled on first use only: campaigns never need them. */
+/** Where build-validators.ts writes the report's validator (by path from the package, so a bundle in dist/bin/ finds it too). */
+export function generatedReportValidatorPath(): string {
+  return packagePath('dist', 'fuzz', 'outputs', 'report-validator.generated.cjs');
+}
+
+/** The schema compiled by ajv with the options of both paths below. */
+export function compileReportSchema(): { ajv: Ajv2020; validate: ValidateFunction } {
+  const { Ajv2020: AjvClass } = requireHere('ajv/dist/2020.js') as typeof import('ajv/dist/2020.js');
+  const schema = JSON.parse(readFileSync(packagePath('schema', 'report.schema.json'), 'utf8')) as { $id: string };
+  const ajv = new AjvClass({ allErrors: false, validateFormats: false, code: { source: true } });
+  return { ajv, validate: ajv.compile(schema) };
+}
+
+/** Source of a CommonJS module exporting the report's validator (build time). */
+export function generateReportValidatorModule(standalone: (ajv: Ajv2020, validate: ValidateFunction) => string): string {
+  const { ajv, validate } = compileReportSchema();
+  return standalone(ajv, validate);
+}
+
+/**
+ * The build's generated validator when present: compiling the schema with
+ * ajv cost each `replay-fuzz merge` about 250 ms of CPU, most of its run.
+ */
 function reportValidator(): ValidateFunction {
-  if (compiled === undefined) {
-    const { Ajv2020 } = requireHere('ajv/dist/2020.js') as typeof import('ajv/dist/2020.js');
-    const schema = JSON.parse(readFileSync(packagePath('schema', 'report.schema.json'), 'utf8')) as { $id: string };
-    compiled = new Ajv2020({ allErrors: false, validateFormats: false }).compile(schema);
-  }
+  compiled ??= generatedReportValidator() ?? compileReportSchema().validate;
   return compiled;
+}
+
+/** The build's validator, or undefined when the build did not write it (tsc output alone). */
+export function generatedReportValidator(): ValidateFunction | undefined {
+  try {
+    return requireHere(generatedReportValidatorPath()) as ValidateFunction;
+  } catch {
+    return undefined;
+  }
 }
 
 type Json = unknown;

@@ -28,6 +28,7 @@ import { checkOutputPath } from '../../fuzz/store/output-path.js';
 import { asUsage, positive, uint64, UsageError } from '../shared/args.js';
 import { watchInterrupts } from '../shared/interrupts.js';
 import { EXIT, MAX_JOBS } from './exit.js';
+import { withThousands } from '../../fuzz/store/text.js';
 
 /** The longest --timeout a timer can hold, in seconds. */
 const MAX_TIMEOUT_S = Math.floor(MAX_TIMER_MS / 1000);
@@ -365,7 +366,7 @@ function printOutcome(result: CampaignResult, cycles: readonly CycleResult[], pa
 
 function verdict(result: CampaignResult, outputLost: boolean, allowKnown: boolean): number {
   const r = result.report;
-  const rate = `${Math.round(r.events_per_second).toLocaleString('en-US')} events/s, ${r.cycles_per_second.toFixed(2)} cycles/s`;
+  const rate = `${withThousands(r.events_per_second)} events/s, ${r.cycles_per_second.toFixed(2)} cycles/s`;
   if (result.interrupted) {
     say(`\nInterrupted after ${r.cycles.run} of ${r.cycles.planned} cycles (${r.cycles.failed} failed; ${rate}).\n`);
     return EXIT.interrupted;

@@ -21,6 +21,7 @@ import { versionLine } from '../../tracegen/version.js';
 import { asUsage, positive, UsageError } from '../shared/args.js';
 import { watchInterrupts } from '../shared/interrupts.js';
 import { EXIT, MAX_JOBS } from './exit.js';
+import { withThousands } from '../../fuzz/store/text.js';
 
 /** Depth is bounded by what a report's state records can hold and by what could ever finish. */
 const MAX_DEPTH = 12;
@@ -120,7 +121,7 @@ function plan(o: ExhaustOptions): Plan {
 const watchSignals = (controller: AbortController): (() => void) =>
   watchInterrupts(controller, 'replay-fuzz exhaust: interrupted, finishing the chunks in flight and writing the report (Ctrl-C again to quit now)', EXIT.interrupted);
 
-const n = (v: number) => Math.round(v).toLocaleString('en-US');
+const n = withThousands;
 
 function clock(ms: number): string {
   const s = Math.max(0, Math.round(ms / 1000));
