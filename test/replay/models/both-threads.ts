@@ -19,9 +19,9 @@ export const CHUNK_SIZES = [1 << 20, 4096, 97] as const;
 
 export type Verdict = { ok: true; stats: ReplayStats } | { ok: false; report: unknown; progress: unknown; kind: string };
 
-function settle(run: () => ReplayStats): Verdict;
-function settle(run: () => Promise<ReplayStats>): Promise<Verdict>;
-function settle(run: () => ReplayStats | Promise<ReplayStats>): Verdict | Promise<Verdict> {
+export function settle(run: () => ReplayStats): Verdict;
+export function settle(run: () => Promise<ReplayStats>): Promise<Verdict>;
+export function settle(run: () => ReplayStats | Promise<ReplayStats>): Verdict | Promise<Verdict> {
   const fail = (err: unknown): Verdict => {
     if (!(err instanceof ReplayFailure)) throw err;
     return { ok: false, report: err.report, progress: err.progress, kind: err.report.kind };
@@ -36,18 +36,19 @@ function settle(run: () => ReplayStats | Promise<ReplayStats>): Verdict | Promis
 }
 
 /** The text as a stream cut into `size`-byte chunks. */
-function chunked(text: string, size: number): Readable {
+export function chunked(text: string, size: number): Readable {
   const bytes = Buffer.from(text);
   const parts: Buffer[] = [];
   for (let i = 0; i < bytes.length; i += size) parts.push(bytes.subarray(i, i + size));
   return Readable.from(parts, { objectMode: false });
 }
 
+/** The verdict of one thread, asserted equal to that of two threads (small inputs too: `oneThreadMaxBytes` 0) at each chunk size. */
 export async function sameVerdict(text: string, what: string, maxLineBytes?: number, sizes: readonly number[] = CHUNK_SIZES): Promise<Verdict> {
   const options = { model: 'both' as const, ...(maxLineBytes === undefined ? {} : { maxLineBytes }) };
   const one = settle(() => replayText(text, options));
   for (const size of sizes) {
-    const two = await settle(() => replayStream(chunked(text, size), options));
+    const two = await settle(() => replayStream(chunked(text, size), { ...options, oneThreadMaxBytes: 0 }));
     assert.deepEqual(two, one, `${what} (chunks of ${size})`);
   }
   return one;

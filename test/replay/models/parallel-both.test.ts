@@ -11,7 +11,9 @@ import { ReplayFailure, type FailureReport, type ReplayStats } from '../../../re
 import { verdictOf, type ModelEnd } from '../../../replay/models/parallel-both.js';
 import { traceText } from '../../../tracegen/index.js';
 import { bySize } from '../../helpers.js';
-import { CHUNK_SIZES, fixtureTraces, MUTATIONS, mutatedTraces, mutateLine, sameVerdict } from './both-threads.js';
+import { ONE_THREAD_MAX_BYTES, replayStream } from '../../../replay/models/run.js';
+import { replayText } from '../../../replay/index.js';
+import { chunked, CHUNK_SIZES, fixtureTraces, MUTATIONS, mutatedTraces, mutateLine, sameVerdict, settle } from './both-threads.js';
 
 describe('both on two threads', () => {
   it('passes what one thread passes, with the Lean stats', async () => {
@@ -62,6 +64,28 @@ describe('both on two threads', () => {
     ];
     for (const [i, [input, what, ok, maxLineBytes]] of cases.entries()) {
       assert.equal((await sameVerdict(input, what, maxLineBytes, bySize<readonly number[]>([CHUNK_SIZES[i % CHUNK_SIZES.length]!], CHUNK_SIZES))).ok, ok, what);
+    }
+  });
+});
+
+describe('both by input size', () => {
+  // Under the limit the input is checked on one thread, over it the head read is handed on to two.
+  it('gives the one-thread verdict whichever side of ONE_THREAD_MAX_BYTES the input ends', async () => {
+    const small = traceText({ seed: 5n, events: 40, profile: 'full' });
+    const big = traceText({ seed: 5n, events: 2500, profile: 'full' });
+    assert.ok(Buffer.byteLength(small) < ONE_THREAD_MAX_BYTES && Buffer.byteLength(big) > 2 * ONE_THREAD_MAX_BYTES, `${Buffer.byteLength(big)} bytes`);
+    const lines = big.split('\n');
+    const cases: [text: string, what: string, ok: boolean][] = [
+      [small, 'small, passing', true],
+      [mutateLine(small, 3, (l) => l.replace('"kind":"step"', '"kind":"stp"')), 'small, failing', false],
+      [big, 'big, passing', true],
+      [mutateLine(big, 5, (l) => l.replace('"kind":"step"', '"kind":"stp"')), 'big, failing in the head', false],
+      [mutateLine(big, lines.length - 4, (l) => l.replace('"kind":"step"', '"kind":"stp"')), 'big, failing past the head', false],
+    ];
+    for (const [text, what, ok] of cases) {
+      const one = settle(() => replayText(text, { model: 'both' }));
+      assert.equal(one.ok, ok, what);
+      for (const size of [4096, 1 << 20]) assert.deepEqual(await settle(() => replayStream(chunked(text, size), { model: 'both' })), one, `${what} (chunks of ${size})`);
     }
   });
 });

@@ -46,7 +46,7 @@ describe('--model both: a difference in reading', () => {
       assert.equal(c.verdicts.lean!.ok, true);
       assert.equal(c.verdicts.cpp!.kind, 'malformed');
       assert.ok(!DIVERGENCE_CLASSES.includes(c.class));
-      const two = await replayStream(Readable.from([Buffer.from(text)]), { model: 'both' }).then(
+      const two = await replayStream(Readable.from([Buffer.from(text)]), { model: 'both', oneThreadMaxBytes: 0 }).then(
         () => assert.fail('accepted on two threads'),
         (err: unknown) => err as ReplayFailure,
       );
