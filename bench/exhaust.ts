@@ -5,8 +5,9 @@
  *    against the events/s of explore cycles checked by both models in one
  *    thread (warm, the fuzz section's child);
  *  - threads: `replay-fuzz exhaust --scope small --depth 3` with --jobs 1
- *    and --jobs 2 as whole commands (a depth that takes >= 30 s on one thread
- *    here), BENCH_EXHAUST_PAIRS rounds (default 3), each also timing two
+ *    and --jobs 2 as whole commands, and their depth 3 alone (from the
+ *    reports; it takes >= 30 s on one thread here, the first depths a few
+ *    seconds), BENCH_EXHAUST_PAIRS rounds (default 3), each also timing two
  *    --jobs 1 commands at once: the most any --jobs 2 could gain on this
  *    machine at that moment (two cores are rarely two whole cores);
  *    BENCH_EXHAUST_SCOPE and BENCH_EXHAUST_DEPTH override both.
@@ -32,8 +33,15 @@ async function childJson<T>(here: string, work: string, script: string, args: re
   return JSON.parse(readFileSync(out, 'utf8')) as T;
 }
 
+interface ExhaustRun {
+  readonly ms: number;
+  readonly cpuMs: number;
+  /** Seconds the search spent on its deepest depth (the report's seconds_per_depth). */
+  readonly lastDepthS: number;
+}
+
 /** Wall time and CPU time (every thread, from its report) of a whole `replay-fuzz exhaust` command; exit 1 (divergences found) is its normal verdict here. */
-async function timeExhaust(args: readonly string[], report: string): Promise<{ ms: number; cpuMs: number }> {
+async function timeExhaust(args: readonly string[], report: string): Promise<ExhaustRun> {
   const start = process.hrtime.bigint();
   const child = spawn(process.execPath, [...args, '--report', report], { stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
@@ -44,7 +52,8 @@ async function timeExhaust(args: readonly string[], report: string): Promise<{ m
   });
   if (code !== 0 && code !== 1) throw new Error(`replay-fuzz ${args.slice(1).join(' ')} exited with ${code}: ${stderr}`);
   const ms = Number(process.hrtime.bigint() - start) / 1e6;
-  return { ms, cpuMs: (JSON.parse(readFileSync(report, 'utf8')) as { exhaust: { cpu_seconds: number } }).exhaust.cpu_seconds * 1000 };
+  const x = (JSON.parse(readFileSync(report, 'utf8')) as { exhaust: { cpu_seconds: number; seconds_per_depth: number[] } }).exhaust;
+  return { ms, cpuMs: x.cpu_seconds * 1000, lastDepthS: x.seconds_per_depth.at(-1)! };
 }
 
 /** Wall time of two `--jobs 1` commands started together, until both end. */
@@ -75,8 +84,8 @@ export async function exhaustBench(here: string, dist: string, work: string, rou
   const bin = join(dist, 'bin', 'replay-fuzz.js');
   const args = (jobs: number) => [bin, 'exhaust', '--scope', SCOPE, '--depth', DEPTH, '--jobs', String(jobs), '--no-progress', '--witnesses', join(work, `witnesses-${jobs}`)];
   process.stdout.write(`  (--jobs 1, --jobs 2 and two --jobs 1 at once, whole commands, ${PAIRS} rounds run in turn)\n`);
-  const one: { ms: number; cpuMs: number }[] = [];
-  const two: { ms: number; cpuMs: number }[] = [];
+  const one: ExhaustRun[] = [];
+  const two: ExhaustRun[] = [];
   const twice: number[] = [];
   for (let r = 0; r < PAIRS; r++) {
     one.push(await timeExhaust(args(1), join(work, 'exhaust-1.json')));
@@ -89,7 +98,9 @@ export async function exhaustBench(here: string, dist: string, work: string, rou
   const c2 = summarize(two.map((x) => x.cpuMs)).median;
   line('--jobs 1 (min / median)', `${fmt(s1.min)} / ${fmt(s1.median)} ms wall, ${fmt(c1)} ms CPU (median)`);
   line('--jobs 2 (min / median)', `${fmt(s2.min)} / ${fmt(s2.median)} ms wall, ${fmt(c2)} ms CPU (median)`);
-  line('speed-up jobs 2 / jobs 1', `${fmt(summarize(one.map((x, i) => x.ms / two[i]!.ms)).median, 2)} (median of pairs), ${fmt(s1.min / s2.min, 2)} (min)`);
+  line('speed-up jobs 2 / jobs 1', `${fmt(summarize(one.map((x, i) => x.ms / two[i]!.ms)).median, 2)} (median of pairs), ${fmt(s1.min / s2.min, 2)} (min), whole commands`);
+  // The deepest depth alone, from the reports: start-up and the first depths' compiles left out.
+  line(`  depth ${DEPTH} alone`, `${fmt(summarize(one.map((x, i) => x.lastDepthS / two[i]!.lastDepthS)).median, 2)} (median of pairs); it takes ${fmt(summarize(one.map((x) => x.lastDepthS)).median, 1)} s on one thread`);
   // The machine's own ceiling: two independent --jobs 1 runs at once do twice the work in this time.
   line('  ceiling: two --jobs 1 at once', `${fmt(summarize(one.map((x, i) => (2 * x.ms) / twice[i]!)).median, 2)} times one's throughput (median of rounds): what any --jobs 2 could reach here`);
   // What two idle cores would give: one thread's CPU against half of two threads'.
