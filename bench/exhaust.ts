@@ -4,13 +4,18 @@
  *  - per worker: states/s of one thread searching `small` to depth 3 (warm),
  *    against the events/s of explore cycles checked by both models in one
  *    thread (warm, the fuzz section's child);
- *  - threads: `replay-fuzz exhaust --scope small --depth 3` with --jobs 1
- *    and --jobs 2 as whole commands, and their depth 3 alone (from the
- *    reports; it takes >= 30 s on one thread here, the first depths a few
- *    seconds), BENCH_EXHAUST_PAIRS rounds (default 3), each also timing two
- *    --jobs 1 commands at once: the most any --jobs 2 could gain on this
- *    machine at that moment (two cores are rarely two whole cores);
- *    BENCH_EXHAUST_SCOPE and BENCH_EXHAUST_DEPTH override both.
+ *  - threads: `replay-fuzz exhaust --scope blob-meta --depth 2` with
+ *    --jobs 1 and --jobs 2 as whole commands, and their deepest depth alone
+ *    (from the reports). That depth takes >= 30 s on one thread here and
+ *    nearly the whole run (depth 1 about a second), so the ratio measures
+ *    the search, not start-up and each worker's first compiles as `small`
+ *    to depth 3 partly did. BENCH_EXHAUST_PAIRS rounds (default 3), each
+ *    also timing two --jobs 1 commands at once: the most any --jobs 2
+ *    could gain on this machine at that moment (two cores are rarely two
+ *    whole cores).
+ *  BENCH_EXHAUST_SCOPE and BENCH_EXHAUST_DEPTH set the first (default
+ *  small, 3), BENCH_EXHAUST_THREADS_SCOPE and BENCH_EXHAUST_THREADS_DEPTH
+ *  the second.
  */
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -25,6 +30,8 @@ interface Pass {
 
 const SCOPE = process.env.BENCH_EXHAUST_SCOPE ?? 'small';
 const DEPTH = process.env.BENCH_EXHAUST_DEPTH ?? '3';
+const THREADS_SCOPE = process.env.BENCH_EXHAUST_THREADS_SCOPE ?? 'blob-meta';
+const THREADS_DEPTH = process.env.BENCH_EXHAUST_THREADS_DEPTH ?? '2';
 const PAIRS = Math.max(1, Number(process.env.BENCH_EXHAUST_PAIRS ?? 3));
 
 async function childJson<T>(here: string, work: string, script: string, args: readonly string[], tag: string): Promise<T> {
@@ -82,8 +89,8 @@ export async function exhaustBench(here: string, dist: string, work: string, rou
   line('explore campaign, one thread', `${fmt(baseline)} events/s (median; warm, model both)`);
 
   const bin = join(dist, 'bin', 'replay-fuzz.js');
-  const args = (jobs: number) => [bin, 'exhaust', '--scope', SCOPE, '--depth', DEPTH, '--jobs', String(jobs), '--no-progress', '--witnesses', join(work, `witnesses-${jobs}`)];
-  process.stdout.write(`  (--jobs 1, --jobs 2 and two --jobs 1 at once, whole commands, ${PAIRS} rounds run in turn)\n`);
+  const args = (jobs: number) => [bin, 'exhaust', '--scope', THREADS_SCOPE, '--depth', THREADS_DEPTH, '--jobs', String(jobs), '--no-progress', '--witnesses', join(work, `witnesses-${jobs}`)];
+  process.stdout.write(`  threads: --scope ${THREADS_SCOPE} --depth ${THREADS_DEPTH}; --jobs 1, --jobs 2 and two --jobs 1 at once, whole commands, ${PAIRS} rounds run in turn\n`);
   const one: ExhaustRun[] = [];
   const two: ExhaustRun[] = [];
   const twice: number[] = [];
@@ -100,7 +107,7 @@ export async function exhaustBench(here: string, dist: string, work: string, rou
   line('--jobs 2 (min / median)', `${fmt(s2.min)} / ${fmt(s2.median)} ms wall, ${fmt(c2)} ms CPU (median)`);
   line('speed-up jobs 2 / jobs 1', `${fmt(summarize(one.map((x, i) => x.ms / two[i]!.ms)).median, 2)} (median of pairs), ${fmt(s1.min / s2.min, 2)} (min), whole commands`);
   // The deepest depth alone, from the reports: start-up and the first depths' compiles left out.
-  line(`  depth ${DEPTH} alone`, `${fmt(summarize(one.map((x, i) => x.lastDepthS / two[i]!.lastDepthS)).median, 2)} (median of pairs); it takes ${fmt(summarize(one.map((x) => x.lastDepthS)).median, 1)} s on one thread`);
+  line(`  depth ${THREADS_DEPTH} alone`, `${fmt(summarize(one.map((x, i) => x.lastDepthS / two[i]!.lastDepthS)).median, 2)} (median of pairs); it takes ${fmt(summarize(one.map((x) => x.lastDepthS)).median, 1)} s on one thread`);
   // The machine's own ceiling: two independent --jobs 1 runs at once do twice the work in this time.
   line('  ceiling: two --jobs 1 at once', `${fmt(summarize(one.map((x, i) => (2 * x.ms) / twice[i]!)).median, 2)} times one's throughput (median of rounds): what any --jobs 2 could reach here`);
   // What two idle cores would give: one thread's CPU against half of two threads'.
