@@ -90,7 +90,7 @@ export async function exhaustBench(here: string, dist: string, work: string, rou
 
   const bin = join(dist, 'bin', 'replay-fuzz.js');
   const args = (jobs: number) => [bin, 'exhaust', '--scope', THREADS_SCOPE, '--depth', THREADS_DEPTH, '--jobs', String(jobs), '--no-progress', '--witnesses', join(work, `witnesses-${jobs}`)];
-  process.stdout.write(`  threads: --scope ${THREADS_SCOPE} --depth ${THREADS_DEPTH}; --jobs 1, --jobs 2 and two --jobs 1 at once, whole commands, ${PAIRS} rounds run in turn\n`);
+  process.stdout.write(`  workers: --scope ${THREADS_SCOPE} --depth ${THREADS_DEPTH}; --jobs 1, --jobs 2 and two --jobs 1 at once, whole commands, ${PAIRS} rounds run in turn\n`);
   const one: ExhaustRun[] = [];
   const two: ExhaustRun[] = [];
   const twice: number[] = [];

@@ -1,21 +1,35 @@
-/** A worker thread of `replay-fuzz exhaust --jobs N`: expands the chunks the search sends (pool.ts). */
-import { parentPort, workerData } from 'node:worker_threads';
+/** A worker process of `replay-fuzz exhaust --jobs N` (pool.ts): expands the chunks the search sends, one at a time. */
 import { tuneV8ForShortRuns } from '../../tracegen/v8-tuning.js';
 import { Expander, type ExpandTask } from './expander.js';
-import type { WorkerReply, WorkerSetup } from './pool.js';
+import type { ChildMessage, ChildReply, WorkerReply } from './pool.js';
 
 tuneV8ForShortRuns();
 
-const setup = workerData as WorkerSetup;
-const expander = new Expander(setup.scope, setup.shard);
-
-parentPort!.on('message', (task: ExpandTask) => {
-  let reply: WorkerReply;
+function expandSafely(expander: Expander, task: ExpandTask): WorkerReply {
   try {
-    reply = { kind: 'result', result: expander.expand(task) };
+    return { kind: 'result', result: expander.expand(task) };
   } catch (err) {
-    reply = { kind: 'error', message: err instanceof Error ? (err.stack ?? err.message) : String(err) };
+    return { kind: 'error', message: err instanceof Error ? (err.stack ?? err.message) : String(err) };
   }
-  const transfer = reply.kind === 'result' ? [reply.result.transitions.buffer, reply.result.found.buffer] : [];
-  parentPort!.postMessage(reply, transfer as ArrayBuffer[]);
+}
+
+function cpuMs(): number {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1000;
+}
+
+// Ctrl-C and a SIGTERM reach the whole process group: the search finishes the chunks in flight, then stops this process.
+process.on('SIGINT', () => undefined);
+process.on('SIGTERM', () => undefined);
+// The search went away (killed, crashed): nothing is left to do.
+process.on('disconnect', () => process.exit(0));
+
+let expander: Expander | undefined;
+process.on('message', (m: ChildMessage) => {
+  if (m.kind === 'setup') {
+    expander = new Expander(m.setup.scope, m.setup.shard);
+    return;
+  }
+  const reply: ChildReply = { ...expandSafely(expander!, m.task), cpuMs: cpuMs() };
+  process.send!(reply);
 });

@@ -4,7 +4,7 @@
  * alphabet is checked (transition.ts). What comes back is small: per state
  * the number of transitions, the successors' fingerprints this expander had
  * not reported before, the divergences with their causes, and coverage.
- * The same code runs in the main thread (--jobs 1) and in each worker.
+ * The same code runs in the main thread (--jobs 1) and in each worker process.
  *
  * States are rebuilt from their paths, which is cheap: consecutive states
  * of a chunk share their prefix, kept on a stack, so usually one step per

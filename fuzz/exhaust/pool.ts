@@ -1,12 +1,13 @@
 /**
  * Where chunks are expanded: in this thread (`--jobs 1`), or by worker
- * threads, one chunk each at a time (`--jobs N`), and which chunk each
+ * processes, one chunk each at a time (`--jobs N`), and which chunk each
  * takes next. Each worker keeps its own expander (alphabet memo, replay
  * stack, reported fingerprints) for the whole search, so what it learnt on
  * one chunk speeds up the next; that is why each works through its own
  * stretch of the frontier (LanePlan).
  */
-import { Worker } from 'node:worker_threads';
+import { fork, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { Expander, type ChunkResult, type ExpandTask } from './expander.js';
 import type { Scope } from './scope.js';
 import type { ShardChoice } from './shard.js';
@@ -17,6 +18,8 @@ export interface ChunkRunner {
   readonly capacity: number;
   /** Expands the chunk on `slot`, which must be free. */
   run(task: ExpandTask, slot: number): Promise<ChunkResult>;
+  /** CPU milliseconds spent in other processes so far (this process's own are process.cpuUsage()'s). */
+  cpuElsewhereMs(): number;
   close(): Promise<void>;
 }
 
@@ -82,29 +85,48 @@ export class InThreadRunner implements ChunkRunner {
     return this.expander.expand(task);
   }
 
+  cpuElsewhereMs(): number {
+    return 0;
+  }
+
   close(): Promise<void> {
     return Promise.resolve();
   }
 }
 
-const WORKER_URL = new URL('./exhaust-worker.js', import.meta.url);
+const CHILD_PATH = fileURLToPath(new URL('./exhaust-worker.js', import.meta.url));
 
 /**
- * A young generation bigger than V8's default for each worker: fewer
- * scavenges, whose helper threads would otherwise compete with the other
- * worker for the same cores (5% less wall time for `--jobs 2` here; one
- * thread alone gains about 2% from it, within noise).
+ * How each child node starts. --single-threaded-gc: with every core
+ * running a child, V8's parallel and concurrent GC helpers only take turns
+ * with the children they serve (threads in one process could not have it:
+ * V8 takes the flag only at start). A 16 MB semi-space (a 48 MB young
+ * generation): fewer scavenges. docs/exhaust.md has the figures.
  */
-const WORKER_YOUNG_GENERATION_MB = 48;
+const CHILD_NODE_OPTIONS = ['--single-threaded-gc', '--max-semi-space-size=16'];
 
-interface Slot {
-  readonly worker: Worker;
+/** What a child sends back: the reply, and the CPU it has used so far (for the report's cpu_seconds). */
+export type ChildReply = WorkerReply & { readonly cpuMs: number };
+
+/** What the search sends a child: its setup once, then one chunk at a time. */
+export type ChildMessage = { readonly kind: 'setup'; readonly setup: WorkerSetup } | { readonly kind: 'task'; readonly task: ExpandTask };
+
+interface ChildSlot {
+  readonly child: ChildProcess;
   busy: boolean;
+  cpuMs: number;
   settle: ((reply: WorkerReply) => void) | undefined;
 }
 
-export class WorkerRunner implements ChunkRunner {
-  private readonly slots: Slot[];
+/**
+ * `--jobs N`: N child processes, one chunk each at a time. Processes rather
+ * than worker threads for the start flags above (10% less wall time for
+ * `--jobs 2` here, docs/exhaust.md). A child ignores Ctrl-C (the search
+ * finishes the chunks in flight and stops it) and exits when the search
+ * goes away.
+ */
+export class ProcessRunner implements ChunkRunner {
+  private readonly slots: ChildSlot[];
 
   constructor(
     readonly capacity: number,
@@ -113,20 +135,23 @@ export class WorkerRunner implements ChunkRunner {
     this.slots = Array.from({ length: capacity }, () => this.start(setup));
   }
 
-  private start(setup: WorkerSetup): Slot {
-    const slot: Slot = { worker: new Worker(WORKER_URL, { workerData: setup, resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MB } }), busy: false, settle: undefined };
-    const fail = (message: string) => {
-      const settle = slot.settle;
+  private start(setup: WorkerSetup): ChildSlot {
+    // The children open no TLS connection: reading the CA bundle would only slow their start.
+    const { NODE_EXTRA_CA_CERTS: _unused, ...env } = process.env;
+    const child = fork(CHILD_PATH, [], { execArgv: CHILD_NODE_OPTIONS, serialization: 'advanced', stdio: ['ignore', 'ignore', 'inherit', 'ipc'], env });
+    const slot: ChildSlot = { child, busy: false, cpuMs: 0, settle: undefined };
+    const settle = (reply: WorkerReply): void => {
+      const s = slot.settle;
       slot.settle = undefined;
-      settle?.({ kind: 'error', message });
+      s?.(reply);
     };
-    slot.worker.on('message', (reply: WorkerReply) => {
-      const settle = slot.settle;
-      slot.settle = undefined;
-      settle?.(reply);
+    child.on('message', (reply: ChildReply) => {
+      slot.cpuMs = reply.cpuMs;
+      settle(reply);
     });
-    slot.worker.on('error', (err: Error) => fail(err.stack ?? err.message));
-    slot.worker.on('exit', (code: number) => fail(`exhaust worker exited with ${code}`));
+    child.on('error', (err: Error) => settle({ kind: 'error', message: err.message }));
+    child.on('exit', (code, signal) => settle({ kind: 'error', message: `exhaust worker exited with ${code ?? signal}` }));
+    child.send({ kind: 'setup', setup } satisfies ChildMessage);
     return slot;
   }
 
@@ -140,15 +165,27 @@ export class WorkerRunner implements ChunkRunner {
         if (reply.kind === 'result') resolve(reply.result);
         else reject(new Error(reply.message.split('\n')[0]));
       };
-      slot.worker.postMessage(task, [task.paths.buffer as ArrayBuffer]);
+      slot.child.send({ kind: 'task', task } satisfies ChildMessage);
     });
   }
 
+  cpuElsewhereMs(): number {
+    return this.slots.reduce((sum, s) => sum + s.cpuMs, 0);
+  }
+
   async close(): Promise<void> {
-    await Promise.all(this.slots.map((s) => s.worker.terminate()));
+    await Promise.all(this.slots.map((s) => stopChild(s.child)));
   }
 }
 
+function stopChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise<void>((resolve) => {
+    child.once('exit', () => resolve());
+    child.kill('SIGKILL');
+  });
+}
+
 export function createRunner(jobs: number, setup: WorkerSetup): ChunkRunner {
-  return jobs <= 1 ? new InThreadRunner(setup) : new WorkerRunner(jobs, setup);
+  return jobs <= 1 ? new InThreadRunner(setup) : new ProcessRunner(jobs, setup);
 }

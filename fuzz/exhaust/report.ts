@@ -54,7 +54,7 @@ export interface ExhaustSection {
   readonly seconds_per_depth: readonly number[];
   readonly states_per_second: number;
   readonly transitions_per_second: number;
-  /** CPU time of the whole process, every thread (absent in merged reports). */
+  /** CPU time of the process and its worker processes (absent in merged reports). */
   readonly cpu_seconds?: number;
   readonly causes: readonly ExhaustCause[];
   /** Shard reports only: every state's fingerprint, depth and transitions, for merge (see merge.ts). */

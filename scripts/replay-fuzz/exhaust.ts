@@ -76,7 +76,7 @@ function program(): Cli {
     .option('--scope <name|file.json>', `a preset (${Object.keys(PRESETS).join(', ')}) or a JSON scope file`, 'small')
     .option('--depth <n>', `events per sequence, Initialize included (1..${MAX_DEPTH})`, positive('--depth', MAX_DEPTH), 3)
     .option('--ill-formed', 'allow ill-formed image lists (zero-length, unsorted, duplicate entries)')
-    .option('--jobs <n>', `worker threads sharing each depth's frontier, at most ${MAX_JOBS}`, positive('--jobs', MAX_JOBS), 1)
+    .option('--jobs <n>', `worker processes sharing each depth's frontier, at most ${MAX_JOBS}`, positive('--jobs', MAX_JOBS), 1)
     .option('--shard <i/n>', 'explore only the sequences whose first event hashes to shard i of n')
     .option('--max-states <n>', 'stop (incomplete) once this many states were reached', positive('--max-states'))
     .option('--time-budget <seconds>', 'stop (incomplete) after this long', positive('--time-budget', 30 * 24 * 3600))
@@ -161,7 +161,8 @@ class Progress {
   }
 }
 
-async function explore(o: ExhaustOptions, p: Plan, witnesses: Map<string, string>, signal: AbortSignal): Promise<SearchResult> {
+/** The search's result, and the CPU its worker processes used. */
+async function explore(o: ExhaustOptions, p: Plan, witnesses: Map<string, string>, signal: AbortSignal): Promise<{ result: SearchResult; workersCpuMs: number }> {
   const progress = new Progress(o.progress && process.stderr.isTTY === true, o.depth);
   const runner = createRunner(o.jobs, { scope: p.scope, shard: p.shard });
   const onCause = (c: CauseRecord): void => {
@@ -174,7 +175,7 @@ async function explore(o: ExhaustOptions, p: Plan, witnesses: Map<string, string
     process.stdout.write(`${what}, after ${events} event${events === 1 ? '' : 's'}\n  witness: ${path}\n`);
   };
   try {
-    return await search({
+    const result = await search({
       depth: o.depth,
       runner,
       ...(o.maxStates === undefined ? {} : { maxStates: o.maxStates }),
@@ -185,6 +186,7 @@ async function explore(o: ExhaustOptions, p: Plan, witnesses: Map<string, string
       onCause,
       onProgress: (x) => progress.update(x),
     });
+    return { result, workersCpuMs: runner.cpuElsewhereMs() };
   } finally {
     await runner.close();
   }
@@ -208,9 +210,10 @@ export async function runExhaust(argv: string[]): Promise<number> {
   const controller = new AbortController();
   const unwatch = watchSignals(controller);
   try {
-    const result = await explore(o, p, witnesses, controller.signal);
+    const { result, workersCpuMs } = await explore(o, p, witnesses, controller.signal);
     const used = process.cpuUsage(cpu);
-    const context = { scope: p.scope, jobs: o.jobs, shard: `${p.shard.index}/${p.shard.count}`, argv, meta: runMeta(), startedAt, witnesses, cpuSeconds: (used.user + used.system) / 1e6 };
+    const cpuSeconds = (used.user + used.system) / 1e6 + workersCpuMs / 1000;
+    const context = { scope: p.scope, jobs: o.jobs, shard: `${p.shard.index}/${p.shard.count}`, argv, meta: runMeta(), startedAt, witnesses, cpuSeconds };
     const report = buildReport(result, context);
     return finish(report, p, o.allowKnown ?? false);
   } finally {

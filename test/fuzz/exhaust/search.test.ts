@@ -70,6 +70,10 @@ class BackwardsRunner implements ChunkRunner {
     });
   }
 
+  cpuElsewhereMs(): number {
+    return 0;
+  }
+
   private flush(): void {
     for (let w = this.waiting.pop(); w !== undefined; w = this.waiting.pop()) {
       const order = w.task.depth * 1e6 + w.task.chunk;
