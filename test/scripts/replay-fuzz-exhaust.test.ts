@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it, type TestContext } from 'node:test';
 import { Ajv2020 } from 'ajv/dist/2020.js';
-import { ROOT, runBin } from '../helpers.js';
+import { killProcessesOf, processesOf, ROOT, runBin } from '../helpers.js';
 
 const BIN = join(ROOT, 'dist', 'bin', 'replay-fuzz.js');
 const REPLAY = join(ROOT, 'dist', 'scripts', 'peering-replay-ts.js');
@@ -20,7 +20,7 @@ const T2 = { name: 't2', osds: [0, 1], objects: [0], lengths: [10], epochs: [10]
 
 interface Report {
   new_causes: number;
-  exhaust: { complete: boolean; stopped_by: string | null; states_per_depth: number[]; causes: { cause: string; events: number; witness: string }[]; depth_completed: number };
+  exhaust: { complete: boolean; stopped_by: string | null; states_per_depth: number[]; causes: { cause: string; events: number; witness: string }[]; depth_completed: number; cpu_seconds?: number };
   failures: { trace_path: string; reproduce: string }[];
   divergences: { cause: string; signatures: { signature: string }[]; example: { trace_path: string; events: number } }[];
 }
@@ -148,6 +148,32 @@ describe('replay-fuzz exhaust (the bin)', () => {
     assert.equal(report.exhaust.complete, false);
     assert.ok(report.exhaust.causes.length >= 1);
     for (const c of report.exhaust.causes) assert.ok(existsSync(c.witness));
+  });
+
+  it('--jobs 2 under a Ctrl-C to its whole process group (a terminal\'s): the workers finish their chunks, the report says interrupted, no worker outlives it', async (t) => {
+    const dir = workDir(t);
+    t.after(() => killProcessesOf(dir));
+    const args = [BIN, 'exhaust', '--scope', join(dir, 't2.json'), '--depth', '4', '--jobs', '2', '--report', join(dir, 'r.json'), '--witnesses', join(dir, 'w'), '--no-progress'];
+    // Its own group, as a terminal's foreground job; TMPDIR names its processes (workers included).
+    const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'], detached: true, env: { ...process.env, TMPDIR: dir } });
+    let stdout = '';
+    let workers = 0;
+    child.stdout.on('data', (d: Buffer) => {
+      stdout += d.toString();
+      if (workers === 0 && stdout.includes('witness:')) {
+        workers = processesOf(dir).length - 1;
+        process.kill(-child.pid!, 'SIGINT');
+      }
+    });
+    const guard = setTimeout(() => process.kill(-child.pid!, 'SIGKILL'), 120_000);
+    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    clearTimeout(guard);
+    assert.equal(workers, 2, 'two worker processes were running');
+    assert.equal(code, 130);
+    const report = read(join(dir, 'r.json'));
+    assert.equal(report.exhaust.stopped_by, 'interrupted');
+    assert.ok((report.exhaust.cpu_seconds ?? 0) > 0);
+    assert.deepEqual(processesOf(dir), [], 'no worker left behind');
   });
 
   it('bad input: one line and exit 2, never a stack trace', async (t) => {
