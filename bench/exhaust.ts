@@ -4,7 +4,7 @@
  *  - per worker: states/s of one thread searching `small` to depth 3 (warm),
  *    against the events/s of explore cycles checked by both models in one
  *    thread (warm, the fuzz section's child);
- *  - threads: `replay-fuzz exhaust --scope blob-meta --depth 2` with
+ *  - workers: `replay-fuzz exhaust --scope blob-meta --depth 2` with
  *    --jobs 1 and --jobs 2 as whole commands, and their deepest depth alone
  *    (from the reports). That depth takes >= 30 s on one thread here and
  *    nearly the whole run (depth 1 about a second), so the ratio measures
@@ -47,7 +47,7 @@ interface ExhaustRun {
   readonly lastDepthS: number;
 }
 
-/** Wall time and CPU time (every thread, from its report) of a whole `replay-fuzz exhaust` command; exit 1 (divergences found) is its normal verdict here. */
+/** Wall time and CPU time (the process and its workers, from its report) of a whole `replay-fuzz exhaust` command; exit 1 (divergences found) is its normal verdict here. */
 async function timeExhaust(args: readonly string[], report: string): Promise<ExhaustRun> {
   const start = process.hrtime.bigint();
   const child = spawn(process.execPath, [...args, '--report', report], { stdio: ['ignore', 'ignore', 'pipe'] });

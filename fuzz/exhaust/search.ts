@@ -1,11 +1,11 @@
 /**
  * The breadth-first search: depth by depth, the frontier (states first
  * reached at that depth) is cut into chunks that expanders check (in this
- * thread or in workers, pool.ts), in whatever order the pool takes them,
- * and the results are merged strictly in chunk order. So the first state
- * reached by two paths, the first witness of a cause and every count are
- * those of a plain sequential BFS whatever `--jobs` is. A visited pair is never expanded again; a divergent
- * transition is a leaf.
+ * thread or in worker processes, pool.ts), in whatever order the pool
+ * takes them, and the results are merged strictly in chunk order. So the
+ * first state reached by two paths, the first witness of a cause and every
+ * count are those of a plain sequential BFS whatever `--jobs` is. A visited
+ * pair is never expanded again; a divergent transition is a leaf.
  *
  * States are not kept here: a frontier state is its parent's index and the
  * index of its event in the parent's alphabet, and expanders rebuild it.

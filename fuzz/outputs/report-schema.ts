@@ -7,6 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type { Ajv2020, ValidateFunction } from 'ajv/dist/2020.js';
+import { requireGenerated } from '../../replay/input/schema.js';
 import { packagePath } from '../../tracegen/version.js';
 import { clip } from '../store/store.js';
 import { oneLine } from './escape.js';
@@ -19,18 +20,12 @@ export function generatedReportValidatorPath(): string {
   return packagePath('dist', 'fuzz', 'outputs', 'report-validator.generated.cjs');
 }
 
-/** The schema compiled by ajv with the options of both paths below. */
+/** The schema compiled by ajv, its source kept: at build time to write the generated validator, at run time only when that is missing. */
 export function compileReportSchema(): { ajv: Ajv2020; validate: ValidateFunction } {
   const { Ajv2020: AjvClass } = requireHere('ajv/dist/2020.js') as typeof import('ajv/dist/2020.js');
   const schema = JSON.parse(readFileSync(packagePath('schema', 'report.schema.json'), 'utf8')) as { $id: string };
   const ajv = new AjvClass({ allErrors: false, validateFormats: false, code: { source: true } });
   return { ajv, validate: ajv.compile(schema) };
-}
-
-/** Source of a CommonJS module exporting the report's validator (build time). */
-export function generateReportValidatorModule(standalone: (ajv: Ajv2020, validate: ValidateFunction) => string): string {
-  const { ajv, validate } = compileReportSchema();
-  return standalone(ajv, validate);
 }
 
 /**
@@ -44,11 +39,7 @@ function reportValidator(): ValidateFunction {
 
 /** The build's validator, or undefined when the build did not write it (tsc output alone). */
 export function generatedReportValidator(): ValidateFunction | undefined {
-  try {
-    return requireHere(generatedReportValidatorPath()) as ValidateFunction;
-  } catch {
-    return undefined;
-  }
+  return requireGenerated<ValidateFunction>(generatedReportValidatorPath());
 }
 
 type Json = unknown;

@@ -88,12 +88,17 @@ export function generatedValidatorsFile(strict: boolean, part: GeneratedPart): s
 
 type ValidatorModule = { [name: string]: ValidateFunction };
 
-function loadGenerated(strict: boolean, part: GeneratedPart): ValidatorModule | undefined {
+/** A module the build generated, or undefined when the build did not write it (tsc output alone). */
+export function requireGenerated<T>(path: string): T | undefined {
   try {
-    return requireHere(join(generatedValidatorsDir(), generatedValidatorsFile(strict, part))) as ValidatorModule;
+    return requireHere(path) as T;
   } catch {
     return undefined;
   }
+}
+
+function loadGenerated(strict: boolean, part: GeneratedPart): ValidatorModule | undefined {
+  return requireGenerated<ValidatorModule>(join(generatedValidatorsDir(), generatedValidatorsFile(strict, part)));
 }
 
 /**

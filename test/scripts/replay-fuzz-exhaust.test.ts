@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it, type TestContext } from 'node:test';
 import { Ajv2020 } from 'ajv/dist/2020.js';
-import { killProcessesOf, processesOf, ROOT, runBin } from '../helpers.js';
+import { killProcessesOf, processesOf, ROOT, runBin, signalGroupIfSame, startedProcess } from '../helpers.js';
 
 const BIN = join(ROOT, 'dist', 'bin', 'replay-fuzz.js');
 const REPLAY = join(ROOT, 'dist', 'scripts', 'peering-replay-ts.js');
@@ -156,16 +156,17 @@ describe('replay-fuzz exhaust (the bin)', () => {
     const args = [BIN, 'exhaust', '--scope', join(dir, 't2.json'), '--depth', '4', '--jobs', '2', '--report', join(dir, 'r.json'), '--witnesses', join(dir, 'w'), '--no-progress'];
     // Its own group, as a terminal's foreground job; TMPDIR names its processes (workers included).
     const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'], detached: true, env: { ...process.env, TMPDIR: dir } });
+    const search = startedProcess(child.pid!);
     let stdout = '';
     let workers = 0;
     child.stdout.on('data', (d: Buffer) => {
       stdout += d.toString();
       if (workers === 0 && stdout.includes('witness:')) {
         workers = processesOf(dir).length - 1;
-        process.kill(-child.pid!, 'SIGINT');
+        signalGroupIfSame(search, 'SIGINT');
       }
     });
-    const guard = setTimeout(() => process.kill(-child.pid!, 'SIGKILL'), 120_000);
+    const guard = setTimeout(() => signalGroupIfSame(search, 'SIGKILL'), 120_000);
     const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
     clearTimeout(guard);
     assert.equal(workers, 2, 'two worker processes were running');
